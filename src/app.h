@@ -1,0 +1,50 @@
+/* The application context: what every part of jabiru is handed explicitly.
+ * The core reports through app_emit(); the front end (curses UI or batch)
+ * behind it decides how an event is shown. */
+#ifndef JABIRU_APP_H
+#define JABIRU_APP_H
+
+#include <stdbool.h>
+
+#include "event.h"
+#include "opts.h"
+
+struct loop;
+struct session;
+
+/* What the core asks of a front end. */
+struct frontend {
+	void (*emit)(void *fe, const struct event *ev);
+	/* Asks for a secret without echo; done() gets a malloc'd string the
+	 * callee frees with str_free_secret(), or NULL when cancelled. The
+	 * loop keeps running while the question is open. */
+	void (*ask_secret)(void *fe, const char *prompt, void (*done)(void *ud, char *secret),
+			   void *ud);
+};
+
+struct app {
+	struct loop *loop;
+	struct session *session;
+	struct opts *opts;
+	const struct frontend *fe_ops;
+	void *fe;
+	bool batch;
+	bool quitting;
+	int exit_status;
+	/* JABIRU_PASSWORD, taken out of the environment at start so no child
+	 * process inherits it; wiped at exit. */
+	char *env_password;
+};
+
+void app_emit(struct app *app, const struct event *ev);
+/* An "info" event: a line for the status window. */
+void app_info(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An "error" event with a stable code; command may be NULL. */
+void app_error(struct app *app, const char *command, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void app_quit(struct app *app, int status);
+/* Leaves politely: closes the session after what is queued is written, then
+ * quits the loop (at once when offline). */
+void app_shutdown(struct app *app);
+
+#endif

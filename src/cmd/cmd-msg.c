@@ -1,0 +1,31 @@
+#include "config.h"
+
+#include "app.h"
+#include "cmd/cmd.h"
+#include "i18n.h"
+#include "ui/ui.h"
+#include "xmpp/message.h"
+
+static int cmd_msg_exec(struct cmd_ctx *ctx, struct cmd_args *args)
+{
+	if (args->argc == 1) {
+		if (ctx->ui == NULL)
+			return cmd_usage(ctx, &cmd_msg_entry);
+		ui_open_chat(ctx->ui, args->argv[0]);
+		return 0;
+	}
+	return message_send(ctx->app, args->argv[0], args->argv[1]);
+}
+
+const struct cmd_entry cmd_msg_entry = {
+	.name = "msg",
+	.usage = "JID [TEXT]",
+	.summary = N_("send a message, or open a conversation"),
+	.help = N_("With TEXT, sends it to JID as a chat message. Without, opens the "
+		   "conversation window. A bare JID goes to the resource that last wrote."),
+	.min_args = 1,
+	.max_args = 2,
+	.raw_from = 1,
+	.complete = COMPLETE_JID,
+	.exec = cmd_msg_exec,
+};

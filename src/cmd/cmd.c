@@ -1,0 +1,192 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "cmd/cmd.h"
+#include "i18n.h"
+#include "util/str.h"
+#include "xmpp/message.h"
+
+
+/* Grouped by area; /help sorts them by name. */
+const struct cmd_entry *const cmd_table[] = {
+	/* session and chat */
+	&cmd_close_entry,
+	&cmd_connect_entry,
+	&cmd_disconnect_entry,
+	&cmd_help_entry,
+	&cmd_msg_entry,
+	&cmd_quit_entry,
+	&cmd_tls_entry,
+	&cmd_win_entry,
+
+	/* roster, presence, subscriptions */
+
+	/* XML console */
+
+	/* file transfer */
+
+	/* configuration, accounts, registration */
+
+	NULL,
+};
+
+const struct cmd_entry *cmd_find(const char *name)
+{
+	for (size_t i = 0; cmd_table[i] != NULL; i++)
+		if (strcmp(cmd_table[i]->name, name) == 0)
+			return cmd_table[i];
+	return NULL;
+}
+
+int cmd_args_parse(struct cmd_args *a, const char *line, int raw_from, const char **err)
+{
+	const char *p;
+	char *w;
+
+	memset(a, 0, sizeof(*a));
+	a->line = xstrdup(line);
+	a->words = xmalloc(strlen(line) + 1);
+	w = a->words;
+	p = a->line;
+	for (;;) {
+		bool quoted = false;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		if (raw_from > 0 && a->argc == raw_from) {
+			size_t n = strlen(p);
+
+			while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '\n'))
+				n--;
+			a->rest[a->argc] = p;
+			a->argv[a->argc++] = w;
+			memcpy(w, p, n);
+			w[n] = '\0';
+			break;
+		}
+		if (a->argc == CMD_MAX_ARGS) {
+			*err = _("too many arguments");
+			return -1;
+		}
+		a->rest[a->argc] = p;
+		a->argv[a->argc++] = w;
+		while (*p != '\0' && (quoted || (*p != ' ' && *p != '\t'))) {
+			if (*p == '"') {
+				quoted = !quoted;
+				p++;
+			} else if (*p == '\\' && p[1] != '\0') {
+				*w++ = p[1];
+				p += 2;
+			} else {
+				*w++ = *p++;
+			}
+		}
+		*w++ = '\0';
+		if (quoted) {
+			*err = _("unterminated quote");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void cmd_args_free(struct cmd_args *a)
+{
+	free(a->line);
+	free(a->words);
+	memset(a, 0, sizeof(*a));
+}
+
+int cmd_usage(struct cmd_ctx *ctx, const struct cmd_entry *e)
+{
+	app_error(ctx->app, ctx->name, "usage", _("Usage: /%s %s"), e->name, e->usage);
+	return -1;
+}
+
+static const char *skip_name(const char *line, char *name, size_t len)
+{
+	size_t n = 0;
+
+	line++; /* the slash */
+	while (*line != '\0' && *line != ' ' && *line != '\t' && *line != '\n') {
+		if (n + 1 < len)
+			name[n++] = *line;
+		line++;
+	}
+	name[n] = '\0';
+	return line;
+}
+
+bool cmd_is_secret(const char *line)
+{
+	char name[32];
+	const struct cmd_entry *e;
+
+	if (line[0] != '/')
+		return false;
+	skip_name(line, name, sizeof(name));
+	e = cmd_find(name);
+	return e != NULL && (e->flags & CMD_SECRET);
+}
+
+static int send_text(struct cmd_ctx *ctx, const char *text)
+{
+	if (ctx->window == NULL) {
+		app_error(ctx->app, NULL, "no-window",
+			  _("This window has no contact: use /msg JID TEXT, or /help."));
+		return -1;
+	}
+	ctx->name = "/msg";
+	return message_send(ctx->app, ctx->window, text);
+}
+
+int cmd_execute(struct cmd_ctx *ctx, const char *line)
+{
+	const struct cmd_entry *e;
+	struct cmd_args args;
+	const char *rest, *err = NULL;
+	char name[32], slashname[34];
+	int rc;
+
+	if (line[0] == '\0')
+		return 0;
+	if (line[0] != '/' || line[1] == '/') {
+		if (ctx->ui == NULL) {
+			app_error(ctx->app, NULL, "unknown-command",
+				  _("Not a command: '%.40s'. Commands start with '/'."), line);
+			return -1;
+		}
+		return send_text(ctx, line[0] == '/' ? line + 1 : line);
+	}
+	rest = skip_name(line, name, sizeof(name));
+	snprintf(slashname, sizeof(slashname), "/%s", name);
+	ctx->name = slashname;
+	e = cmd_find(name);
+	if (e == NULL) {
+		app_error(ctx->app, slashname, "unknown-command",
+			  _("Unknown command /%s. Type /help for the list."), name);
+		return -1;
+	}
+	if ((e->flags & CMD_UI_ONLY) && ctx->ui == NULL) {
+		app_error(ctx->app, slashname, "ui-only",
+			  _("/%s is not available in batch mode."), name);
+		return -1;
+	}
+	if (cmd_args_parse(&args, rest, e->raw_from, &err) != 0) {
+		app_error(ctx->app, slashname, "usage", "%s", err);
+		cmd_args_free(&args);
+		return -1;
+	}
+	if (args.argc < e->min_args || (e->max_args >= 0 && args.argc > e->max_args))
+		rc = cmd_usage(ctx, e);
+	else
+		rc = e->exec(ctx, &args);
+	cmd_args_free(&args);
+	return rc;
+}

@@ -1,0 +1,79 @@
+/* The command table: one entry per command, in a file of its own
+ * (cmd-NAME.c), like tmux. /help, completion, the batch mode and the man-page
+ * test all read this table. */
+#ifndef JABIRU_CMD_H
+#define JABIRU_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct app;
+
+#define CMD_MAX_ARGS 32
+
+/* A command line split into words. Double quotes group words and backslash
+ * escapes the next character; rest[i] is the raw text from word i to the end
+ * (for message bodies, which keep their spacing). */
+struct cmd_args {
+	int argc;
+	char *argv[CMD_MAX_ARGS];
+	const char *rest[CMD_MAX_ARGS];
+	char *line; /* owned copy the pointers refer into */
+	char *words;
+};
+
+/* What a command runs in: the app, and the front end's current window. */
+struct cmd_ctx {
+	struct app *app;
+	const char *name;   /* "/msg": for error events */
+	const char *window; /* bare JID of the active chat window, or NULL */
+	void *ui;           /* struct ui *, NULL in batch mode */
+};
+
+enum cmd_complete { COMPLETE_NONE, COMPLETE_JID, COMPLETE_FILE, COMPLETE_COMMAND };
+
+enum cmd_flags {
+	CMD_UI_ONLY = 1 << 0, /* meaningless in batch mode */
+	CMD_SECRET = 1 << 1,  /* never stored in the history */
+};
+
+struct cmd_entry {
+	const char *name;  /* without the slash */
+	const char *usage; /* arguments, e.g. "JID [TEXT]" (not translated) */
+	const char *summary; /* N_() */
+	const char *help;    /* N_(), may be NULL */
+	int min_args;
+	int max_args; /* -1: no limit */
+	/* When > 0, words from this index on are not split: argv[raw_from] is
+	 * the rest of the line as typed (a message body keeps its quotes). */
+	int raw_from;
+	const char *const *subcommands; /* NULL-terminated, or NULL */
+	enum cmd_complete complete;
+	int flags;
+	int (*exec)(struct cmd_ctx *ctx, struct cmd_args *args);
+};
+
+extern const struct cmd_entry *const cmd_table[];
+/* The entries, each defined in its cmd-NAME.c. */
+extern const struct cmd_entry cmd_close_entry, cmd_connect_entry, cmd_disconnect_entry,
+	cmd_help_entry, cmd_msg_entry, cmd_quit_entry, cmd_tls_entry, cmd_win_entry;
+/* roster, presence, subscriptions (add entries here) */
+/* XML console (add entries here) */
+/* file transfer (add entries here) */
+/* configuration, accounts, registration (add entries here) */
+
+const struct cmd_entry *cmd_find(const char *name);
+/* Splits line (the text after the command name) into args. Returns 0, or -1
+ * with *err set to a static translated message. */
+int cmd_args_parse(struct cmd_args *a, const char *line, int raw_from, const char **err);
+void cmd_args_free(struct cmd_args *a);
+/* Runs one line typed at the prompt or read in batch mode. A line without a
+ * leading slash is text for the active window (an error in batch mode); "//"
+ * sends a literal slash. Returns 0 or -1 (an error event was emitted). */
+int cmd_execute(struct cmd_ctx *ctx, const char *line);
+/* True when the line runs a command whose arguments are secret. */
+bool cmd_is_secret(const char *line);
+/* Reports a usage error for the entry. Returns -1. */
+int cmd_usage(struct cmd_ctx *ctx, const struct cmd_entry *e);
+
+#endif

@@ -1,0 +1,191 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "event.h"
+#include "i18n.h"
+#include "util/jid.h"
+#include "util/map.h"
+#include "util/str.h"
+#include "xmpp/message.h"
+#include "xmpp/session.h"
+#include "xmpp/session_hooks.h"
+
+/* Per bare JID, the resource a reply goes to: the last one that wrote to us.
+ * Presence from that resource unlocks it (RFC 6121 §5.1). */
+static struct map locks;
+
+static void iso_now(char *out, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static const char *delay_stamp(xmpp_stanza_t *st)
+{
+	xmpp_stanza_t *d = xmpp_stanza_get_child_by_name_and_ns(st, "delay", "urn:xmpp:delay");
+
+	return d != NULL ? xmpp_stanza_get_attribute(d, "stamp") : NULL;
+}
+
+static void on_error_message(struct app *app, xmpp_stanza_t *st, const char *from)
+{
+	xmpp_stanza_t *err = xmpp_stanza_get_child_by_name(st, "error"), *c;
+	const char *condition = "undefined-condition";
+	char *text = NULL;
+	struct event ev;
+
+	if (err != NULL) {
+		for (c = xmpp_stanza_get_children(err); c != NULL; c = xmpp_stanza_get_next(c)) {
+			const char *name = xmpp_stanza_get_name(c);
+
+			if (name == NULL)
+				continue;
+			if (strcmp(name, "text") == 0)
+				text = xmpp_stanza_get_text(c);
+			else if (!xmpp_stanza_is_text(c))
+				condition = name;
+		}
+	}
+	ev_init(&ev, EV_MESSAGE_ERROR);
+	ev_str(&ev, "from", from);
+	ev_str(&ev, "id", xmpp_stanza_get_id(st));
+	ev_str(&ev, "condition", condition);
+	ev_str(&ev, "text", text);
+	app_emit(app, &ev);
+	xmpp_free(session_ctx(app->session), text);
+}
+
+static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	struct app *app = ud;
+	const char *from = xmpp_stanza_get_from(st);
+	const char *type = xmpp_stanza_get_type(st);
+	const char *stamp;
+	xmpp_stanza_t *body_el;
+	char *body, bare[JID_MAX + 1], now[32];
+	struct event ev;
+
+	(void)conn;
+	if (from == NULL)
+		from = session_domain(app->session);
+	if (type == NULL)
+		type = "normal";
+	if (strcmp(type, "error") == 0) {
+		on_error_message(app, st, from);
+		return 1;
+	}
+	if (strcmp(type, "chat") != 0 && strcmp(type, "normal") != 0 &&
+	    strcmp(type, "headline") != 0)
+		return 1; /* groupchat belongs to MUC, not here */
+	body_el = xmpp_stanza_get_child_by_name(st, "body");
+	if (body_el == NULL)
+		return 1; /* chat states and receipts carry no body */
+	body = xmpp_stanza_get_text(body_el);
+	if (jid_resource_str(from) != NULL) {
+		jid_bare_str(from, bare, sizeof(bare));
+		free(map_put(&locks, bare, xstrdup(jid_resource_str(from))));
+	}
+	stamp = delay_stamp(st);
+	iso_now(now, sizeof(now));
+	ev_init(&ev, EV_MESSAGE);
+	ev_str(&ev, "from", from);
+	ev_str(&ev, "type", type);
+	ev_str(&ev, "body", body != NULL ? body : "");
+	ev_str(&ev, "time", stamp != NULL ? stamp : now);
+	ev_bool(&ev, "delayed", stamp != NULL);
+	ev_str(&ev, "id", xmpp_stanza_get_id(st));
+	ev_str(&ev, "thread", NULL);
+	app_emit(app, &ev);
+	xmpp_free(session_ctx(app->session), body);
+	return 1;
+}
+
+static int on_presence_unlock(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	const char *from = xmpp_stanza_get_from(st), *res;
+	char bare[JID_MAX + 1];
+	char *locked;
+
+	(void)conn;
+	(void)ud;
+	if (from == NULL || (res = jid_resource_str(from)) == NULL)
+		return 1;
+	jid_bare_str(from, bare, sizeof(bare));
+	locked = map_get(&locks, bare);
+	if (locked != NULL && strcmp(locked, res) == 0)
+		free(map_del(&locks, bare));
+	return 1;
+}
+
+static void online(struct session *s, void *ud)
+{
+	xmpp_conn_t *conn = session_conn(s);
+
+	xmpp_handler_add(conn, on_message, NULL, "message", NULL, ud);
+	xmpp_handler_add(conn, on_presence_unlock, NULL, "presence", NULL, ud);
+}
+
+static void offline(struct session *s, void *ud)
+{
+	(void)s;
+	(void)ud;
+	map_free(&locks, free);
+}
+
+static const struct session_hooks message_hooks = {online, offline};
+
+void message_init(struct app *app)
+{
+	map_init(&locks);
+	session_add_hooks(app->session, &message_hooks, app);
+}
+
+void message_fini(struct app *app)
+{
+	(void)app;
+	map_free(&locks, free);
+}
+
+int message_send(struct app *app, const char *to, const char *body)
+{
+	struct session *s = app->session;
+	xmpp_stanza_t *msg;
+	struct jid j;
+	char target[2 * JID_MAX + 2], bare[JID_MAX + 1];
+	const char *res;
+	char *id;
+	struct event ev;
+
+	if (!session_online(s)) {
+		app_error(app, "/msg", "not-connected", _("Not connected."));
+		return -1;
+	}
+	if (!jid_parse(&j, to)) {
+		app_error(app, "/msg", "usage", _("'%s' is not a valid JID."), to);
+		return -1;
+	}
+	jid_full(&j, target, sizeof(target));
+	jid_bare(&j, bare, sizeof(bare));
+	if (j.resource[0] == '\0' && (res = map_get(&locks, bare)) != NULL)
+		snprintf(target, sizeof(target), "%s/%s", bare, res);
+	id = session_new_id(s);
+	msg = xmpp_message_new(session_ctx(s), "chat", target, id);
+	xmpp_message_set_body(msg, body);
+	session_send(s, msg);
+	xmpp_stanza_release(msg);
+	ev_init(&ev, EV_MESSAGE_SENT);
+	ev_str(&ev, "to", target);
+	ev_str(&ev, "id", id);
+	ev_str(&ev, "body", body);
+	app_emit(app, &ev);
+	free(id);
+	return 0;
+}

@@ -1,0 +1,617 @@
+/* The XMPP session on top of libstrophe, driven by jabiru's poll loop.
+ *
+ * libstrophe owns the socket and its own select() loop; we never let it
+ * sleep. We learn the socket from the sockopt callback, poll it ourselves,
+ * and call xmpp_run_once(ctx, 0) when it is ready. Two subtleties:
+ * - OpenSSL may hold decrypted bytes that poll() cannot see (a TLS record is
+ *   up to 16 KB, libstrophe reads 4 KB at a time). After a wake-up we keep
+ *   calling xmpp_run_once() until a few calls in a row complete no stanza and
+ *   the socket has nothing more: four reads of 4 KB drain any record.
+ * - libstrophe's own timers (login steps, the clean-close deadline) fire only
+ *   inside xmpp_run_once(). While logging in or closing, a one-second tick
+ *   gives them their chance; online and idle, nothing ticks. */
+#include "config.h"
+
+#include <errno.h>
+#include <openssl/rand.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "event.h"
+#include "i18n.h"
+#include "loop.h"
+#include "util/jid.h"
+#include "util/str.h"
+#include "xmpp/session.h"
+#include "xmpp/session_hooks.h"
+#include "xmpp/trust.h"
+
+#define SESSION_MAX_HOOKS 16
+/* Calls without progress before OpenSSL is surely drained (16 KB / 4 KB). */
+#define PUMP_IDLE_CALLS 4
+/* Bound on work per wake-up so a flood cannot starve the keyboard. */
+#define PUMP_MAX_CALLS 256
+#define LOGIN_DEADLINE_MS 60000
+
+struct session {
+	struct app *app;
+	xmpp_ctx_t *ctx;
+	xmpp_conn_t *conn;
+	xmpp_log_t log;
+	enum session_state state;
+	struct session_params params;
+	char *domain;
+	int fd;
+	bool fd_watched;
+	bool more; /* the last pump stopped at its bound */
+	bool in_loop;
+	uint64_t recv_count;
+	struct loop_timer *tick;
+	struct loop_timer *deadline;
+	xmpp_conn_t *dead_conn; /* released outside libstrophe's callbacks */
+	/* what went wrong during this login, learnt from libstrophe */
+	bool sasl_failed;
+	bool tls_missing;
+	bool cert_refused;
+	bool user_closed;
+	bool was_online;
+	char *refused_fp;
+	char *refused_why;
+	char *refused_domain;
+	struct {
+		const struct session_hooks *h;
+		void *ud;
+	} hooks[SESSION_MAX_HOOKS];
+	size_t nhooks;
+	struct {
+		session_tap_fn fn;
+		void *ud;
+	} tap;
+};
+
+/* libstrophe's certfail and sockopt callbacks carry no user data; jabiru has
+ * one connection at a time, so this names it. */
+static struct session *current_session;
+
+static void pump(struct session *s);
+static void update_watch(struct session *s);
+
+static void log_handler(void *ud, xmpp_log_level_t level, const char *area, const char *msg)
+{
+	struct session *s = ud;
+
+	(void)level;
+	if (strcmp(area, "xmpp") == 0 || strcmp(area, "conn") == 0) {
+		if (str_starts_with(msg, "RECV: ")) {
+			s->recv_count++;
+			if (s->tap.fn != NULL)
+				s->tap.fn(s->tap.ud, SESSION_TAP_IN, msg + 6);
+		} else if (str_starts_with(msg, "SENT: ")) {
+			if (s->tap.fn != NULL)
+				s->tap.fn(s->tap.ud, SESSION_TAP_OUT, msg + 6);
+		} else if (strstr(msg, "auth failed") != NULL) {
+			s->sasl_failed = true;
+		} else if (strstr(msg, "TLS is not supported") != NULL) {
+			s->tls_missing = true;
+		}
+	}
+}
+
+struct session *session_new(struct app *app)
+{
+	struct session *s = xcalloc(1, sizeof(*s));
+
+	s->app = app;
+	s->fd = -1;
+	s->log.handler = log_handler;
+	s->log.userdata = s;
+	xmpp_initialize();
+	s->ctx = xmpp_ctx_new(NULL, &s->log);
+	return s;
+}
+
+static void params_free(struct session_params *p)
+{
+	free(p->jid);
+	str_free_secret(p->password);
+	free(p->server);
+	free(p->ca_file);
+	free(p->resource);
+	memset(p, 0, sizeof(*p));
+}
+
+static void params_copy(struct session_params *dst, const struct session_params *src)
+{
+	dst->jid = src->jid ? xstrdup(src->jid) : NULL;
+	dst->password = src->password ? xstrdup(src->password) : NULL;
+	dst->server = src->server ? xstrdup(src->server) : NULL;
+	dst->port = src->port;
+	dst->tls = src->tls;
+	dst->ca_file = src->ca_file ? xstrdup(src->ca_file) : NULL;
+	dst->resource = src->resource ? xstrdup(src->resource) : NULL;
+}
+
+static void clear_timers(struct session *s)
+{
+	if (s->tick != NULL)
+		loop_timer_del(s->app->loop, s->tick);
+	if (s->deadline != NULL)
+		loop_timer_del(s->app->loop, s->deadline);
+	s->tick = NULL;
+	s->deadline = NULL;
+}
+
+static void release_dead(struct session *s)
+{
+	if (s->dead_conn != NULL) {
+		xmpp_conn_release(s->dead_conn);
+		s->dead_conn = NULL;
+	}
+}
+
+void session_free(struct session *s)
+{
+	if (s == NULL)
+		return;
+	clear_timers(s);
+	if (s->fd_watched)
+		loop_fd_del(s->app->loop, s->fd);
+	release_dead(s);
+	if (s->conn != NULL)
+		xmpp_conn_release(s->conn);
+	params_free(&s->params);
+	free(s->domain);
+	free(s->refused_fp);
+	free(s->refused_why);
+	free(s->refused_domain);
+	xmpp_ctx_free(s->ctx);
+	xmpp_shutdown();
+	if (current_session == s)
+		current_session = NULL;
+	free(s);
+}
+
+void session_add_hooks(struct session *s, const struct session_hooks *h, void *ud)
+{
+	if (s->nhooks < SESSION_MAX_HOOKS) {
+		s->hooks[s->nhooks].h = h;
+		s->hooks[s->nhooks].ud = ud;
+		s->nhooks++;
+	}
+}
+
+void session_set_tap(struct session *s, session_tap_fn fn, void *ud)
+{
+	s->tap.fn = fn;
+	s->tap.ud = ud;
+}
+
+static void on_fd(int fd, short revents, void *ud)
+{
+	(void)fd;
+	(void)revents;
+	pump(ud);
+}
+
+static void update_watch(struct session *s)
+{
+	short ev = 0;
+
+	if (s->conn == NULL || s->fd < 0)
+		return;
+	if (xmpp_conn_is_connecting(s->conn))
+		ev = POLLOUT;
+	else if (xmpp_conn_is_connected(s->conn))
+		ev = POLLIN | (xmpp_conn_send_queue_len(s->conn) > 0 ? POLLOUT : 0);
+	if (!s->fd_watched) {
+		loop_fd_set(s->app->loop, s->fd, ev, on_fd, s);
+		s->fd_watched = true;
+	} else {
+		loop_fd_events(s->app->loop, s->fd, ev);
+	}
+}
+
+static bool fd_readable(int fd)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+
+	return fd >= 0 && poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR));
+}
+
+static void pump(struct session *s)
+{
+	int idle = 0, calls = 0;
+
+	s->more = false;
+	while (s->conn != NULL && !xmpp_conn_is_disconnected(s->conn)) {
+		uint64_t before = s->recv_count;
+
+		xmpp_run_once(s->ctx, 0);
+		if (s->conn == NULL || ++calls >= PUMP_MAX_CALLS) {
+			s->more = s->conn != NULL;
+			break;
+		}
+		if (s->recv_count != before || fd_readable(s->fd))
+			idle = 0;
+		else if (++idle >= PUMP_IDLE_CALLS)
+			break;
+	}
+	update_watch(s);
+}
+
+static int sockopt_cb(xmpp_conn_t *conn, void *sock)
+{
+	struct session *s = current_session;
+
+	if (s != NULL && s->conn == conn) {
+		if (s->fd_watched && s->fd != *(int *)sock) {
+			loop_fd_del(s->app->loop, s->fd);
+			s->fd_watched = false;
+		}
+		s->fd = *(int *)sock;
+	}
+	return xmpp_sockopt_cb_keepalive(conn, sock);
+}
+
+static int certfail_cb(const xmpp_tlscert_t *cert, const char *why)
+{
+	struct session *s = current_session;
+	const char *fp = xmpp_tlscert_get_string(cert, XMPP_CERT_FINGERPRINT_SHA256);
+
+	if (s == NULL || fp == NULL)
+		return 0;
+	if (trust_has(s->domain, fp))
+		return 1;
+	s->cert_refused = true;
+	free(s->refused_fp);
+	free(s->refused_why);
+	free(s->refused_domain);
+	s->refused_fp = trust_format_fp(fp);
+	s->refused_why = xstrdup(why != NULL ? why : "");
+	s->refused_domain = xstrdup(s->domain);
+	return 0;
+}
+
+static void tick_cb(void *ud)
+{
+	struct session *s = ud;
+
+	s->tick = NULL;
+	pump(s);
+	if (s->state == SESSION_CONNECTING || s->state == SESSION_CLOSING)
+		s->tick = loop_timer_add(s->app->loop, 1000, tick_cb, s);
+}
+
+static void deadline_cb(void *ud)
+{
+	struct session *s = ud;
+
+	s->deadline = NULL;
+	if (s->state == SESSION_CONNECTING && s->conn != NULL) {
+		app_error(s->app, NULL, "connect-failed",
+			  _("The server did not complete the login in time."));
+		xmpp_disconnect(s->conn);
+		pump(s);
+	}
+}
+
+static void emit_connected(struct session *s)
+{
+	struct event ev;
+
+	ev_init(&ev, EV_CONNECTED);
+	ev_str(&ev, "jid", session_jid(s));
+	ev_bool(&ev, "secure", xmpp_conn_is_secured(s->conn) != 0);
+	app_emit(s->app, &ev);
+}
+
+static void report_login_failure(struct session *s, int error, xmpp_stream_error_t *se)
+{
+	const char *where = s->params.server ? s->params.server : s->domain;
+	struct event ev;
+
+	if (s->cert_refused) {
+		ev_init(&ev, EV_TLS_UNTRUSTED);
+		ev_str(&ev, "domain", s->refused_domain);
+		ev_str(&ev, "fingerprint", s->refused_fp);
+		ev_str(&ev, "reason", s->refused_why);
+		app_emit(s->app, &ev);
+		app_error(s->app, NULL, "tls-untrusted",
+			  _("The certificate of %s is not trusted (%s). Its SHA-256 fingerprint is "
+			    "%s. If you know it to be right, type /tls trust to accept it for "
+			    "this domain."),
+			  s->refused_domain, s->refused_why, s->refused_fp);
+	} else if (s->sasl_failed) {
+		app_error(s->app, NULL, "auth-failed",
+			  _("Login as %s failed: wrong password or unknown account."),
+			  s->params.jid);
+	} else if (s->tls_missing) {
+		app_error(s->app, NULL, "tls-failed",
+			  _("%s does not offer TLS; jabiru will not log in without it."), where);
+	} else if (se != NULL) {
+		app_error(s->app, NULL, "stream-error", _("The server closed the stream: %s%s%s"),
+			  se->stanza ? xmpp_stanza_get_name(xmpp_stanza_get_children(se->stanza))
+				     : "error",
+			  se->text ? ": " : "", se->text ? se->text : "");
+	} else if (error == ECONNREFUSED) {
+		app_error(s->app, NULL, "connect-failed", _("Connection to %s refused."), where);
+	} else if (error == ETIMEDOUT) {
+		app_error(s->app, NULL, "connect-failed", _("Connection to %s timed out."),
+			  where);
+	} else if (error != 0) {
+		app_error(s->app, NULL, "connect-failed", _("Connection to %s failed: %s."), where,
+			  strerror(error));
+	} else {
+		app_error(s->app, NULL, "connect-failed",
+			  _("Connection to %s closed during the login."), where);
+	}
+}
+
+static void went_offline(struct session *s, int error, xmpp_stream_error_t *se)
+{
+	struct event ev;
+	const char *reason;
+	char *owned = NULL;
+
+	if (!s->was_online)
+		report_login_failure(s, error, se);
+	for (size_t i = 0; i < s->nhooks; i++)
+		if (s->was_online && s->hooks[i].h->offline != NULL)
+			s->hooks[i].h->offline(s, s->hooks[i].ud);
+	if (s->user_closed)
+		reason = _("disconnected");
+	else if (!s->was_online)
+		reason = _("login failed");
+	else if (se != NULL && se->text != NULL)
+		reason = owned = xasprintf(_("stream error: %s"), se->text);
+	else if (error != 0)
+		reason = owned = xasprintf(_("connection lost: %s"), strerror(error));
+	else
+		reason = _("the server closed the connection");
+	ev_init(&ev, EV_DISCONNECTED);
+	ev_str(&ev, "reason", reason);
+	ev_bool(&ev, "login_failed", !s->was_online && !s->user_closed);
+	app_emit(s->app, &ev);
+	free(owned);
+}
+
+static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
+			 xmpp_stream_error_t *stream_error, void *ud)
+{
+	struct session *s = ud;
+
+	(void)conn;
+	if (status == XMPP_CONN_CONNECT) {
+		s->state = SESSION_ONLINE;
+		s->was_online = true;
+		clear_timers(s);
+		for (size_t i = 0; i < s->nhooks; i++)
+			if (s->hooks[i].h->online != NULL)
+				s->hooks[i].h->online(s, s->hooks[i].ud);
+		emit_connected(s);
+	} else if (status == XMPP_CONN_DISCONNECT || status == XMPP_CONN_FAIL) {
+		clear_timers(s);
+		if (s->fd_watched)
+			loop_fd_del(s->app->loop, s->fd);
+		s->fd_watched = false;
+		s->fd = -1;
+		s->state = SESSION_OFFLINE;
+		/* Released from the next prepare step, not inside its callback. */
+		s->dead_conn = s->conn;
+		s->conn = NULL;
+		went_offline(s, error, stream_error);
+	}
+}
+
+static char *default_resource(void)
+{
+	static const char alnum[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned char r[4];
+	char res[16] = "jabiru.";
+
+	if (RAND_bytes(r, sizeof(r)) != 1)
+		memset(r, 0, sizeof(r));
+	for (size_t i = 0; i < sizeof(r); i++)
+		res[7 + i] = alnum[r[i] % (sizeof(alnum) - 1)];
+	return xstrdup(res);
+}
+
+static bool session_prepare(void *ud)
+{
+	struct session *s = ud;
+
+	release_dead(s);
+	if (s->conn != NULL && xmpp_conn_is_connected(s->conn) &&
+	    xmpp_conn_send_queue_len(s->conn) > 0)
+		pump(s);
+	return s->more;
+}
+
+int session_connect(struct session *s, const struct session_params *p)
+{
+	struct jid j;
+	char *full;
+	long flags = 0;
+	int rc;
+
+	if (s->state != SESSION_OFFLINE) {
+		app_error(s->app, "/connect", "busy",
+			  _("Already connected or connecting; /disconnect first."));
+		return -1;
+	}
+	if (p->jid == NULL || !jid_parse(&j, p->jid) || j.local[0] == '\0') {
+		app_error(s->app, "/connect", "usage", _("'%s' is not a valid account JID."),
+			  p->jid ? p->jid : "");
+		return -1;
+	}
+	if (p->password == NULL) {
+		app_error(s->app, "/connect", "usage", _("No password given."));
+		return -1;
+	}
+	if (!s->in_loop) {
+		loop_prepare_add(s->app->loop, session_prepare, s);
+		s->in_loop = true;
+	}
+	current_session = s;
+	release_dead(s);
+	params_free(&s->params);
+	params_copy(&s->params, p);
+	if (s->params.resource == NULL || s->params.resource[0] == '\0') {
+		free(s->params.resource);
+		s->params.resource = default_resource();
+	}
+	free(s->domain);
+	s->domain = xstrdup(j.domain);
+	s->sasl_failed = s->tls_missing = s->cert_refused = false;
+	s->user_closed = s->was_online = false;
+
+	s->conn = xmpp_conn_new(s->ctx);
+	flags = XMPP_CONN_FLAG_MANDATORY_TLS;
+	if (p->tls == TLS_DIRECT)
+		flags = XMPP_CONN_FLAG_LEGACY_SSL;
+	xmpp_conn_set_flags(s->conn, flags);
+	j.resource[0] = '\0';
+	full = xasprintf("%s@%s/%s", j.local, j.domain, s->params.resource);
+	xmpp_conn_set_jid(s->conn, full);
+	free(full);
+	xmpp_conn_set_pass(s->conn, s->params.password);
+	if (s->params.ca_file != NULL)
+		xmpp_conn_set_cafile(s->conn, s->params.ca_file);
+	xmpp_conn_set_certfail_handler(s->conn, certfail_cb);
+	xmpp_conn_set_sockopt_callback(s->conn, sockopt_cb);
+
+	s->state = SESSION_CONNECTING;
+	{
+		struct event ev;
+
+		ev_init(&ev, EV_CONNECTING);
+		ev_str(&ev, "jid", s->params.jid);
+		ev_str(&ev, "server", s->params.server);
+		if (p->port)
+			ev_int(&ev, "port", p->port);
+		app_emit(s->app, &ev);
+	}
+	rc = xmpp_connect_client(s->conn, s->params.server, (unsigned short)p->port, conn_handler,
+				 s);
+	if (rc != XMPP_EOK) {
+		s->state = SESSION_OFFLINE;
+		s->dead_conn = s->conn;
+		s->conn = NULL;
+		if (s->fd_watched)
+			loop_fd_del(s->app->loop, s->fd);
+		s->fd_watched = false;
+		s->fd = -1;
+		app_error(s->app, NULL, "connect-failed", _("Cannot connect to %s: %s."),
+			  s->params.server ? s->params.server : s->domain,
+			  _("the host name does not resolve or no address is reachable"));
+		{
+			struct event ev;
+
+			ev_init(&ev, EV_DISCONNECTED);
+			ev_str(&ev, "reason", _("login failed"));
+			ev_bool(&ev, "login_failed", true);
+			app_emit(s->app, &ev);
+		}
+		return -1;
+	}
+	update_watch(s);
+	s->tick = loop_timer_add(s->app->loop, 1000, tick_cb, s);
+	s->deadline = loop_timer_add(s->app->loop, LOGIN_DEADLINE_MS, deadline_cb, s);
+	return 0;
+}
+
+void session_disconnect(struct session *s)
+{
+	if (s->conn == NULL || s->state == SESSION_OFFLINE)
+		return;
+	s->user_closed = true;
+	if (s->state == SESSION_CONNECTING)
+		s->was_online = true; /* no login-failure report for a cancel */
+	s->state = SESSION_CLOSING;
+	xmpp_disconnect(s->conn);
+	if (s->tick == NULL)
+		s->tick = loop_timer_add(s->app->loop, 1000, tick_cb, s);
+	pump(s);
+}
+
+enum session_state session_state(const struct session *s)
+{
+	return s->state;
+}
+
+bool session_online(const struct session *s)
+{
+	return s->state == SESSION_ONLINE;
+}
+
+const char *session_jid(const struct session *s)
+{
+	if (s->conn == NULL || s->state != SESSION_ONLINE)
+		return NULL;
+	return xmpp_conn_get_bound_jid(s->conn);
+}
+
+const char *session_domain(const struct session *s)
+{
+	return s->domain;
+}
+
+bool session_sending(const struct session *s)
+{
+	return s->conn != NULL && xmpp_conn_is_connected(s->conn) &&
+	       xmpp_conn_send_queue_len(s->conn) > 0;
+}
+
+xmpp_ctx_t *session_ctx(struct session *s)
+{
+	return s->ctx;
+}
+
+xmpp_conn_t *session_conn(struct session *s)
+{
+	return s->conn;
+}
+
+void session_send(struct session *s, xmpp_stanza_t *st)
+{
+	if (s->conn != NULL && s->state == SESSION_ONLINE) {
+		xmpp_send(s->conn, st);
+		update_watch(s);
+	}
+}
+
+char *session_new_id(struct session *s)
+{
+	char *id = xmpp_uuid_gen(s->ctx);
+	char *copy = xstrdup(id != NULL ? id : "jabiru");
+
+	xmpp_free(s->ctx, id);
+	return copy;
+}
+
+int session_trust_pending(struct session *s)
+{
+	struct session_params p;
+	int rc;
+
+	if (s->refused_fp == NULL || s->refused_domain == NULL)
+		return -1;
+	if (trust_add(s->refused_domain, s->refused_fp) != 0) {
+		app_error(s->app, "/tls", "io", _("Cannot store the trusted fingerprint: %s"),
+			  strerror(errno));
+		return -1;
+	}
+	app_info(s->app, _("Trusting %s for %s from now on."), s->refused_fp, s->refused_domain);
+	free(s->refused_fp);
+	s->refused_fp = NULL;
+	if (s->state != SESSION_OFFLINE || s->params.jid == NULL)
+		return 0;
+	memset(&p, 0, sizeof(p));
+	params_copy(&p, &s->params);
+	rc = session_connect(s, &p);
+	params_free(&p);
+	return rc;
+}

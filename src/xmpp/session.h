@@ -1,0 +1,59 @@
+/* The XMPP session: connecting (TLS policy, certificate trust), the glue
+ * between libstrophe and jabiru's poll loop, and disconnecting. */
+#ifndef JABIRU_SESSION_H
+#define JABIRU_SESSION_H
+
+#include <stdbool.h>
+#include <strophe.h>
+
+#include "opts.h"
+
+struct app;
+struct session;
+
+enum session_state {
+	SESSION_OFFLINE,
+	SESSION_CONNECTING,
+	SESSION_ONLINE,
+	SESSION_CLOSING,
+};
+
+struct session_params {
+	char *jid;
+	char *password; /* wiped on free */
+	char *server;   /* NULL: resolve the domain */
+	int port;       /* 0: default */
+	enum tls_mode tls;
+	char *ca_file;
+	char *resource; /* NULL: "jabiru." and a random suffix */
+};
+
+struct session *session_new(struct app *app);
+void session_free(struct session *s);
+
+/* Starts connecting; progress and failure arrive as events. The params are
+ * copied. Returns 0, or -1 after an error event. */
+int session_connect(struct session *s, const struct session_params *p);
+/* Closes the stream politely after the queued stanzas are written. */
+void session_disconnect(struct session *s);
+enum session_state session_state(const struct session *s);
+bool session_online(const struct session *s);
+/* The bound full JID while online, else NULL. */
+const char *session_jid(const struct session *s);
+/* True while stanzas wait to be written. */
+bool session_sending(const struct session *s);
+
+xmpp_ctx_t *session_ctx(struct session *s);
+xmpp_conn_t *session_conn(struct session *s);
+/* Sends a stanza (not consumed: the caller releases it). */
+void session_send(struct session *s, xmpp_stanza_t *st);
+/* A fresh stanza id. Caller frees with free(). */
+char *session_new_id(struct session *s);
+
+/* Trusts the certificate last refused for this domain (the user said so),
+ * stores its fingerprint and connects again. Returns -1 when there is none. */
+int session_trust_pending(struct session *s);
+/* The domain of the account of the current or last login. */
+const char *session_domain(const struct session *s);
+
+#endif

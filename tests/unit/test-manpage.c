@@ -1,0 +1,106 @@
+/* The man page documents every command, option and batch event kind: the
+ * table, the option list and the event list are the source of truth. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cmd.h"
+#include "event.h"
+#include "opts.h"
+
+static char *page;
+static char *raw_page;
+
+/* roff escapes hyphens as "\-"; compare with them removed. */
+static void load(void)
+{
+	const char *src = getenv("JABIRU_SRCDIR");
+	char path[4096];
+	FILE *f;
+	long n;
+	char *raw, *o;
+
+	snprintf(path, sizeof(path), "%s/man/jabiru.1", src ? src : ".");
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "cannot open %s", path);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	raw = malloc((size_t)n + 1);
+	cr_assert_eq(fread(raw, 1, (size_t)n, f), (size_t)n);
+	raw[n] = '\0';
+	fclose(f);
+	page = malloc((size_t)n + 1);
+	o = page;
+	for (char *p = raw; *p; p++) {
+		if (p[0] == '\\' && p[1] == '-')
+			continue;
+		*o++ = *p;
+	}
+	*o = '\0';
+	raw_page = raw;
+}
+
+TestSuite(manpage, .init = load);
+
+static int has_line_starting(const char *prefix, const char *word)
+{
+	char want[256];
+
+	snprintf(want, sizeof(want), "\n%s%s", prefix, word);
+	for (const char *p = page; (p = strstr(p, want)) != NULL; p++) {
+		char c = p[strlen(want)];
+
+		if (c == ' ' || c == '\n' || c == '"')
+			return 1;
+	}
+	return 0;
+}
+
+Test(manpage, documents_every_command)
+{
+	for (size_t i = 0; cmd_table[i] != NULL; i++) {
+		const char *name = cmd_table[i]->name;
+
+		cr_expect(has_line_starting(".BI /", name) || has_line_starting(".B /", name),
+			  "/%s is missing from the COMMANDS section", name);
+	}
+}
+
+Test(manpage, documents_every_option)
+{
+	for (size_t i = 0; opts_name(i) != NULL; i++) {
+		char opt[64];
+		const char *hit;
+		int found = 0;
+
+		/* As roff writes it: \-\-name, ended by a non-name character. */
+		{
+			size_t o = 0;
+
+			o += (size_t)snprintf(opt, sizeof(opt), "\\-\\-");
+			for (const char *c = opts_name(i); *c && o + 3 < sizeof(opt); c++) {
+				if (*c == '-')
+					opt[o++] = '\\';
+				opt[o++] = *c;
+			}
+			opt[o] = '\0';
+		}
+		for (hit = raw_page; (hit = strstr(hit, opt)) != NULL; hit++) {
+			char c = hit[strlen(opt)];
+
+			if (c != '\\' && c != '-' && (c < 'a' || c > 'z'))
+				found = 1;
+		}
+		cr_expect(found, "--%s is missing from the man page", opts_name(i));
+	}
+}
+
+Test(manpage, documents_every_batch_event)
+{
+	for (int k = 0; k < EV__COUNT; k++)
+		cr_expect(has_line_starting(".B ", ev_kind_name((enum ev_kind)k)),
+			  "batch event '%s' is missing from BATCH MODE",
+			  ev_kind_name((enum ev_kind)k));
+}

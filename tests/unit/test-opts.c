@@ -1,0 +1,81 @@
+/* The command-line parser. */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "opts.h"
+
+static int parse(struct opts *o, char **err, int argc, char **argv)
+{
+	return opts_parse(o, argc, argv, err);
+}
+
+Test(opts, login_options)
+{
+	char *argv[] = {"jabiru", "--batch", "--jid", "a@b", "--server=127.0.0.1",
+			"--port", "5222", "--ca-file", "/x.pem", "--tls", "direct"};
+	struct opts o;
+	char *err;
+
+	cr_assert_eq(parse(&o, &err, 11, argv), 0);
+	cr_assert(o.batch);
+	cr_assert_str_eq(o.jid, "a@b");
+	cr_assert_str_eq(o.server, "127.0.0.1");
+	cr_assert_eq(o.port, 5222);
+	cr_assert_str_eq(o.ca_file, "/x.pem");
+	cr_assert_eq(o.tls, TLS_DIRECT);
+	opts_free(&o);
+}
+
+Test(opts, refuses_a_password_on_the_command_line)
+{
+	char *argv1[] = {"jabiru", "--password", "secret"};
+	char *argv2[] = {"jabiru", "--password=secret"};
+	struct opts o;
+	char *err;
+
+	cr_assert_neq(parse(&o, &err, 3, argv1), 0);
+	cr_assert_not_null(err);
+	free(err);
+	opts_free(&o);
+	cr_assert_neq(parse(&o, &err, 2, argv2), 0);
+	free(err);
+	opts_free(&o);
+}
+
+Test(opts, bad_values)
+{
+	char *p0[] = {"jabiru", "--port", "0"};
+	char *p1[] = {"jabiru", "--port", "70000"};
+	char *p2[] = {"jabiru", "--port", "12x"};
+	char *t[] = {"jabiru", "--tls", "none"};
+	char *u[] = {"jabiru", "--frobnicate"};
+	char *m[] = {"jabiru", "--jid"};
+	char *x[] = {"jabiru", "stray"};
+	char **cases[] = {p0, p1, p2, t, u, m, x};
+	int argcs[] = {3, 3, 3, 3, 2, 2, 2};
+
+	for (size_t i = 0; i < sizeof(argcs) / sizeof(argcs[0]); i++) {
+		struct opts o;
+		char *err = NULL;
+
+		cr_assert_neq(parse(&o, &err, argcs[i], cases[i]), 0, "case %zu", i);
+		cr_assert_not_null(err);
+		free(err);
+		opts_free(&o);
+	}
+}
+
+Test(opts, help_and_version)
+{
+	char *h[] = {"jabiru", "-h"};
+	char *v[] = {"jabiru", "--version"};
+	struct opts o;
+	char *err;
+
+	cr_assert_eq(parse(&o, &err, 2, h), 0);
+	cr_assert(o.help);
+	opts_free(&o);
+	cr_assert_eq(parse(&o, &err, 2, v), 0);
+	cr_assert(o.version);
+	opts_free(&o);
+}
