@@ -175,3 +175,29 @@ Test(chat, bad_lines_give_errors_and_the_session_goes_on)
 	cr_expect_null(jproc_seen(bob, "error", NULL), "bob saw an error: %s",
 	               jproc_seen(bob, "error", NULL));
 }
+
+/* A message the server cannot deliver comes back as message-error with the
+ * XMPP condition, and the session goes on. */
+Test(chat, undeliverable_message_gives_message_error)
+{
+	const char *line;
+
+	cr_assert(jproc_send(alice, "/msg nobody@localhost are you there?"));
+	line = jproc_expect(alice, "message-error", NULL, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line, "no message-error for a user that does not exist");
+	cr_expect(json_field_is(line, "from", "nobody@localhost"), "from: %s", line);
+	cr_expect(json_field_is(line, "condition", "service-unavailable"), "condition: %s", line);
+	deliver(alice, alice_jid, bob, "bob@localhost", "still here");
+}
+
+/* RFC 6121 5.1: a reply to the bare JID goes to the resource that wrote. */
+Test(chat, reply_goes_to_the_resource_that_wrote)
+{
+	const char *line;
+
+	deliver(bob, bob_jid, alice, "alice@localhost", "ping from bob");
+	cr_assert(jproc_send(alice, "/msg bob@localhost pong"));
+	line = jproc_expect_field(alice, "message-sent", "body", "pong", HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "to", bob_jid), "reply went to %s, not %s", line, bob_jid);
+}

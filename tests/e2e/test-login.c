@@ -226,3 +226,61 @@ Test(login, server_gone_gives_disconnected_and_jabiru_goes_on)
 	jproc_close_stdin(alice);
 	cr_expect_eq(jproc_wait_exit(alice, HARNESS_TIMEOUT_MS), 0, "end of input should exit 0");
 }
+
+/* The fingerprint the user accepts with /tls trust is pinned: the login goes
+ * on, and a later run with the same data directory needs no --ca-file. */
+Test(login, tls_trust_accepts_the_fingerprint_and_pins_it)
+{
+	char port[16], data_env[HARNESS_PATH_MAX + 32], pw[128];
+	const char *args[] = {"--batch", NULL};
+	const char *env[] = {pw, data_env, NULL};
+	char dir[HARNESS_PATH_MAX];
+	const char *line;
+
+	cr_assert(harness_mkdtemp(dir, sizeof dir, "trust"));
+	snprintf(port, sizeof port, "%d", srv.c2s_port);
+	snprintf(pw, sizeof pw, "JABIRU_PASSWORD=%s", PASSWORD);
+	snprintf(data_env, sizeof data_env, "XDG_DATA_HOME=%s", dir);
+
+	alice = jproc_spawn("alice", args, env);
+	cr_assert_not_null(alice);
+	cr_assert(jproc_sendf(alice, "/connect alice@localhost 127.0.0.1 %s", port));
+	cr_assert_not_null(jproc_expect(alice, "tls-untrusted", NULL, HARNESS_TIMEOUT_MS));
+	cr_expect_null(jproc_seen(alice, "connected", NULL));
+	cr_assert(jproc_send(alice, "/tls trust"));
+	line = jproc_expect(alice, "connected", NULL, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line, "no login after /tls trust");
+	jproc_close_stdin(alice);
+	cr_expect_eq(jproc_wait_exit(alice, HARNESS_TIMEOUT_MS), 0);
+	jproc_free(alice);
+
+	/* A new run, the same data directory, still no --ca-file. */
+	alice = jproc_spawn("alice-again", args, env);
+	cr_assert_not_null(alice);
+	cr_assert(jproc_sendf(alice, "/connect alice@localhost 127.0.0.1 %s", port));
+	cr_expect_not_null(jproc_expect(alice, "connected", NULL, HARNESS_TIMEOUT_MS),
+			   "the pinned certificate was not trusted on the next run");
+	cr_expect_null(jproc_seen(alice, "tls-untrusted", NULL));
+	jproc_close_stdin(alice);
+	cr_expect_eq(jproc_wait_exit(alice, HARNESS_TIMEOUT_MS), 0);
+	harness_rmtree(dir);
+}
+
+/* After the connection dropped, /connect logs in again in the same run. */
+Test(login, connects_again_after_the_server_came_back)
+{
+	char port[16];
+
+	alice = jproc_start(&srv, "alice", PASSWORD, NULL);
+	cr_assert_not_null(alice);
+	cr_assert_not_null(jproc_expect(alice, "connected", NULL, HARNESS_TIMEOUT_MS));
+	cr_assert(jproc_send(alice, "/disconnect"));
+	cr_assert_not_null(jproc_expect(alice, "disconnected", NULL, HARNESS_TIMEOUT_MS));
+	snprintf(port, sizeof port, "%d", srv.c2s_port);
+	cr_assert(jproc_sendf(alice, "/connect alice@localhost 127.0.0.1 %s", port));
+	cr_assert_not_null(jproc_expect(alice, "connecting", NULL, HARNESS_TIMEOUT_MS));
+	cr_expect_not_null(jproc_expect(alice, "connected", NULL, HARNESS_TIMEOUT_MS),
+			   "no second login");
+	jproc_close_stdin(alice);
+	cr_expect_eq(jproc_wait_exit(alice, HARNESS_TIMEOUT_MS), 0);
+}

@@ -143,7 +143,7 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
 	return 0;
 }
 
-static void rm_rf(const char *dir)
+void harness_rmtree(const char *dir)
 {
 	if (dir[0] != '\0')
 		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
@@ -663,7 +663,7 @@ void prosody_stop(struct prosody *p)
 		if (p->pid > 0)
 			run_cmd(argv, NULL, NULL, 30000);
 		free(script);
-		rm_rf(p->dir);
+		harness_rmtree(p->dir);
 	}
 	reaper_disarm(&p->reaper_fd, &p->reaper_pid);
 	p->dir[0] = '\0';
@@ -1193,7 +1193,7 @@ void jproc_free(struct jproc *j)
 		close(j->in_fd);
 	if (j->out_fd >= 0)
 		close(j->out_fd);
-	rm_rf(j->dir);
+	harness_rmtree(j->dir);
 	reaper_disarm(&j->reaper_fd, &j->reaper_pid);
 	for (size_t i = 0; i < j->nlines; i++)
 		free(j->lines[i]);
@@ -1472,7 +1472,7 @@ bool tmux_start(struct tmux *t, int cols, int rows, const char *const *argv, con
 	if (!harness_mkdtemp(t->dir, sizeof t->dir, "jabiru-tmux"))
 		return false;
 	if ((size_t)snprintf(t->sock, sizeof t->sock, "%s/tmux.sock", t->dir) >= sizeof t->sock) {
-		rm_rf(t->dir);
+		harness_rmtree(t->dir);
 		return false;
 	}
 	path = xasprintf("%s/tmux.conf", t->dir);
@@ -1480,7 +1480,7 @@ bool tmux_start(struct tmux *t, int cols, int rows, const char *const *argv, con
 	free(path);
 	if (f == NULL || fputs(conf, f) < 0 || fclose(f) != 0) {
 		fprintf(stderr, "harness: cannot write tmux.conf\n");
-		rm_rf(t->dir);
+		harness_rmtree(t->dir);
 		return false;
 	}
 	{
@@ -1660,7 +1660,7 @@ void tmux_stop(struct tmux *t)
 	if (t->dir[0] != '\0') {
 		if (t->running)
 			tmux_run(t, NULL, "kill-server", (char *)NULL);
-		rm_rf(t->dir);
+		harness_rmtree(t->dir);
 	}
 	reaper_disarm(&t->reaper_fd, &t->reaper_pid);
 	strv_free(t->env);

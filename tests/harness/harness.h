@@ -177,5 +177,7 @@ int harness_free_port(void);
 long long harness_now_ms(void);
 /* A fresh directory under $TMPDIR or /tmp (path written to out). */
 bool harness_mkdtemp(char *out, size_t size, const char *prefix);
+/* Removes a directory tree (no symlinks followed). */
+void harness_rmtree(const char *dir);
 
 #endif
