@@ -10,6 +10,7 @@
 #include "opts.h"
 
 struct loop;
+struct message_state;
 struct session;
 
 /* What the core asks of a front end. */
@@ -25,6 +26,7 @@ struct frontend {
 struct app {
 	struct loop *loop;
 	struct session *session;
+	struct message_state *message;
 	struct opts *opts;
 	const struct frontend *fe_ops;
 	void *fe;

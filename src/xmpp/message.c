@@ -15,9 +15,12 @@
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
 
-/* Per bare JID, the resource a reply goes to: the last one that wrote to us.
- * Presence from that resource unlocks it (RFC 6121 §5.1). */
-static struct map locks;
+struct message_state {
+	struct app *app;
+	/* Per bare JID, the resource a reply goes to: the last one that wrote
+	 * to us. Presence from that resource unlocks it (RFC 6121 §5.1). */
+	struct map locks;
+};
 
 static void iso_now(char *out, size_t len)
 {
@@ -65,7 +68,8 @@ static void on_error_message(struct app *app, xmpp_stanza_t *st, const char *fro
 
 static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 {
-	struct app *app = ud;
+	struct message_state *ms = ud;
+	struct app *app = ms->app;
 	const char *from = xmpp_stanza_get_from(st);
 	const char *type = xmpp_stanza_get_type(st);
 	const char *stamp;
@@ -91,7 +95,7 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	body = xmpp_stanza_get_text(body_el);
 	if (jid_resource_str(from) != NULL) {
 		jid_bare_str(from, bare, sizeof(bare));
-		free(map_put(&locks, bare, xstrdup(jid_resource_str(from))));
+		free(map_put(&ms->locks, bare, xstrdup(jid_resource_str(from))));
 	}
 	stamp = delay_stamp(st);
 	iso_now(now, sizeof(now));
@@ -110,18 +114,18 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 
 static int on_presence_unlock(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 {
+	struct message_state *ms = ud;
 	const char *from = xmpp_stanza_get_from(st), *res;
 	char bare[JID_MAX + 1];
 	char *locked;
 
 	(void)conn;
-	(void)ud;
 	if (from == NULL || (res = jid_resource_str(from)) == NULL)
 		return 1;
 	jid_bare_str(from, bare, sizeof(bare));
-	locked = map_get(&locks, bare);
+	locked = map_get(&ms->locks, bare);
 	if (locked != NULL && strcmp(locked, res) == 0)
-		free(map_del(&locks, bare));
+		free(map_del(&ms->locks, bare));
 	return 1;
 }
 
@@ -135,23 +139,31 @@ static void online(struct session *s, void *ud)
 
 static void offline(struct session *s, void *ud)
 {
+	struct message_state *ms = ud;
+
 	(void)s;
-	(void)ud;
-	map_free(&locks, free);
+	map_free(&ms->locks, free);
 }
 
 static const struct session_hooks message_hooks = {online, offline};
 
 void message_init(struct app *app)
 {
-	map_init(&locks);
-	session_add_hooks(app->session, &message_hooks, app);
+	struct message_state *ms = xcalloc(1, sizeof(*ms));
+
+	ms->app = app;
+	map_init(&ms->locks);
+	app->message = ms;
+	session_add_hooks(app->session, &message_hooks, ms);
 }
 
 void message_fini(struct app *app)
 {
-	(void)app;
-	map_free(&locks, free);
+	if (app->message == NULL)
+		return;
+	map_free(&app->message->locks, free);
+	free(app->message);
+	app->message = NULL;
 }
 
 int message_send(struct app *app, const char *to, const char *body)
@@ -174,7 +186,7 @@ int message_send(struct app *app, const char *to, const char *body)
 	}
 	jid_full(&j, target, sizeof(target));
 	jid_bare(&j, bare, sizeof(bare));
-	if (j.resource[0] == '\0' && (res = map_get(&locks, bare)) != NULL)
+	if (j.resource[0] == '\0' && (res = map_get(&app->message->locks, bare)) != NULL)
 		snprintf(target, sizeof(target), "%s/%s", bare, res);
 	id = session_new_id(s);
 	msg = xmpp_message_new(session_ctx(s), "chat", target, id);
