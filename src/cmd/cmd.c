@@ -8,6 +8,7 @@
 #include "cmd/cmd.h"
 #include "i18n.h"
 #include "util/str.h"
+#include "util/utf8.h"
 #include "xmpp/message.h"
 
 
@@ -159,7 +160,8 @@ int cmd_execute(struct cmd_ctx *ctx, const char *line)
 	if (line[0] != '/' || line[1] == '/') {
 		if (ctx->ui == NULL) {
 			app_error(ctx->app, NULL, "unknown-command",
-				  _("Not a command: '%.40s'. Commands start with '/'."), line);
+				  _("Not a command: '%.*s'. Commands start with '/'."),
+				  (int)utf8_prefix(line, 40), line);
 			return -1;
 		}
 		return send_text(ctx, line[0] == '/' ? line + 1 : line);

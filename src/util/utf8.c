@@ -7,6 +7,8 @@
 #include "config.h"
 #endif
 
+#include <string.h>
+
 #include "util/utf8.h"
 
 struct cp_range {
@@ -299,4 +301,19 @@ size_t utf8_width(const char *s, size_t len)
 		cols += w < 0 ? 2 : (size_t)w;
 	}
 	return cols;
+}
+
+size_t utf8_prefix(const char *s, size_t max)
+{
+	size_t len = strnlen(s, max + 4), at = 0;
+
+	while (at < len) {
+		uint32_t cp;
+		size_t n = utf8_decode(s + at, len - at, &cp);
+
+		if (at + n > max)
+			break;
+		at += n;
+	}
+	return at;
 }

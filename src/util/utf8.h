@@ -18,5 +18,8 @@ bool utf8_valid(const char *s, size_t len);
 int utf8_cp_width(uint32_t cp);
 /* Columns of a string that has been sanitised (no controls). */
 size_t utf8_width(const char *s, size_t len);
+/* The length in bytes of the longest prefix of s of at most max bytes that
+ * does not cut a character in two. */
+size_t utf8_prefix(const char *s, size_t max);
 
 #endif

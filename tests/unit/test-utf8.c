@@ -305,3 +305,13 @@ Test(utf8_width, strings)
 	SWIDTH("\xff\xfe", 2);                 /* 2 x U+FFFD */
 	SWIDTH("\xe2\x82", 2);
 }
+
+Test(utf8, prefix_never_cuts_a_character)
+{
+	cr_assert_eq(utf8_prefix("abc", 2), 2);
+	cr_assert_eq(utf8_prefix("abc", 10), 3);
+	/* 你 is 3 bytes: 4 bytes hold one, not one and a third */
+	cr_assert_eq(utf8_prefix("你好", 4), 3);
+	cr_assert_eq(utf8_prefix("你好", 6), 6);
+	cr_assert_eq(utf8_prefix("你好", 2), 0);
+}
