@@ -141,7 +141,8 @@ Test(presence, info_lists_resources_with_version_and_features)
 	cr_assert_not_null(jproc_expect(bob, "info", want, HARNESS_TIMEOUT_MS));
 	cr_assert_not_null(jproc_expect(bob, "info", "urn:xmpp:ping", HARNESS_TIMEOUT_MS));
 	cr_assert(jproc_send(bob, "/info carol@localhost"));
-	cr_assert_not_null(jproc_expect(bob, "info", "carol@localhost: offline", HARNESS_TIMEOUT_MS));
+	cr_assert_not_null(
+	    jproc_expect(bob, "info", "carol@localhost: offline", HARNESS_TIMEOUT_MS));
 }
 
 static const char *python(void)
@@ -160,28 +161,30 @@ Test(presence, answers_an_independent_client)
 
 	setenv("PROBE_PASSWORD", "singer", 1);
 	snprintf(cmd, sizeof(cmd),
-		 "timeout 120 %s '%s/tests/harness/iq-probe' carol@localhost '%s' 127.0.0.1 %d "
-		 "'%s' 2>&1",
-		 python(), src ? src : ".", alice_jid, srv.c2s_port, srv.ca_file);
+	         "timeout 120 %s '%s/tests/harness/iq-probe' carol@localhost '%s' 127.0.0.1 %d "
+	         "'%s' 2>&1",
+	         python(), src ? src : ".", alice_jid, srv.c2s_port, srv.ca_file);
 	f = popen(cmd, "r");
 	cr_assert_not_null(f);
 	while (fgets(line, sizeof(line), f) != NULL) {
 		if (strstr(line, "\"probe\": \"disco\"")) {
-			cr_expect(strstr(line, "\"result\"") && strstr(line, "category=\\\"client\\\"") &&
-				      strstr(line, "type=\\\"console\\\""),
-				  "%s", line);
-			cr_expect(strstr(line, "urn:xmpp:ping") && strstr(line, "jabber:iq:version") &&
-				      strstr(line, "http://jabber.org/protocol/caps"),
-				  "%s", line);
+			cr_expect(strstr(line, "\"result\"") &&
+			              strstr(line, "category=\\\"client\\\"") &&
+			              strstr(line, "type=\\\"console\\\""),
+			          "%s", line);
+			cr_expect(strstr(line, "urn:xmpp:ping") &&
+			              strstr(line, "jabber:iq:version") &&
+			              strstr(line, "http://jabber.org/protocol/caps"),
+			          "%s", line);
 		} else if (strstr(line, "\"probe\": \"version\"")) {
 			cr_expect(strstr(line, "<name>jabiru</name>") != NULL, "%s", line);
 			cr_expect(strstr(line, "<os>") == NULL, "OS told by default: %s", line);
 		} else if (strstr(line, "\"probe\": \"ping\"")) {
 			cr_expect(strstr(line, "\"type\": \"result\"") != NULL, "%s", line);
 		} else if (strstr(line, "\"probe\": \"unknown-") ||
-			   strstr(line, "\"probe\": \"roster-push\"")) {
+		           strstr(line, "\"probe\": \"roster-push\"")) {
 			cr_expect(strstr(line, "\"condition\": \"service-unavailable\"") != NULL,
-				  "%s", line);
+			          "%s", line);
 		} else if (strstr(line, "\"probe\": \"done\"")) {
 			done = true;
 			continue;
@@ -195,7 +198,7 @@ Test(presence, answers_an_independent_client)
 	cr_expect(done, "the probe did not finish");
 	cr_expect_eq(seen, 6, "answers seen: %d of 6", seen);
 	/* The spoofed roster push changed nothing and was reported. */
-	cr_assert_not_null(jproc_expect_field(alice, "error", "code", "roster-spoof",
-					      HARNESS_TIMEOUT_MS));
+	cr_assert_not_null(
+	    jproc_expect_field(alice, "error", "code", "roster-spoof", HARNESS_TIMEOUT_MS));
 	cr_expect_null(jproc_seen(alice, "roster", "mallory"));
 }

@@ -20,8 +20,8 @@ static struct jproc *alice, *bob, *carol;
 static struct jproc *login_env(const char *user, const char *password, const char *extra_env)
 {
 	char port[16], jid[128], pw[128];
-	const char *args[] = {"--batch", "--jid", jid, "--server", "127.0.0.1", "--port", port,
-			      "--ca-file", srv.ca_file, NULL};
+	const char *args[] = {"--batch", "--jid", jid,         "--server",  "127.0.0.1",
+	                      "--port",  port,    "--ca-file", srv.ca_file, NULL};
 	const char *env[] = {pw, extra_env, NULL};
 	struct jproc *j;
 

@@ -40,9 +40,9 @@ Test(roster, full_item)
 	struct roster_item it;
 
 	cr_assert(parse("<item jid='Bob@Example.COM' name='Bob B' subscription='both' "
-			"ask='subscribe'><group>Friends</group><group>Work</group>"
-			"<group>Friends</group><group></group></item>",
-			&it));
+	                "ask='subscribe'><group>Friends</group><group>Work</group>"
+	                "<group>Friends</group><group></group></item>",
+	                &it));
 	cr_expect_str_eq(it.jid, "Bob@example.com");
 	cr_expect_str_eq(it.name, "Bob B");
 	cr_expect_str_eq(it.subscription, "both");
@@ -100,8 +100,8 @@ Test(roster, cache_line_round_trip)
 	char *line;
 
 	cr_assert(parse("<item jid='dave@example.com' name='tab&#9;new&#10;line \\ back' "
-			"subscription='to'><group>你好</group><group>a\\tb</group></item>",
-			&it));
+	                "subscription='to'><group>你好</group><group>a\\tb</group></item>",
+	                &it));
 	line = roster_item_format(&it);
 	cr_expect_null(strchr(line, '\n'));
 	cr_assert(roster_item_unformat(line, &back), "%s", line);
