@@ -12,6 +12,9 @@
 struct loop;
 struct message_state;
 struct session;
+struct iq;
+struct roster;
+struct presence;
 
 /* What the core asks of a front end. */
 struct frontend {
@@ -28,6 +31,10 @@ struct app {
 	struct session *session;
 	struct message_state *message;
 	struct opts *opts;
+	/* roster, presence, subscriptions, iq answers (src/xmpp) */
+	struct iq *iq;
+	struct roster *roster;
+	struct presence *presence;
 	const struct frontend *fe_ops;
 	void *fe;
 	bool batch;

@@ -22,6 +22,7 @@
 #include "ui/window.h"
 #include "util/jid.h"
 #include "util/sanitize.h"
+#include "xmpp/presence.h"
 #include "util/str.h"
 #include "util/utf8.h"
 #include "util/xdg.h"
@@ -522,6 +523,7 @@ static void on_tty(int fd, short revents, void *ud)
 
 	(void)revents;
 	if (n > 0) {
+		presence_activity(ui->app); /* the idle clock of automatic away */
 		input_feed(buf, (size_t)n);
 	} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
 		/* The terminal is gone (ssh dropped): leave cleanly. */
