@@ -28,9 +28,17 @@ static struct jproc *login(const char *user, const char *password, char **full)
 	cr_assert_not_null(j);
 	line = jproc_expect(j, "connected", NULL, HARNESS_TIMEOUT_MS);
 	cr_assert_not_null(line, "%s did not connect", user);
-	if (full != NULL)
-		*full = json_field(line, "jid");
+	char *me = json_field(line, "jid");
+
 	cr_assert_not_null(jproc_expect(j, "roster-loaded", NULL, HARNESS_TIMEOUT_MS));
+	/* The server reflects the initial presence once it has taken it: from
+	 * then on directed presence and messages reach this resource. */
+	cr_assert_not_null(jproc_expect_field(j, "presence", "from", me, HARNESS_TIMEOUT_MS),
+			   "%s: no reflected initial presence", user);
+	if (full != NULL)
+		*full = me;
+	else
+		free(me);
 	return j;
 }
 
