@@ -11,6 +11,8 @@
 
 struct loop;
 struct session;
+struct console;
+struct raw;
 
 /* What the core asks of a front end. */
 struct frontend {
@@ -25,6 +27,8 @@ struct frontend {
 struct app {
 	struct loop *loop;
 	struct session *session;
+	struct console *console; /* the XML console's capture */
+	struct raw *raw;         /* /raw requests awaiting answers */
 	struct opts *opts;
 	const struct frontend *fe_ops;
 	void *fe;

@@ -20,6 +20,8 @@
 	X(EV_INFO, "info")                           \
 	/* roster, presence, subscriptions */        \
 	/* XML console */                            \
+	X(EV_XML, "xml")                             \
+	X(EV_RAW_RESULT, "raw-result")               \
 	/* file transfer */                          \
 	/* configuration, accounts, registration */
 

@@ -26,6 +26,8 @@ const struct cmd_entry *const cmd_table[] = {
 	/* roster, presence, subscriptions */
 
 	/* XML console */
+	&cmd_raw_entry,
+	&cmd_xmlconsole_entry,
 
 	/* file transfer */
 

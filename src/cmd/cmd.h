@@ -59,6 +59,7 @@ extern const struct cmd_entry cmd_close_entry, cmd_connect_entry, cmd_disconnect
 	cmd_help_entry, cmd_msg_entry, cmd_quit_entry, cmd_tls_entry, cmd_win_entry;
 /* roster, presence, subscriptions (add entries here) */
 /* XML console (add entries here) */
+extern const struct cmd_entry cmd_raw_entry, cmd_xmlconsole_entry;
 /* file transfer (add entries here) */
 /* configuration, accounts, registration (add entries here) */
 
