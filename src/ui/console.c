@@ -147,6 +147,16 @@ void console_ui_draw(struct console *c, struct window *w, int top, int bottom, i
 	}
 	draw_header(c, top, cols, colors);
 	top++;
+	/* The last notice given while this window was active (a /raw error):
+	 * the window's own line ring holds it, already sanitised. */
+	if (w->count > 0 && top < bottom) {
+		const struct line *l = window_line(w, w->count - 1);
+		struct lay L = {.cols = cols, .y0 = top, .top = top, .bottom = top, .draw = true};
+
+		put(&L, l->kind == LINE_ERROR ? A_BOLD : A_NORMAL, l->text, strlen(l->text), cols);
+		attrset(A_NORMAL);
+		top++;
+	}
 	for (size_t i = console_count(c); i-- > 0 && y >= top;) {
 		const struct console_entry *e = console_entry(c, i);
 		struct lay L = {.cols = cols, .top = top, .bottom = bottom, .colors = colors};

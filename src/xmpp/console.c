@@ -337,11 +337,13 @@ char *console_filter_describe(const struct console_filter *f)
 		buf_printf(&b, " ns:%s", f->ns);
 	if (f->text != NULL)
 		buf_printf(&b, " text:%s", f->text);
-	buf_cstr(&b);
-	if (b.data == NULL)
+	if (b.len == 0) {
+		buf_free(&b);
 		return xstrdup("");
+	}
+	buf_cstr(&b);
 	{
-		char *s = xstrdup(b.data + 1);
+		char *s = xstrdup(b.data + 1); /* without the first space */
 
 		buf_free(&b);
 		return s;
