@@ -17,7 +17,7 @@ static int cmd_raw_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 	int rc;
 
 	while (n > 0 && (xml[n - 1] == ' ' || xml[n - 1] == '\t' || xml[n - 1] == '\n' ||
-			 xml[n - 1] == '\r'))
+	                 xml[n - 1] == '\r'))
 		xml[--n] = '\0';
 	rc = raw_send(ctx->app->raw, xml, ctx->window);
 	free(xml);
@@ -25,17 +25,17 @@ static int cmd_raw_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 }
 
 const struct cmd_entry cmd_raw_entry = {
-	.name = "raw",
-	.usage = "XML",
-	.summary = N_("send one XML element as typed"),
-	.help = N_("Parses XML first and refuses malformed input with the parser's message and "
-		   "position; nothing is sent then. An iq without an id gets one, and the "
-		   "answer to an iq get or set is announced in the window it was sent from. "
-		   "Several lines pasted at once form one element."),
-	.min_args = 1,
-	.max_args = 2,
-	/* Only the first word is split (quotes there must balance); the
-	 * command reads the raw text itself. */
-	.raw_from = 1,
-	.exec = cmd_raw_exec,
+    .name = "raw",
+    .usage = "XML",
+    .summary = N_("send one XML element as typed"),
+    .help = N_("Parses XML first and refuses malformed input with the parser's message and "
+               "position; nothing is sent then. An iq without an id gets one, and the "
+               "answer to an iq get or set is announced in the window it was sent from. "
+               "Several lines pasted at once form one element."),
+    .min_args = 1,
+    .max_args = 2,
+    /* Only the first word is split (quotes there must balance); the
+     * command reads the raw text itself. */
+    .raw_from = 1,
+    .exec = cmd_raw_exec,
 };

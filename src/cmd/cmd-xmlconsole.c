@@ -40,8 +40,8 @@ static int set_size(struct cmd_ctx *ctx, struct cmd_args *args)
 	n = strtol(args->argv[1], &end, 10);
 	if (errno != 0 || *end != '\0' || n < 10 || n > 1000000) {
 		app_error(ctx->app, ctx->name, "usage",
-			  _("The console keeps from 10 to 1000000 elements; '%s' is not one."),
-			  args->argv[1]);
+		          _("The console keeps from 10 to 1000000 elements; '%s' is not one."),
+		          args->argv[1]);
 		return -1;
 	}
 	console_set_cap(ctx->app->console, (size_t)n, 0);
@@ -63,7 +63,7 @@ static int view_word(struct cmd_ctx *ctx, struct console_view *v, const char *w)
 		v->paused = true;
 		v->paused_seq = last != NULL ? last->seq : 0;
 		app_info(ctx->app, _("XML console paused: recording goes on, the view stays "
-				     "still until /xmlconsole resume."));
+		                     "still until /xmlconsole resume."));
 	} else if (strcmp(w, "resume") == 0) {
 		v->paused = false;
 	} else {
@@ -90,23 +90,23 @@ static int cmd_xmlconsole_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 }
 
 static const char *const xmlconsole_subcommands[] = {
-	"compact", "pretty", "pause", "resume", "filter", "size", NULL,
+    "compact", "pretty", "pause", "resume", "filter", "size", NULL,
 };
 
 const struct cmd_entry cmd_xmlconsole_entry = {
-	.name = "xmlconsole",
-	.usage = "[compact|pretty|pause|resume|filter [WORD...]|size N]",
-	.summary = N_("open the XML console, or change what it shows"),
-	.help = N_("Shows every element sent and received since the connection began, "
-		   "secrets redacted. compact: one line per element; pretty: indented and "
-		   "coloured (the default); pause and resume freeze and thaw the view while "
-		   "recording goes on; filter in|out iq|message|presence|other jid:JID "
-		   "ns:NAMESPACE text:TEXT narrows it (all words must match; kinds and "
-		   "directions add up), filter alone clears; size N keeps the last N elements "
-		   "(default 2000). PageUp and PageDown scroll."),
-	.min_args = 0,
-	.max_args = -1,
-	.subcommands = xmlconsole_subcommands,
-	.flags = CMD_UI_ONLY,
-	.exec = cmd_xmlconsole_exec,
+    .name = "xmlconsole",
+    .usage = "[compact|pretty|pause|resume|filter [WORD...]|size N]",
+    .summary = N_("open the XML console, or change what it shows"),
+    .help = N_("Shows every element sent and received since the connection began, "
+               "secrets redacted. compact: one line per element; pretty: indented and "
+               "coloured (the default); pause and resume freeze and thaw the view while "
+               "recording goes on; filter in|out iq|message|presence|other jid:JID "
+               "ns:NAMESPACE text:TEXT narrows it (all words must match; kinds and "
+               "directions add up), filter alone clears; size N keeps the last N elements "
+               "(default 2000). PageUp and PageDown scroll."),
+    .min_args = 0,
+    .max_args = -1,
+    .subcommands = xmlconsole_subcommands,
+    .flags = CMD_UI_ONLY,
+    .exec = cmd_xmlconsole_exec,
 };

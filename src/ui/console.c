@@ -9,6 +9,7 @@
 #include "i18n.h"
 #include "ui/console.h"
 #include "ui/window.h"
+#include "util/sanitize.h"
 #include "util/str.h"
 #include "util/utf8.h"
 #include "xmpp/console.h"
@@ -20,7 +21,7 @@ enum { P_ELEMENT = 20, P_ATTR, P_VALUE, P_IN, P_OUT, P_HEAD };
 /* One entry laid out into rows; drawn only when draw is set. */
 struct lay {
 	int cols;
-	int y0;	 /* screen row of the entry's first row */
+	int y0;  /* screen row of the entry's first row */
 	int top; /* rows above it are not drawn */
 	int bottom;
 	bool draw;
@@ -86,11 +87,11 @@ static void lay_entry(struct lay *L, const struct console_entry *e, const struct
 	localtime_r(&e->when.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%H:%M:%S", &tm);
 	head = xasprintf("%s.%03ld %s", stamp, e->when.tv_nsec / 1000000L,
-			 e->dir == CONSOLE_IN ? _("↓ received") : _("↑ sent"));
+	                 e->dir == CONSOLE_IN ? _("↓ received") : _("↑ sent"));
 	L->row = 0;
 	L->x = 0;
-	put(L, L->colors ? COLOR_PAIR(e->dir == CONSOLE_IN ? P_IN : P_OUT) | A_BOLD : A_BOLD,
-	    head, strlen(head), 0);
+	put(L, L->colors ? COLOR_PAIR(e->dir == CONSOLE_IN ? P_IN : P_OUT) | A_BOLD : A_BOLD, head,
+	    strlen(head), 0);
 	free(head);
 	for (size_t i = 0; i < d->nlines; i++) {
 		const struct xf_line *l = &d->lines[i];
@@ -108,26 +109,30 @@ static void lay_entry(struct lay *L, const struct console_entry *e, const struct
 	attrset(A_NORMAL);
 }
 
-static void draw_header(struct console *c, int y, int cols, bool colors)
+static void draw_header(struct console *c, const struct window *w, int y, int cols,
+                        bool colors)
 {
 	struct console_view *v = console_view(c);
 	char *desc = console_filter_describe(&v->filter);
-	char *head = xasprintf(_("XML console: %zu elements%s%s%s%s"), console_count(c),
-			       desc[0] ? _(" — filter: ") : "", desc,
-			       v->paused ? _(" — paused") : "",
-			       v->compact ? _(" — compact") : "");
+	char *head = xasprintf(_("XML console: %zu elements%s%s%s%s%s"), console_count(c),
+	                       desc[0] ? _(" — filter: ") : "", desc,
+	                       v->paused ? _(" — paused") : "", v->compact ? _(" — compact") : "",
+	                       w->scroll > 0 ? _(" — scrolled up") : "");
+	/* The filter holds what the user typed: no control reaches the tty. */
+	char *clean = sanitize_str(head);
 	struct lay L = {.cols = cols, .y0 = y, .top = y, .bottom = y, .draw = true};
 
 	move(y, 0);
 	clrtoeol();
-	put(&L, colors ? COLOR_PAIR(P_HEAD) | A_BOLD : A_REVERSE, head, strlen(head), cols);
+	put(&L, colors ? COLOR_PAIR(P_HEAD) | A_BOLD : A_REVERSE, clean, strlen(clean), cols);
 	attrset(A_NORMAL);
+	free(clean);
 	free(head);
 	free(desc);
 }
 
 void console_ui_draw(struct console *c, struct window *w, int top, int bottom, int cols,
-		     bool colors)
+                     bool colors)
 {
 	struct console_view *v = console_view(c);
 	struct xf_doc d = {0};
@@ -145,7 +150,7 @@ void console_ui_draw(struct console *c, struct window *w, int top, int bottom, i
 		move(r, 0);
 		clrtoeol();
 	}
-	draw_header(c, top, cols, colors);
+	draw_header(c, w, top, cols, colors);
 	top++;
 	/* The last notice given while this window was active (a /raw error):
 	 * the window's own line ring holds it, already sanitised. */
@@ -185,6 +190,6 @@ char *console_ui_result_text(const struct event *ev)
 	const char *type = ev_get(ev, "type"), *from = ev_get(ev, "from");
 
 	return xasprintf(_("Answer to /raw iq %s from %s (%s): %s"), ev_get(ev, "id"),
-			 from != NULL ? from : _("the server"), type != NULL ? type : "?",
-			 ev_get(ev, "xml"));
+	                 from != NULL ? from : _("the server"), type != NULL ? type : "?",
+	                 ev_get(ev, "xml"));
 }

@@ -55,9 +55,9 @@ static bool special(const char *p, const char *end, struct xt_tok *t, const char
 		const char *open, *close;
 		enum xt_type type;
 	} kinds[] = {
-		{"<?", "?>", XT_PI},
-		{"<!--", "-->", XT_COMMENT},
-		{"<![CDATA[", "]]>", XT_CDATA},
+	    {"<?", "?>", XT_PI},
+	    {"<!--", "-->", XT_COMMENT},
+	    {"<![CDATA[", "]]>", XT_CDATA},
 	};
 
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {

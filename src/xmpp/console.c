@@ -19,9 +19,9 @@
 #include "xmpp/console.h"
 #include "xmpp/session_hooks.h"
 
-#define NS_SASL "urn:ietf:params:xml:ns:xmpp-sasl"
-#define NS_SASL2 "urn:xmpp:sasl:2"
-#define REDACTED "[redacted]"
+#define NS_SASL      "urn:ietf:params:xml:ns:xmpp-sasl"
+#define NS_SASL2     "urn:xmpp:sasl:2"
+#define REDACTED     "[redacted]"
 #define REDACT_DEPTH 64
 
 struct console {
@@ -83,9 +83,14 @@ static bool contains_ci(const char *hay, size_t hlen, const char *needle, size_t
 /* Whether the content of this element is a secret. */
 static bool secret_element(const struct xt_tok *t, const char *ns, size_t nslen)
 {
-	static const char *const sasl[] = {"auth",	   "challenge",	      "response",
-					   "success",	   "initial-response", "additional-data",
-					   "authenticate", NULL};
+	static const char *const sasl[] = {"auth",
+	                                   "challenge",
+	                                   "response",
+	                                   "success",
+	                                   "initial-response",
+	                                   "additional-data",
+	                                   "authenticate",
+	                                   NULL};
 	static const char *const always[] = {"password", "digest", "token", NULL};
 	const char *local, *v;
 	size_t ll, vl;
@@ -161,7 +166,8 @@ char *console_redact(const char *xml, size_t len)
 		case XT_BAD:
 			if (!secret)
 				break;
-			if (!top->said && !all_space(t.text ? t.text : t.p, t.text ? t.textlen : t.len)) {
+			if (!top->said &&
+			    !all_space(t.text ? t.text : t.p, t.text ? t.textlen : t.len)) {
 				buf_puts(&out, REDACTED);
 				top->said = true;
 			}
@@ -219,12 +225,12 @@ static int filter_word(struct console_filter *f, const char *w, char **err)
 		const char *word;
 		int dir, kind;
 	} words[] = {
-		{"in", 1 << CONSOLE_IN, 0},
-		{"out", 1 << CONSOLE_OUT, 0},
-		{"iq", 0, CONSOLE_KIND_IQ},
-		{"message", 0, CONSOLE_KIND_MESSAGE},
-		{"presence", 0, CONSOLE_KIND_PRESENCE},
-		{"other", 0, CONSOLE_KIND_OTHER},
+	    {"in", 1 << CONSOLE_IN, 0},
+	    {"out", 1 << CONSOLE_OUT, 0},
+	    {"iq", 0, CONSOLE_KIND_IQ},
+	    {"message", 0, CONSOLE_KIND_MESSAGE},
+	    {"presence", 0, CONSOLE_KIND_PRESENCE},
+	    {"other", 0, CONSOLE_KIND_OTHER},
 	};
 	static const char *const prefixes[] = {"jid:", "ns:", "text:"};
 	char **slots[] = {&f->jid, &f->ns, &f->text};
@@ -246,8 +252,8 @@ static int filter_word(struct console_filter *f, const char *w, char **err)
 		}
 	}
 	*err = xasprintf(_("unknown filter '%s': use in, out, iq, message, presence, other, "
-			   "jid:JID, ns:NAMESPACE or text:TEXT"),
-			 w);
+	                   "jid:JID, ns:NAMESPACE or text:TEXT"),
+	                 w);
 	return -1;
 }
 
@@ -432,7 +438,7 @@ static void write_log(struct console *c, const struct console_entry *e)
 	gmtime_r(&e->when.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
 	fprintf(c->log, "%s.%03ldZ %s %s\n", stamp, e->when.tv_nsec / 1000000L,
-		e->dir == CONSOLE_IN ? "IN" : "OUT", e->xml);
+	        e->dir == CONSOLE_IN ? "IN" : "OUT", e->xml);
 	fflush(c->log);
 }
 

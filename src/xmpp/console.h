@@ -14,7 +14,7 @@
 struct app;
 
 #define CONSOLE_DEFAULT_ENTRIES 2000
-#define CONSOLE_DEFAULT_BYTES (8u * 1024 * 1024)
+#define CONSOLE_DEFAULT_BYTES   (8u * 1024 * 1024)
 /* One element bigger than this is kept cut, with a note. */
 #define CONSOLE_ENTRY_MAX (256u * 1024)
 
@@ -36,10 +36,10 @@ enum console_kind {
 };
 
 struct console_filter {
-	int dirs;  /* bit (1 << CONSOLE_IN) | (1 << CONSOLE_OUT); 0: any */
-	int kinds; /* CONSOLE_KIND_*; 0: any */
-	char *jid; /* from or to of the top element starts with it; NULL: any */
-	char *ns;  /* a namespace declared anywhere in the element */
+	int dirs;   /* bit (1 << CONSOLE_IN) | (1 << CONSOLE_OUT); 0: any */
+	int kinds;  /* CONSOLE_KIND_*; 0: any */
+	char *jid;  /* from or to of the top element starts with it; NULL: any */
+	char *ns;   /* a namespace declared anywhere in the element */
 	char *text; /* a substring, ignoring ASCII case */
 };
 

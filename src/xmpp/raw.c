@@ -33,9 +33,9 @@ char *raw_check(const char *xml)
 		return xstrdup(_("out of memory"));
 	if (XML_Parse(p, xml, (int)strlen(xml), 1) == XML_STATUS_ERROR)
 		msg = xasprintf(_("malformed XML at line %lu, column %lu: %s"),
-				(unsigned long)XML_GetCurrentLineNumber(p),
-				(unsigned long)XML_GetCurrentColumnNumber(p) + 1,
-				XML_ErrorString(XML_GetErrorCode(p)));
+		                (unsigned long)XML_GetCurrentLineNumber(p),
+		                (unsigned long)XML_GetCurrentColumnNumber(p) + 1,
+		                XML_ErrorString(XML_GetErrorCode(p)));
 	XML_ParserFree(p);
 	return msg;
 }
@@ -100,7 +100,7 @@ int raw_send(struct raw *r, const char *xml, const char *window)
 	st = xmpp_stanza_new_from_string(session_ctx(s), xml);
 	if (st == NULL) {
 		app_error(r->app, "/raw", "malformed-xml",
-			  _("libstrophe could not read this element; nothing was sent."));
+		          _("libstrophe could not read this element; nothing was sent."));
 		return -1;
 	}
 	if (xmpp_stanza_get_name(st) != NULL && strcmp(xmpp_stanza_get_name(st), "iq") == 0) {

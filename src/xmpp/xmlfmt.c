@@ -64,7 +64,7 @@ static void add_tag(struct xf_doc *d, const struct xt_tok *t)
 	add_span(d, XF_ELEMENT, t->name, t->namelen);
 	while (t->type != XT_END && xmltok_attr(&p, end, &a)) {
 		bool ns = a.namelen >= 5 && memcmp(a.name, "xmlns", 5) == 0 &&
-			  (a.namelen == 5 || a.name[5] == ':');
+		          (a.namelen == 5 || a.name[5] == ':');
 
 		add_lit(d, XF_PUNCT, " ");
 		add_span(d, ns ? XF_NS : XF_ATTR, a.name, a.namelen);
@@ -128,7 +128,8 @@ static void pretty(struct xf_doc *d, const char *xml, size_t len)
 			const char *save = pos;
 
 			add_tag(d, &t);
-			if (xmltok_next(&pos, end, &t2) && (t2.type == XT_TEXT || t2.type == XT_CDATA) &&
+			if (xmltok_next(&pos, end, &t2) &&
+			    (t2.type == XT_TEXT || t2.type == XT_CDATA) &&
 			    xmltok_next(&pos, end, &t3) && t3.type == XT_END) {
 				add_other(d, &t2);
 				add_tag(d, &t3);

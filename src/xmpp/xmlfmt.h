@@ -25,7 +25,7 @@ struct xf_span {
 };
 
 struct xf_line {
-	int indent; /* in levels */
+	int indent;      /* in levels */
 	size_t first, n; /* spans */
 };
 

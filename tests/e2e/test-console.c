@@ -129,7 +129,7 @@ Test(console, records_the_negotiation_and_redacts_every_secret)
 	cr_expect_eq(st.st_mode & 0777, 0600, "log mode %o", st.st_mode & 0777);
 	log = slurp(log_path);
 	cr_expect(strstr(log, "<starttls") != NULL && strstr(log, "[redacted]") != NULL,
-		  "the log lacks the negotiation");
+	          "the log lacks the negotiation");
 	expect_no_secret("the log", log);
 	free(log);
 }
@@ -140,7 +140,7 @@ Test(console, raw_ping_reports_its_answer)
 	char *x;
 
 	cr_assert(jproc_send(alice, "/raw <iq type='get' to='localhost'><ping "
-				    "xmlns='urn:xmpp:ping'/></iq>"));
+	                            "xmlns='urn:xmpp:ping'/></iq>"));
 	line = jproc_expect(alice, "raw-result", NULL, HARNESS_TIMEOUT_MS);
 	cr_assert_not_null(line);
 	cr_expect(json_field_is(line, "type", "result"), "%s", line);
@@ -154,7 +154,7 @@ Test(console, raw_ping_reports_its_answer)
 		snprintf(want, sizeof(want), "id=\"%s\"", x);
 		sent = seen_xml("out", want);
 		cr_expect(sent != NULL && strstr(sent, "urn:xmpp:ping") != NULL, "sent: %s",
-			  sent ? sent : "(none)");
+		          sent ? sent : "(none)");
 		free(sent);
 	}
 	free(x);
@@ -171,15 +171,16 @@ Test(console, malformed_raw_is_refused_and_nothing_is_sent)
 	cr_expect(json_field_is(line, "code", "malformed-xml"), "%s", line);
 	text = json_field(line, "text");
 	cr_expect(text != NULL && strstr(text, "line 1, column") != NULL &&
-			  strstr(text, "mismatched tag") != NULL,
-		  "%s", line);
+	              strstr(text, "mismatched tag") != NULL,
+	          "%s", line);
 	free(text);
 
 	/* A good request after it: once its answer is back, anything the bad
 	 * line had sent would have been recorded before. */
 	cr_assert(jproc_send(alice, "/raw <iq type='get' id='good1' to='localhost'><ping "
-				    "xmlns='urn:xmpp:ping'/></iq>"));
-	cr_assert_not_null(jproc_expect_field(alice, "raw-result", "id", "good1", HARNESS_TIMEOUT_MS));
+	                            "xmlns='urn:xmpp:ping'/></iq>"));
+	cr_assert_not_null(
+	    jproc_expect_field(alice, "raw-result", "id", "good1", HARNESS_TIMEOUT_MS));
 	x = seen_xml("out", "bad1");
 	cr_expect_null(x, "the malformed element went out: %s", x);
 	free(x);
@@ -195,7 +196,7 @@ Test(console, a_flood_of_stanzas_is_recorded_and_the_session_stays_usable)
 	for (int i = 0; i < 300; i++)
 		cr_assert(jproc_sendf(bob, "/msg alice@localhost flood %d", i));
 	cr_assert_not_null(
-		jproc_expect_field(alice, "message", "body", "flood 299", HARNESS_TIMEOUT_MS));
+	    jproc_expect_field(alice, "message", "body", "flood 299", HARNESS_TIMEOUT_MS));
 	expect_xml("in", "flood 299");
 	jproc_free(bob);
 }

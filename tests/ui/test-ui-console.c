@@ -19,7 +19,7 @@ static struct jproc *bob;
 /* base64("\0alice\0password"), and of SCRAM's client-first and client-final
  * message starts */
 static const char *const secrets[] = {"AGFsaWNlAHBhc3N3b3Jk", "biwsbj1hbGljZSxy", "Yz1iaXdz",
-				      "password", NULL};
+                                      "password", NULL};
 
 static void setup(void)
 {
@@ -63,8 +63,16 @@ static void expect_no_secret_on_screen(void)
 static void start_alice(void)
 {
 	static char port[16];
-	const char *argv[] = {harness_jabiru_bin(), "--jid", "alice@localhost", "--server",
-			      "127.0.0.1", "--port", port, "--ca-file", srv.ca_file, NULL};
+	const char *argv[] = {harness_jabiru_bin(),
+	                      "--jid",
+	                      "alice@localhost",
+	                      "--server",
+	                      "127.0.0.1",
+	                      "--port",
+	                      port,
+	                      "--ca-file",
+	                      srv.ca_file,
+	                      NULL};
 	const char *env[] = {"JABIRU_PASSWORD=password", NULL};
 
 	snprintf(port, sizeof port, "%d", srv.c2s_port);
@@ -112,7 +120,8 @@ Test(ui_console, raw_ping_is_answered_and_a_filter_shows_only_presence)
 	start_alice();
 	type_line("/xmlconsole");
 	expect_screen("XML console:");
-	type_line("/raw <iq type='get' to='localhost' id='uiping1'><ping xmlns='urn:xmpp:ping'/></iq>");
+	type_line(
+	    "/raw <iq type='get' to='localhost' id='uiping1'><ping xmlns='urn:xmpp:ping'/></iq>");
 	expect_screen("id=\"uiping1\"");
 	/* A malformed one is refused where the user is looking. */
 	type_line("/raw <iq id='uibad'><oops></iq>");
@@ -130,8 +139,8 @@ Test(ui_console, raw_ping_is_answered_and_a_filter_shows_only_presence)
 	s = tmux_capture(&term);
 	cr_assert_not_null(s);
 	cr_expect(strstr(s, "<iq") == NULL && strstr(s, "<message") == NULL &&
-			  strstr(s, "<features") == NULL && strstr(s, "uibad") == NULL,
-		  "not only presence:\n%s", s);
+	              strstr(s, "<features") == NULL && strstr(s, "uibad") == NULL,
+	          "not only presence:\n%s", s);
 	free(s);
 
 	/* Cleared: everything again, the iq among it. */

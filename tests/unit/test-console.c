@@ -31,53 +31,59 @@ static void expect_redacted(const char *xml, const char *secret, const char *kee
 
 Test(redact, sasl_plain_auth)
 {
-	expect_redacted("<auth xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\" mechanism=\"PLAIN\">" PLAIN_B64
-			"</auth>",
-			PLAIN_B64, "mechanism=\"PLAIN\"");
+	expect_redacted(
+	    "<auth xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\" mechanism=\"PLAIN\">" PLAIN_B64
+	    "</auth>",
+	    PLAIN_B64, "mechanism=\"PLAIN\"");
 }
 
 Test(redact, sasl_scram_exchange)
 {
 	expect_redacted("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' "
-			"mechanism='SCRAM-SHA-1'>biwsbj1hbGljZSxyPWFiY2Q=</auth>",
-			"biwsbj1hbGljZSxy", "SCRAM-SHA-1");
-	expect_redacted("<challenge xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\">cj1hYmNkZWYscz1zYWx0LGk9NDA5Ng=="
-			"</challenge>",
-			"cj1hYmNk", "<challenge");
-	expect_redacted("<response xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\">Yz1iaXdzLHI9YWJjZGVmLHA9cHJvb2Y="
-			"</response>",
-			"Yz1iaXdz", "</response>");
-	expect_redacted("<success xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\">dj1zaWduYXR1cmU=</success>",
-			"dj1zaWdu", "<success");
-	expect_redacted("<authenticate xmlns='urn:xmpp:sasl:2' mechanism='PLAIN'><initial-response>" PLAIN_B64
-			"</initial-response></authenticate>",
-			PLAIN_B64, NULL);
+	                "mechanism='SCRAM-SHA-1'>biwsbj1hbGljZSxyPWFiY2Q=</auth>",
+	                "biwsbj1hbGljZSxy", "SCRAM-SHA-1");
+	expect_redacted(
+	    "<challenge xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\">cj1hYmNkZWYscz1zYWx0LGk9NDA5Ng=="
+	    "</challenge>",
+	    "cj1hYmNk", "<challenge");
+	expect_redacted(
+	    "<response xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\">Yz1iaXdzLHI9YWJjZGVmLHA9cHJvb2Y="
+	    "</response>",
+	    "Yz1iaXdz", "</response>");
+	expect_redacted(
+	    "<success xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\">dj1zaWduYXR1cmU=</success>",
+	    "dj1zaWdu", "<success");
+	expect_redacted(
+	    "<authenticate xmlns='urn:xmpp:sasl:2' mechanism='PLAIN'><initial-response>" PLAIN_B64
+	    "</initial-response></authenticate>",
+	    PLAIN_B64, NULL);
 }
 
 Test(redact, passwords_in_register_and_legacy_auth)
 {
 	expect_redacted("<iq type='set' id='r1'><query xmlns='jabber:iq:register'><username>alice"
-			"</username><password>hunter2</password></query></iq>",
-			"hunter2", "<username>alice</username>");
+	                "</username><password>hunter2</password></query></iq>",
+	                "hunter2", "<username>alice</username>");
 	expect_redacted("<iq type='set' id='a1'><query xmlns='jabber:iq:auth'><username>alice"
-			"</username><digest>0123abcd</digest><resource>r</resource></query></iq>",
-			"0123abcd", "<resource>r</resource>");
-	expect_redacted("<iq type='set'><query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' "
-			"type='submit'><field var='username'><value>alice</value></field><field "
-			"var='password' type='text-private'><value>s3cr3t</value></field></x></query></iq>",
-			"s3cr3t", "<value>alice</value>");
+	                "</username><digest>0123abcd</digest><resource>r</resource></query></iq>",
+	                "0123abcd", "<resource>r</resource>");
+	expect_redacted(
+	    "<iq type='set'><query xmlns='jabber:iq:register'><x xmlns='jabber:x:data' "
+	    "type='submit'><field var='username'><value>alice</value></field><field "
+	    "var='password' type='text-private'><value>s3cr3t</value></field></x></query></iq>",
+	    "s3cr3t", "<value>alice</value>");
 }
 
 Test(redact, leaves_ordinary_stanzas_and_mechanism_lists_alone)
 {
 	const char *in[] = {
-		"<message to='bob@localhost' type='chat'><body>password: none here</body></message>",
-		"<stream:features><mechanisms xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\"><mechanism>"
-		"PLAIN</mechanism><mechanism>SCRAM-SHA-1</mechanism></mechanisms></stream:features>",
-		"<?xml version=\"1.0\"?><stream:stream to=\"localhost\" xmlns=\"jabber:client\" "
-		"xmlns:stream=\"http://etherx.jabber.org/streams\" version=\"1.0\">",
-		"</stream:stream>",
-		"<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='EXTERNAL'/>",
+	    "<message to='bob@localhost' type='chat'><body>password: none here</body></message>",
+	    "<stream:features><mechanisms xmlns=\"urn:ietf:params:xml:ns:xmpp-sasl\"><mechanism>"
+	    "PLAIN</mechanism><mechanism>SCRAM-SHA-1</mechanism></mechanisms></stream:features>",
+	    "<?xml version=\"1.0\"?><stream:stream to=\"localhost\" xmlns=\"jabber:client\" "
+	    "xmlns:stream=\"http://etherx.jabber.org/streams\" version=\"1.0\">",
+	    "</stream:stream>",
+	    "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='EXTERNAL'/>",
 	};
 
 	for (size_t i = 0; i < sizeof(in) / sizeof(in[0]); i++) {
@@ -177,9 +183,8 @@ Test(filter, namespace_text_and_kinds)
 	char *a1[] = {"ns:urn:xmpp:ping"}, *a2[] = {"text:HELLO"}, *a3[] = {"iq", "other"};
 	char *err;
 	struct console_entry ping =
-		entry(CONSOLE_OUT, "<iq type='get' id='1'><ping xmlns='urn:xmpp:ping'/></iq>");
-	struct console_entry msg =
-		entry(CONSOLE_IN, "<message><body>hello there</body></message>");
+	    entry(CONSOLE_OUT, "<iq type='get' id='1'><ping xmlns='urn:xmpp:ping'/></iq>");
+	struct console_entry msg = entry(CONSOLE_IN, "<message><body>hello there</body></message>");
 	struct console_entry feat = entry(CONSOLE_IN, "<stream:features/>");
 
 	cr_assert_eq(console_filter_parse(&f, 1, a1, &err), 0);
@@ -229,7 +234,7 @@ Test(xmlfmt, pretty_indents_and_keeps_text_inline)
 {
 	struct xf_doc d = {0};
 	const char *x = "<message to='bob@localhost' type='chat'><body>hi there</body>"
-			"<active xmlns='http://jabber.org/protocol/chatstates'/></message>";
+	                "<active xmlns='http://jabber.org/protocol/chatstates'/></message>";
 
 	xmlfmt_format(&d, x, strlen(x), false);
 	cr_assert_eq(d.nlines, 4);
@@ -259,7 +264,7 @@ Test(xmlfmt, spans_colour_names_attributes_values_and_dim_namespaces)
 			cr_expect_eq(d.spans[i].kind, XF_NS);
 	}
 	cr_expect(seen[XF_ELEMENT] && seen[XF_ATTR] && seen[XF_VALUE] && seen[XF_TEXT] &&
-		  seen[XF_NS]);
+	          seen[XF_NS]);
 	xmlfmt_free(&d);
 }
 
