@@ -31,7 +31,8 @@ const struct cmd_entry cmd_raw_entry = {
     .help = N_("Parses XML first and refuses malformed input with the parser's message and "
                "position; nothing is sent then. An iq without an id gets one, and the "
                "answer to an iq get or set is announced in the window it was sent from. "
-               "Several lines pasted at once form one element."),
+               "An element not complete at the end of the line continues on the lines "
+               "that follow (a paste over several lines); an empty line cancels it."),
     .min_args = 1,
     .max_args = 2,
     /* Only the first word is split (quotes there must balance); the

@@ -9,6 +9,7 @@
 #include "i18n.h"
 #include "util/str.h"
 #include "xmpp/message.h"
+#include "xmpp/raw.h"
 
 
 /* Grouped by area; /help sorts them by name. */
@@ -156,6 +157,8 @@ int cmd_execute(struct cmd_ctx *ctx, const char *line)
 	char name[32], slashname[34];
 	int rc;
 
+	if (raw_waiting(ctx->app->raw)) /* the rest of a multi-line /raw */
+		return raw_feed(ctx->app->raw, line);
 	if (line[0] == '\0')
 		return 0;
 	if (line[0] != '/' || line[1] == '/') {

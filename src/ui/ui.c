@@ -246,6 +246,8 @@ static void ui_emit(void *fe, const struct event *ev)
 		const char *win = ev_get(ev, "window");
 
 		ui_line(ui, win != NULL ? chat_win(ui, win) : status_win(ui), LINE_INFO, NULL, text);
+		if (win == NULL && ui->wins[ui->active]->kind == WIN_CONSOLE)
+			ui_line(ui, ui->wins[ui->active], LINE_INFO, NULL, text);
 		free(text);
 		break;
 	}

@@ -4,6 +4,8 @@
 #ifndef JABIRU_RAW_H
 #define JABIRU_RAW_H
 
+#include <stdbool.h>
+
 struct app;
 struct raw;
 
@@ -16,5 +18,14 @@ char *raw_check(const char *xml);
 /* Parses, gives an iq without id an id, sends. window: the bare JID of the
  * chat window it was typed in, or NULL. Returns 0 or -1 (error event). */
 int raw_send(struct raw *r, const char *xml, const char *window);
+/* 0: xml is one complete well-formed element; 1: it is the beginning of
+ * one (more lines may follow); -1: malformed, *err says why and where
+ * (malloc'd). */
+int raw_parse(const char *xml, char **err);
+/* An element begun with /raw awaits more lines: cmd_execute hands every
+ * line to raw_feed() until it is complete, malformed or cancelled by an
+ * empty line. */
+bool raw_waiting(const struct raw *r);
+int raw_feed(struct raw *r, const char *line);
 
 #endif

@@ -187,6 +187,33 @@ Test(console, malformed_raw_is_refused_and_nothing_is_sent)
 	expect_xml("out", "good1");
 }
 
+Test(console, raw_element_over_several_lines)
+{
+	const char *line;
+	char *x;
+
+	cr_assert(jproc_send(alice, "/raw <iq type='get' to='localhost' id='multi1'>"));
+	cr_assert_not_null(jproc_expect(alice, "info", "not complete", HARNESS_TIMEOUT_MS));
+	cr_assert(jproc_send(alice, "  <ping xmlns='urn:xmpp:ping'/>"));
+	cr_assert(jproc_send(alice, "</iq>"));
+	line = jproc_expect_field(alice, "raw-result", "id", "multi1", HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "type", "result"), "%s", line);
+
+	/* Begun, then cancelled by an empty line: nothing goes out. */
+	cr_assert(jproc_send(alice, "/raw <message to='bob@localhost' id='cancelled1'>"));
+	cr_assert(jproc_send(alice, ""));
+	cr_assert_not_null(jproc_expect(alice, "info", "cancelled", HARNESS_TIMEOUT_MS));
+	/* Commands work again, and a ping's answer flushes what went before. */
+	cr_assert(jproc_send(alice, "/raw <iq type='get' id='after1' to='localhost'><ping "
+	                            "xmlns='urn:xmpp:ping'/></iq>"));
+	cr_assert_not_null(
+	    jproc_expect_field(alice, "raw-result", "id", "after1", HARNESS_TIMEOUT_MS));
+	x = seen_xml("out", "cancelled1");
+	cr_expect_null(x, "a cancelled element went out: %s", x);
+	free(x);
+}
+
 Test(console, a_flood_of_stanzas_is_recorded_and_the_session_stays_usable)
 {
 	struct jproc *bob = jproc_start(&srv, "bob", "builder", NULL);

@@ -304,6 +304,22 @@ Test(raw, parser_errors_carry_message_and_position)
 	free(e);
 }
 
+Test(raw, an_element_begun_is_incomplete_not_malformed)
+{
+	char *e;
+
+	cr_expect_eq(raw_parse("<iq type='get'>", &e), 1);
+	cr_expect_null(e);
+	cr_expect_eq(raw_parse("<iq type='get'>\n<ping xmlns='urn:xmpp:ping'/>", &e), 1);
+	cr_expect_eq(raw_parse("<iq type='get'>\n<ping xmlns='urn:xmpp:ping'/>\n</iq>", &e), 0);
+	cr_expect_eq(raw_parse("<iq type='get'>\n</message>", &e), -1);
+	cr_assert_not_null(e);
+	cr_expect(strstr(e, "line 2") != NULL, "%s", e);
+	free(e);
+	cr_expect_eq(raw_parse("<a/><b/>", &e), -1);
+	free(e);
+}
+
 Test(xmltok, attributes_with_either_quote)
 {
 	const char *x = "<a b='1 \"2\"' c=\"x'y\"/>";
