@@ -149,3 +149,39 @@ Test(ui_console, raw_ping_is_answered_and_a_filter_shows_only_presence)
 	type_line("/quit");
 	cr_expect_eq(tmux_wait_exit(&term, HARNESS_TIMEOUT_MS), 0);
 }
+
+Test(ui_console, pause_freezes_the_view_and_page_keys_scroll)
+{
+	char *s;
+
+	start_alice();
+	bob = jproc_start(&srv, "bob", "builder", NULL);
+	cr_assert_not_null(bob);
+	cr_assert_not_null(jproc_expect(bob, "connected", NULL, HARNESS_TIMEOUT_MS));
+	type_line("/xmlconsole filter message");
+	expect_screen("filter: message");
+	type_line("/xmlconsole pause");
+	expect_screen(" — paused");
+
+	cr_assert(jproc_send(bob, "/msg alice@localhost said while paused"));
+	/* It arrived: its chat window shows in the window bar with an unread
+	 * mark. */
+	expect_screen("bob@localhost(1)");
+	s = tmux_capture(&term);
+	cr_assert_not_null(s);
+	cr_expect(strstr(s, "said while paused") == NULL, "the paused view moved:\n%s", s);
+	free(s);
+	type_line("/xmlconsole resume");
+	expect_screen("<body>said while paused</body>");
+
+	type_line("/xmlconsole filter");
+	expect_screen("XML console: ");
+	cr_assert(tmux_send_keys(&term, "PageUp"));
+	expect_screen(" — scrolled up");
+	cr_assert(tmux_send_keys(&term, "PageDown"));
+	cr_expect(tmux_wait_for(&term, "<body>said while paused</body>", HARNESS_TIMEOUT_MS));
+	s = tmux_capture(&term);
+	cr_assert_not_null(s);
+	cr_expect(strstr(s, "scrolled up") == NULL, "still scrolled:\n%s", s);
+	free(s);
+}
