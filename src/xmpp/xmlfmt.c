@@ -75,12 +75,39 @@ static void add_tag(struct xf_doc *d, const struct xt_tok *t)
 	add_lit(d, XF_PUNCT, t->type == XT_EMPTY ? "/>" : ">");
 }
 
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 static void trim(const char **s, size_t *len)
 {
-	while (*len > 0 && strchr(" \t\r\n", (*s)[0]) != NULL)
-		(*s)++, (*len)--;
-	while (*len > 0 && strchr(" \t\r\n", (*s)[*len - 1]) != NULL)
+	while (*len > 0 && is_ws((*s)[0])) {
+		(*s)++;
 		(*len)--;
+	}
+	while (*len > 0 && is_ws((*s)[*len - 1]))
+		(*len)--;
+}
+
+/* Pretty mode: text with line breaks keeps them, one line each. */
+static void text_lines(struct xf_doc *d, const struct xt_tok *t, int depth)
+{
+	const char *s = t->text, *end = t->text + t->textlen;
+
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *stop = nl != NULL ? nl : end;
+		const char *p = s;
+		size_t n = (size_t)(stop - s);
+
+		trim(&p, &n);
+		if (n > 0) {
+			new_line(d, depth);
+			add_span(d, XF_TEXT, p, n);
+		}
+		s = stop + (nl != NULL);
+	}
 }
 
 static void add_other(struct xf_doc *d, const struct xt_tok *t)
@@ -123,13 +150,18 @@ static void pretty(struct xf_doc *d, const char *xml, size_t len)
 			continue;
 		if (t.type == XT_END && depth > 0)
 			depth--;
+		if (t.type == XT_TEXT) {
+			text_lines(d, &t, depth);
+			continue;
+		}
 		new_line(d, depth);
 		if (t.type == XT_START) {
 			const char *save = pos;
 
 			add_tag(d, &t);
 			if (xmltok_next(&pos, end, &t2) &&
-			    (t2.type == XT_TEXT || t2.type == XT_CDATA) &&
+			    ((t2.type == XT_TEXT && memchr(t2.text, '\n', t2.textlen) == NULL) ||
+			     t2.type == XT_CDATA) &&
 			    xmltok_next(&pos, end, &t3) && t3.type == XT_END) {
 				add_other(d, &t2);
 				add_tag(d, &t3);

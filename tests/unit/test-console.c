@@ -245,6 +245,20 @@ Test(xmlfmt, pretty_indents_and_keeps_text_inline)
 	xmlfmt_free(&d);
 }
 
+Test(xmlfmt, pretty_keeps_line_breaks_of_text)
+{
+	struct xf_doc d = {0};
+	const char *x = "<message><body>first line\nsecond line</body></message>";
+
+	xmlfmt_format(&d, x, strlen(x), false);
+	cr_assert_eq(d.nlines, 6);
+	expect_line(&d, 1, "  <body>");
+	expect_line(&d, 2, "    first line");
+	expect_line(&d, 3, "    second line");
+	expect_line(&d, 4, "  </body>");
+	xmlfmt_free(&d);
+}
+
 Test(xmlfmt, spans_colour_names_attributes_values_and_dim_namespaces)
 {
 	struct xf_doc d = {0};
