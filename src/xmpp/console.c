@@ -96,7 +96,10 @@ static bool secret_element(const struct xt_tok *t, const char *ns, size_t nslen)
 	size_t ll, vl;
 
 	xmltok_local(t->name, t->namelen, &local, &ll);
-	if ((eq(ns, nslen, NS_SASL) || eq(ns, nslen, NS_SASL2)) && name_in(local, ll, sasl))
+	/* A prefixed name's namespace is not tracked: such an element with a
+	 * SASL name is taken for one, which errs on the safe side. */
+	if ((eq(ns, nslen, NS_SASL) || eq(ns, nslen, NS_SASL2) || local != t->name) &&
+	    name_in(local, ll, sasl))
 		return true;
 	if (name_in(local, ll, always))
 		return true;

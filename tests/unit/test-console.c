@@ -59,6 +59,14 @@ Test(redact, sasl_scram_exchange)
 	    PLAIN_B64, NULL);
 }
 
+Test(redact, prefixed_sasl_elements)
+{
+	expect_redacted(
+	    "<s:auth xmlns:s='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>" PLAIN_B64
+	    "</s:auth>",
+	    PLAIN_B64, "</s:auth>");
+}
+
 Test(redact, passwords_in_register_and_legacy_auth)
 {
 	expect_redacted("<iq type='set' id='r1'><query xmlns='jabber:iq:register'><username>alice"
