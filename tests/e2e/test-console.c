@@ -227,3 +227,22 @@ Test(console, a_flood_of_stanzas_is_recorded_and_the_session_stays_usable)
 	expect_xml("in", "flood 299");
 	jproc_free(bob);
 }
+
+/* A log file that cannot be opened stops jabiru at once with a clear line,
+ * before any connection. */
+Test(console_log, unwritable_xml_log_is_a_clear_error)
+{
+	const char *args[] = {"--batch", "--xml-log", "/nonexistent-dir/xml.log", NULL};
+	struct jproc *j = jproc_spawn("badlog", args, NULL);
+	char *err;
+
+	cr_assert_not_null(j);
+	jproc_close_stdin(j);
+	cr_expect_eq(jproc_wait_exit(j, HARNESS_TIMEOUT_MS), 1);
+	err = jproc_stderr(j);
+	cr_expect(err != NULL &&
+	              strstr(err, "cannot open the XML log /nonexistent-dir/xml.log") != NULL,
+	          "stderr: %s", err ? err : "(none)");
+	free(err);
+	jproc_free(j);
+}
