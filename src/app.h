@@ -15,6 +15,8 @@ struct session;
 struct iq;
 struct roster;
 struct presence;
+struct console;
+struct raw;
 
 /* What the core asks of a front end. */
 struct frontend {
@@ -30,6 +32,8 @@ struct app {
 	struct loop *loop;
 	struct session *session;
 	struct message_state *message;
+	struct console *console; /* the XML console's capture */
+	struct raw *raw;         /* /raw requests awaiting answers */
 	struct opts *opts;
 	/* roster, presence, subscriptions, iq answers (src/xmpp) */
 	struct iq *iq;

@@ -24,6 +24,8 @@
 	X(EV_PRESENCE, "presence")                   \
 	X(EV_SUBSCRIPTION, "subscription")           \
 	/* XML console */                            \
+	X(EV_XML, "xml")                             \
+	X(EV_RAW_RESULT, "raw-result")               \
 	/* file transfer */                          \
 	/* configuration, accounts, registration */
 

@@ -2,6 +2,7 @@
  * loop. */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,9 +18,11 @@
 #include "ui/ui.h"
 #include "util/str.h"
 #include "xmpp/iq.h"
+#include "xmpp/console.h"
 #include "xmpp/message.h"
 #include "xmpp/roster.h"
 #include "xmpp/presence.h"
+#include "xmpp/raw.h"
 #include "xmpp/session.h"
 
 static void take_env_password(struct app *app)
@@ -123,6 +126,13 @@ int main(int argc, char **argv)
 	iq_init(&app);
 	presence_init(&app);
 	roster_init(&app);
+	app.console = console_new(&app);
+	app.raw = raw_new(&app);
+	if (opts.xml_log != NULL && console_open_log(app.console, opts.xml_log) != 0) {
+		fprintf(stderr, _("jabiru: cannot open the XML log %s: %s\n"), opts.xml_log,
+			strerror(errno));
+		return EXIT_FAILURE_;
+	}
 
 	if (opts.batch) {
 		batch = batch_new(&app);
@@ -155,6 +165,8 @@ int main(int argc, char **argv)
 	roster_fini(&app);
 	presence_fini(&app);
 	iq_fini(&app);
+	raw_free(app.raw);
+	console_free(app.console);
 	session_free(app.session);
 	batch_free(batch);
 	loop_free(app.loop);

@@ -28,6 +28,7 @@ static const struct opt_def opt_defs[] = {
 	{"server", ARG_STR, OFF(server)},     {"port", ARG_PORT, OFF(port)},
 	{"ca-file", ARG_STR, OFF(ca_file)},   {"resource", ARG_STR, OFF(resource)},
 	{"tls", ARG_TLS, OFF(tls)},
+	{"xml", ARG_NONE, OFF(xml)},          {"xml-log", ARG_STR, OFF(xml_log)},
 };
 
 static const struct opt_def *find_opt(const char *name, size_t len)
@@ -133,6 +134,7 @@ void opts_free(struct opts *o)
 	free(o->server);
 	free(o->ca_file);
 	free(o->resource);
+	free(o->xml_log);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -147,6 +149,8 @@ void opts_print_help(const char *argv0)
 		"  --ca-file FILE     also trust the CA or certificate in FILE\n"
 		"  --resource NAME    the resource to bind (default: jabiru.XXXX)\n"
 		"  --batch            no screen: commands on stdin, JSON events on stdout\n"
+		"  --xml              batch mode: also an \"xml\" event for every element\n"
+		"  --xml-log FILE     append the XML console (redacted) to FILE\n"
 		"  -h, --help         show this help and exit\n"
 		"  -V, --version      show the version and exit\n\n"),
 	      stdout);

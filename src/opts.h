@@ -17,6 +17,8 @@ struct opts {
 	char *ca_file;
 	char *resource;
 	enum tls_mode tls;
+	bool xml;      /* batch: an "xml" event per element */
+	char *xml_log; /* the XML console appended to this file */
 };
 
 /* Exit statuses, documented in the man page (EXIT STATUS). */

@@ -56,6 +56,8 @@ static void batch_emit(void *fe, const struct event *ev)
 	struct batch *b = fe;
 	const char *line;
 
+	if (ev->kind == EV_XML && !b->app->opts->xml)
+		return; /* only with --xml */
 	json_begin(&b->json);
 	json_str(&b->json, "event", ev_kind_name(ev->kind));
 	for (size_t i = 0; i < ev->nfields; i++) {

@@ -10,6 +10,7 @@
 #include "util/str.h"
 #include "util/utf8.h"
 #include "xmpp/message.h"
+#include "xmpp/raw.h"
 
 
 /* Grouped by area; /help sorts them by name. */
@@ -33,6 +34,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_sub_entry,
 
 	/* XML console */
+	&cmd_raw_entry,
+	&cmd_xmlconsole_entry,
 
 	/* file transfer */
 
@@ -161,6 +164,8 @@ int cmd_execute(struct cmd_ctx *ctx, const char *line)
 	char name[32], slashname[34];
 	int rc;
 
+	if (raw_waiting(ctx->app->raw)) /* the rest of a multi-line /raw */
+		return raw_feed(ctx->app->raw, line);
 	if (line[0] == '\0')
 		return 0;
 	if (line[0] != '/' || line[1] == '/') {

@@ -61,6 +61,7 @@ extern const struct cmd_entry cmd_close_entry, cmd_connect_entry, cmd_disconnect
 extern const struct cmd_entry cmd_info_entry, cmd_presence_entry, cmd_priority_entry,
 	cmd_roster_entry, cmd_status_entry, cmd_sub_entry;
 /* XML console (add entries here) */
+extern const struct cmd_entry cmd_raw_entry, cmd_xmlconsole_entry;
 /* file transfer (add entries here) */
 /* configuration, accounts, registration (add entries here) */
 

@@ -15,6 +15,7 @@
 
 #include "app.h"
 #include "cmd/cmd.h"
+#include "ui/console.h"
 #include "i18n.h"
 #include "loop.h"
 #include "ui/input.h"
@@ -132,6 +133,17 @@ int ui_win_close(struct ui *ui, int n)
 	return 0;
 }
 
+void ui_open_console(struct ui *ui)
+{
+	int i = 0;
+
+	while (i < ui->nwins && ui->wins[i]->kind != WIN_CONSOLE)
+		i++;
+	if (i == ui->nwins && ui->nwins < UI_MAX_WINDOWS)
+		ui->wins[ui->nwins++] = window_new(WIN_CONSOLE, NULL, "xml", 1);
+	ui_win_select(ui, i < ui->nwins ? i + 1 : 1);
+}
+
 void ui_print_help(struct ui *ui, const char *text)
 {
 	ui_line(ui, ui->wins[ui->active], LINE_INFO, NULL, text);
@@ -227,6 +239,19 @@ static void ui_emit(void *fe, const struct event *ev)
 	case EV_MESSAGE_ERROR:
 		show_message_error(ui, ev);
 		break;
+	case EV_XML: /* the console window draws from the capture ring */
+		ui->dirty |= ui->wins[ui->active]->kind == WIN_CONSOLE ? DIRTY_MAIN : 0;
+		break;
+	case EV_RAW_RESULT: {
+		char *text = console_ui_result_text(ev);
+		const char *win = ev_get(ev, "window");
+
+		ui_line(ui, win != NULL ? chat_win(ui, win) : status_win(ui), LINE_INFO, NULL, text);
+		if (win == NULL && ui->wins[ui->active]->kind == WIN_CONSOLE)
+			ui_line(ui, ui->wins[ui->active], LINE_INFO, NULL, text);
+		free(text);
+		break;
+	}
 	default:
 		show_status(ui, ev);
 		break;
@@ -416,6 +441,10 @@ static void draw_main(struct ui *ui)
 	int top = 1, bottom = LINES - 3, y = bottom;
 	int skip = (int)w->scroll;
 
+	if (w->kind == WIN_CONSOLE) {
+		console_ui_draw(ui->app->console, w, top, bottom, COLS, ui->colors);
+		return;
+	}
 	for (size_t i = w->count; i-- > 0 && y >= top;)
 		y -= draw_line(ui, window_line(w, i), y, top, &skip);
 	for (; y >= top; y--) {

@@ -1,0 +1,187 @@
+/* The XML console in a real terminal (tmux): /xmlconsole shows the stream
+ * negotiation pretty-printed, SASL redacted; a /raw ping is answered in the
+ * status window; a presence filter shows only presence. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/harness.h"
+
+static struct prosody srv;
+static struct tmux term;
+static struct jproc *bob;
+
+/* base64("\0alice\0password"), and of SCRAM's client-first and client-final
+ * message starts */
+static const char *const secrets[] = {"AGFsaWNlAHBhc3N3b3Jk", "biwsbj1hbGljZSxy", "Yz1iaXdz",
+                                      "password", NULL};
+
+static void setup(void)
+{
+	const char *users[] = {"alice:password", "bob:builder", NULL};
+
+	cr_assert(prosody_befriend(&srv, "alice", "bob"));
+	cr_assert(prosody_start(&srv, users), "Prosody did not start");
+}
+
+static void teardown(void)
+{
+	tmux_stop(&term);
+	jproc_free(bob);
+	bob = NULL;
+	prosody_stop(&srv);
+}
+
+TestSuite(ui_console, .init = setup, .fini = teardown, .timeout = 120);
+
+static void type_line(const char *line)
+{
+	cr_assert(tmux_send_text(&term, line));
+	cr_assert(tmux_send_keys(&term, "Enter"));
+}
+
+static void expect_screen(const char *text)
+{
+	cr_expect(tmux_wait_for(&term, text, HARNESS_TIMEOUT_MS), "'%s' not on the screen", text);
+}
+
+static void expect_no_secret_on_screen(void)
+{
+	char *s = tmux_capture(&term);
+
+	cr_assert_not_null(s);
+	for (size_t i = 0; secrets[i] != NULL; i++)
+		cr_expect(strstr(s, secrets[i]) == NULL, "'%s' on the screen:\n%s", secrets[i], s);
+	free(s);
+}
+
+static void start_alice(void)
+{
+	static char port[16];
+	const char *argv[] = {harness_jabiru_bin(),
+	                      "--jid",
+	                      "alice@localhost",
+	                      "--server",
+	                      "127.0.0.1",
+	                      "--port",
+	                      port,
+	                      "--ca-file",
+	                      srv.ca_file,
+	                      NULL};
+	const char *env[] = {"JABIRU_PASSWORD=password", NULL};
+
+	snprintf(port, sizeof port, "%d", srv.c2s_port);
+	cr_assert(tmux_start(&term, 110, 32, argv, env), "tmux did not start");
+	cr_assert(tmux_wait_for(&term, "Logged in as alice@localhost/", HARNESS_TIMEOUT_MS));
+}
+
+Test(ui_console, shows_the_negotiation_pretty_and_redacted)
+{
+	start_alice();
+	type_line("/xmlconsole filter ns:urn:ietf:params:xml:ns:xmpp-tls");
+	expect_screen("filter: ns:urn:ietf:params:xml:ns:xmpp-tls");
+	/* The features, indented one level per element. */
+	expect_screen("<features xmlns=\"http://etherx.jabber.org/streams\">");
+	expect_screen("\n  <starttls xmlns=\"urn:ietf:params:xml:ns:xmpp-tls\">");
+	expect_screen("\n    <required/>");
+	expect_screen("<proceed xmlns=\"urn:ietf:params:xml:ns:xmpp-tls\"/>");
+	expect_screen("↑ sent");
+	expect_screen("↓ received");
+
+	type_line("/xmlconsole filter ns:urn:ietf:params:xml:ns:xmpp-sasl");
+	expect_screen("<mechanism>PLAIN</mechanism>");
+	expect_screen("\">[redacted]</auth>");
+	expect_screen(">[redacted]</success>");
+	expect_no_secret_on_screen();
+
+	type_line("/xmlconsole compact");
+	expect_screen(" — compact");
+	expect_screen("<features xmlns=\"http://etherx.jabber.org/streams\"><");
+	{
+		/* No element starts an indented line of its own any more. */
+		char *s = tmux_capture(&term);
+
+		cr_assert_not_null(s);
+		cr_expect(strstr(s, "\n  <") == NULL, "not compact:\n%s", s);
+		free(s);
+	}
+	expect_no_secret_on_screen();
+}
+
+Test(ui_console, raw_ping_is_answered_and_a_filter_shows_only_presence)
+{
+	char *s;
+
+	start_alice();
+	type_line("/xmlconsole");
+	expect_screen("XML console:");
+	type_line(
+	    "/raw <iq type='get' to='localhost' id='uiping1'><ping xmlns='urn:xmpp:ping'/></iq>");
+	expect_screen("id=\"uiping1\"");
+	/* A malformed one is refused where the user is looking. */
+	type_line("/raw <iq id='uibad'><oops></iq>");
+	expect_screen("mismatched tag");
+	type_line("/win 1");
+	expect_screen("Answer to /raw iq uiping1 from localhost (result)");
+
+	bob = jproc_start(&srv, "bob", "builder", NULL);
+	cr_assert_not_null(bob);
+	cr_assert_not_null(jproc_expect(bob, "connected", NULL, HARNESS_TIMEOUT_MS));
+	type_line("/xmlconsole filter presence");
+	expect_screen("filter: presence");
+	expect_screen("<presence");
+	expect_screen("from=\"bob@localhost/");
+	s = tmux_capture(&term);
+	cr_assert_not_null(s);
+	cr_expect(strstr(s, "<iq") == NULL && strstr(s, "<message") == NULL &&
+	              strstr(s, "<features") == NULL && strstr(s, "uibad") == NULL,
+	          "not only presence:\n%s", s);
+	free(s);
+
+	/* Cleared: everything again, the iq among it. */
+	type_line("/xmlconsole filter text:uiping1");
+	expect_screen("<ping xmlns=\"urn:xmpp:ping\"/>");
+	type_line("/quit");
+	cr_expect_eq(tmux_wait_exit(&term, HARNESS_TIMEOUT_MS), 0);
+}
+
+Test(ui_console, pause_freezes_the_view_and_page_keys_scroll)
+{
+	char *s;
+
+	start_alice();
+	bob = jproc_start(&srv, "bob", "builder", NULL);
+	cr_assert_not_null(bob);
+	cr_assert_not_null(jproc_expect(bob, "connected", NULL, HARNESS_TIMEOUT_MS));
+	type_line("/xmlconsole filter message");
+	expect_screen("filter: message");
+	type_line("/xmlconsole pause");
+	expect_screen(" — paused");
+
+	cr_assert(jproc_send(bob, "/msg alice@localhost said while paused"));
+	/* It arrived: its chat window shows in the window bar with an unread
+	 * mark. */
+	expect_screen("bob@localhost(1)");
+	s = tmux_capture(&term);
+	cr_assert_not_null(s);
+	cr_expect(strstr(s, "said while paused") == NULL, "the paused view moved:\n%s", s);
+	free(s);
+	type_line("/xmlconsole resume");
+	expect_screen("<body>said while paused</body>");
+
+	type_line("/xmlconsole filter");
+	expect_screen("XML console: ");
+	cr_assert(tmux_send_keys(&term, "PageUp"));
+	expect_screen(" — scrolled up");
+	cr_assert(tmux_send_keys(&term, "PageDown"));
+	cr_expect(tmux_wait_for(&term, "<body>said while paused</body>", HARNESS_TIMEOUT_MS));
+	s = tmux_capture(&term);
+	cr_assert_not_null(s);
+	cr_expect(strstr(s, "scrolled up") == NULL, "still scrolled:\n%s", s);
+	free(s);
+}
