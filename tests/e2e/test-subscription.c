@@ -97,6 +97,7 @@ Test(subscription, mutual_subscription_step_by_step)
 	cr_assert_not_null(jproc_expect(alice, "info", "Asked bob@localhost", T));
 	expect_item(alice, "bob@localhost", "none", true);
 	expect_sub(bob, "alice@localhost", "subscribe");
+	cr_assert_not_null(jproc_seen(bob, "subscription", "\"pending\":true"));
 	cr_assert_not_null(jproc_expect(bob, "info", "/sub allow alice@localhost", T));
 	cr_assert(jproc_send(bob, "/sub pending"));
 	cr_assert_not_null(jproc_expect(bob, "info", "Pending: alice@localhost (since ", T));
@@ -175,6 +176,13 @@ Test(subscription, request_stays_pending_across_a_reconnect)
 
 	/* ...and listed after the next login, never approved by itself */
 	bob = login_env("bob", "builder", env);
+	{
+		const char *line = jproc_expect(bob, "subscription", "\"stored\":true", T);
+
+		cr_assert_not_null(line, "the stored request was not announced");
+		cr_expect(json_field_is(line, "from", "carol@localhost"), "%s", line);
+		cr_expect(json_field_is(line, "pending", "true"), "%s", line);
+	}
 	cr_assert_not_null(jproc_expect(bob, "info", "1 subscription request waits", T));
 	cr_assert(jproc_send(bob, "/sub pending"));
 	cr_assert_not_null(jproc_expect(bob, "info", "Pending: carol@localhost", T));
