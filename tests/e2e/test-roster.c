@@ -236,8 +236,8 @@ Test(roster, pushes_keep_the_cache_current)
 	a = login_env("alice", "wonderland", cache);
 	cr_assert_not_null(jproc_expect(a, "roster-loaded", NULL, HARNESS_TIMEOUT_MS));
 	cr_assert(jproc_send(a, "/roster add carol@localhost Carol"));
-	cr_assert_not_null(jproc_expect_field(a, "roster", "jid", "carol@localhost",
-	                                      HARNESS_TIMEOUT_MS));
+	cr_assert_not_null(
+	    jproc_expect_field(a, "roster", "jid", "carol@localhost", HARNESS_TIMEOUT_MS));
 	jproc_close_stdin(a);
 	cr_expect_eq(jproc_wait_exit(a, HARNESS_TIMEOUT_MS), 0);
 	jproc_free(a);

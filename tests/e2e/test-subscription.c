@@ -23,15 +23,22 @@ static struct jproc *login_env(const char *user, const char *password, const cha
 	const char *args[] = {"--batch", "--jid", jid,         "--server",  "127.0.0.1",
 	                      "--port",  port,    "--ca-file", srv.ca_file, NULL};
 	const char *env[] = {pw, extra_env, NULL};
+	const char *line;
 	struct jproc *j;
+	char *me;
 
 	snprintf(port, sizeof(port), "%d", srv.c2s_port);
 	snprintf(jid, sizeof(jid), "%s@%s", user, srv.domain);
 	snprintf(pw, sizeof(pw), "JABIRU_PASSWORD=%s", password);
 	j = jproc_spawn(user, args, env);
 	cr_assert_not_null(j);
-	cr_assert_not_null(jproc_expect(j, "connected", NULL, T), "%s login", user);
+	line = jproc_expect(j, "connected", NULL, T);
+	cr_assert_not_null(line, "%s login", user);
+	me = json_field(line, "jid");
 	cr_assert_not_null(jproc_expect(j, "roster-loaded", NULL, T), "%s roster", user);
+	/* Our initial presence echoed: the server now counts us available. */
+	cr_assert_not_null(jproc_expect_field(j, "presence", "from", me, T), "%s presence", user);
+	free(me);
 	return j;
 }
 
