@@ -12,6 +12,7 @@
 #include "util/jid.h"
 #include "util/str.h"
 #include "xmpp/iq.h"
+#include "xmpp/stanza.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
 
@@ -148,19 +149,6 @@ xmpp_stanza_t *iq_new_query(struct app *app, const char *type, const char *to, c
 	return iq;
 }
 
-static void add_child(xmpp_stanza_t *parent, const char *name, const char *text)
-{
-	xmpp_ctx_t *ctx = xmpp_stanza_get_context(parent);
-	xmpp_stanza_t *el = xmpp_stanza_new(ctx), *t = xmpp_stanza_new(ctx);
-
-	xmpp_stanza_set_name(el, name);
-	xmpp_stanza_set_text(t, text);
-	xmpp_stanza_add_child(el, t);
-	xmpp_stanza_add_child(parent, el);
-	xmpp_stanza_release(t);
-	xmpp_stanza_release(el);
-}
-
 const char *iq_error_condition(xmpp_stanza_t *st, char **text)
 {
 	xmpp_stanza_t *err = xmpp_stanza_get_child_by_name(st, "error"), *c;
@@ -272,13 +260,13 @@ static bool answer_version(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *pa
 		return false;
 	r = iq_new_query(app, "result", xmpp_stanza_get_from(iq), NS_VERSION, &q);
 	xmpp_stanza_set_id(r, xmpp_stanza_get_id(iq));
-	add_child(q, "name", CLIENT_NAME);
-	add_child(q, "version", PACKAGE_VERSION);
+	stanza_add_text(q, "name", CLIENT_NAME);
+	stanza_add_text(q, "version", PACKAGE_VERSION);
 	/* The OS helps attackers pick an exploit: told only when allowed. */
 	if (app->iq->settings.version_os && uname(&u) == 0) {
 		char *os = xasprintf("%s %s", u.sysname, u.release);
 
-		add_child(q, "os", os);
+		stanza_add_text(q, "os", os);
 		free(os);
 	}
 	session_send(app->session, r);

@@ -15,6 +15,7 @@
 #include "util/str.h"
 #include "xmpp/iq.h"
 #include "xmpp/presence.h"
+#include "xmpp/stanza.h"
 #include "xmpp/presence_int.h"
 #include "xmpp/roster.h"
 #include "xmpp/session.h"
@@ -78,30 +79,17 @@ static void send_presence(struct app *app, const char *to, const char *show, con
 		xmpp_stanza_set_type(st, "unavailable");
 	} else {
 		if (strcmp(show, "online") != 0)
-			presence_add_text(st, "show", show);
+			stanza_add_text(st, "show", show);
 		snprintf(prio, sizeof(prio), "%d", p->priority);
-		presence_add_text(st, "priority", prio);
+		stanza_add_text(st, "priority", prio);
 		c = iq_caps_element(app);
 		xmpp_stanza_add_child(st, c);
 		xmpp_stanza_release(c);
 	}
 	if (status != NULL && status[0] != '\0')
-		presence_add_text(st, "status", status);
+		stanza_add_text(st, "status", status);
 	session_send(app->session, st);
 	xmpp_stanza_release(st);
-}
-
-void presence_add_text(xmpp_stanza_t *parent, const char *name, const char *text)
-{
-	xmpp_ctx_t *ctx = xmpp_stanza_get_context(parent);
-	xmpp_stanza_t *el = xmpp_stanza_new(ctx), *t = xmpp_stanza_new(ctx);
-
-	xmpp_stanza_set_name(el, name);
-	xmpp_stanza_set_text(t, text);
-	xmpp_stanza_add_child(el, t);
-	xmpp_stanza_add_child(parent, el);
-	xmpp_stanza_release(t);
-	xmpp_stanza_release(el);
 }
 
 static void broadcast(struct app *app)

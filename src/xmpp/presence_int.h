@@ -25,7 +25,6 @@ struct presence {
 	char *account;       /* bare JID the pending list belongs to */
 };
 
-void presence_add_text(xmpp_stanza_t *parent, const char *name, const char *text);
 void presence_arm_idle(struct app *app);
 void presence_on_subscription(struct app *app, const char *from, const char *type);
 void presence_sub_online(struct app *app, const char *account);

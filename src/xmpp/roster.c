@@ -18,6 +18,7 @@
 #include "xmpp/iq.h"
 #include "xmpp/presence.h"
 #include "xmpp/roster.h"
+#include "xmpp/stanza.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
 
@@ -610,19 +611,6 @@ static bool check_online_jid(struct app *app, const char *command, const char *j
 	return true;
 }
 
-static void add_text(xmpp_stanza_t *parent, const char *name, const char *text)
-{
-	xmpp_ctx_t *ctx = xmpp_stanza_get_context(parent);
-	xmpp_stanza_t *el = xmpp_stanza_new(ctx), *t = xmpp_stanza_new(ctx);
-
-	xmpp_stanza_set_name(el, name);
-	xmpp_stanza_set_text(t, text);
-	xmpp_stanza_add_child(el, t);
-	xmpp_stanza_add_child(parent, el);
-	xmpp_stanza_release(t);
-	xmpp_stanza_release(el);
-}
-
 int roster_set(struct app *app, const char *command, const char *jid, const char *name,
                bool keep_name, const char *const *groups, size_t ngroups, bool keep_groups)
 {
@@ -650,7 +638,7 @@ int roster_set(struct app *app, const char *command, const char *jid, const char
 		ngroups = old->ngroups;
 	}
 	for (size_t i = 0; i < ngroups; i++)
-		add_text(item, "group", groups[i]);
+		stanza_add_text(item, "group", groups[i]);
 	xmpp_stanza_add_child(q, item);
 	xmpp_stanza_release(item);
 	ok = xasprintf(_("Roster updated: %s."), bare);
