@@ -21,7 +21,10 @@
 	/* roster, presence, subscriptions */        \
 	/* XML console */                            \
 	/* file transfer */                          \
-	/* configuration, accounts, registration */
+	/* configuration, accounts, registration */ \
+	X(EV_SETTING, "setting")                     \
+	X(EV_SAVED, "saved")                         \
+	X(EV_ACCOUNT, "account")
 
 enum ev_kind {
 #define EV_ENUM(e, name) e,

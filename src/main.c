@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "cfg.h"
 #include "batch/batch.h"
 #include "cmd/cmd.h"
 #include "i18n.h"
@@ -39,8 +40,8 @@ static void start_login(struct app *app, struct ui *ui)
 		.server = app->opts->server,
 		.port = app->opts->port,
 		.tls = app->opts->tls,
-		.ca_file = app->opts->ca_file,
-		.resource = app->opts->resource,
+		.ca_file = cfg_or_opt(app->opts->ca_file, cfg_str(app->config, "ca_file")),
+		.resource = cfg_or_opt(app->opts->resource, cfg_str(app->config, "resource")),
 	};
 	struct cmd_ctx ctx = {.app = app, .ui = ui};
 	char *line;
@@ -66,6 +67,38 @@ static void start_login(struct app *app, struct ui *ui)
 	free(line);
 }
 
+/* Problems in jabirurc are reported, never fatal: the defaults stay. */
+static void report_config(struct app *app)
+{
+	for (size_t i = 0; i < app->config->nproblems; i++)
+		app_error(app, NULL, "config", "%s", app->config->problems[i]);
+}
+
+/* -a NAME, or else the first account marked autoconnect. Returns false when
+ * no login was started. */
+static bool start_account(struct app *app, struct ui *ui)
+{
+	struct cmd_ctx ctx = {.app = app, .ui = ui, .name = "/account"};
+	const struct account *a = NULL;
+
+	if (app->opts->account != NULL) {
+		a = cfg_account(app->config, app->opts->account);
+		if (a == NULL) {
+			app_error(app, NULL, "unknown-account",
+				  _("No account named '%s' in %s."), app->opts->account,
+				  app->config->path ? app->config->path : "jabirurc");
+			return false;
+		}
+	} else {
+		for (size_t i = 0; i < app->config->naccounts && a == NULL; i++)
+			if (app->config->accounts[i].autoconnect)
+				a = &app->config->accounts[i];
+		if (a == NULL)
+			return false;
+	}
+	return cmd_account_connect(&ctx, a) == 0;
+}
+
 static void on_batch_signal(int signo, void *ud)
 {
 	(void)signo;
@@ -82,6 +115,7 @@ static const char *locale_dir(void)
 int main(int argc, char **argv)
 {
 	struct opts opts;
+	struct config config;
 	struct app app;
 	struct batch *batch = NULL;
 	struct ui *ui = NULL;
@@ -113,6 +147,8 @@ int main(int argc, char **argv)
 
 	memset(&app, 0, sizeof(app));
 	app.opts = &opts;
+	cfg_load(&config, opts.config);
+	app.config = &config;
 	app.batch = opts.batch;
 	take_env_password(&app);
 	app.loop = loop_new();
@@ -137,10 +173,21 @@ int main(int argc, char **argv)
 		app.fe = ui;
 	}
 
+	report_config(&app);
 	if (opts.jid != NULL) {
 		if (batch != NULL)
 			batch_start(batch, true);
 		start_login(&app, ui);
+	} else if (opts.account != NULL || batch == NULL) {
+		bool started;
+
+		if (batch != NULL)
+			batch_start(batch, true);
+		started = start_account(&app, ui);
+		if (!started && opts.account != NULL && batch != NULL)
+			app_quit(&app, EXIT_LOGIN);
+		else if (!started && batch != NULL)
+			batch_start(batch, false);
 	} else if (batch != NULL) {
 		batch_start(batch, false);
 	}
@@ -152,6 +199,7 @@ int main(int argc, char **argv)
 	batch_free(batch);
 	loop_free(app.loop);
 	str_free_secret(app.env_password);
+	cfg_free(&config);
 	opts_free(&opts);
 	return app.exit_status;
 }

@@ -28,6 +28,7 @@ static const struct opt_def opt_defs[] = {
 	{"server", ARG_STR, OFF(server)},     {"port", ARG_PORT, OFF(port)},
 	{"ca-file", ARG_STR, OFF(ca_file)},   {"resource", ARG_STR, OFF(resource)},
 	{"tls", ARG_TLS, OFF(tls)},
+	{"account", ARG_STR, OFF(account)},   {"config", ARG_STR, OFF(config)},
 };
 
 static const struct opt_def *find_opt(const char *name, size_t len)
@@ -90,6 +91,8 @@ int opts_parse(struct opts *o, int argc, char **argv, char **err)
 			a = "--help";
 		else if (strcmp(a, "-V") == 0)
 			a = "--version";
+		else if (strcmp(a, "-a") == 0)
+			a = "--account";
 		if (strncmp(a, "--", 2) != 0) {
 			*err = xasprintf(_("unexpected argument '%s'"), a);
 			return -1;
@@ -133,6 +136,8 @@ void opts_free(struct opts *o)
 	free(o->server);
 	free(o->ca_file);
 	free(o->resource);
+	free(o->account);
+	free(o->config);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -146,6 +151,8 @@ void opts_print_help(const char *argv0)
 		"  --tls MODE         starttls (default) or direct\n"
 		"  --ca-file FILE     also trust the CA or certificate in FILE\n"
 		"  --resource NAME    the resource to bind (default: jabiru.XXXX)\n"
+		"  -a, --account NAME log in with the account NAME of the configuration\n"
+		"  --config FILE      read FILE instead of ~/.config/jabiru/jabirurc\n"
 		"  --batch            no screen: commands on stdin, JSON events on stdout\n"
 		"  -h, --help         show this help and exit\n"
 		"  -V, --version      show the version and exit\n\n"),

@@ -17,6 +17,8 @@ struct opts {
 	char *ca_file;
 	char *resource;
 	enum tls_mode tls;
+	char *account; /* -a, --account: an [account NAME] of the config */
+	char *config;  /* --config FILE instead of the XDG location */
 };
 
 /* Exit statuses, documented in the man page (EXIT STATUS). */

@@ -202,7 +202,11 @@ static void show_status(struct ui *ui, const struct event *ev)
 		line = xstrdup(ev_get(ev, "text"));
 		break;
 	default:
-		return; /* tls-untrusted: the error event that follows says it all */
+		/* settings, accounts: described by their own module */
+		line = cmd_config_event_line(ev);
+		if (line == NULL)
+			return; /* tls-untrusted: the error event that follows says it all */
+		break;
 	}
 	ui_line(ui, status_win(ui), kind, NULL, line);
 	/* An error also shows where the user is looking. */

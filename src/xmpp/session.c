@@ -132,6 +132,7 @@ static void params_copy(struct session_params *dst, const struct session_params 
 	dst->tls = src->tls;
 	dst->ca_file = src->ca_file ? xstrdup(src->ca_file) : NULL;
 	dst->resource = src->resource ? xstrdup(src->resource) : NULL;
+	dst->legacy_auth = src->legacy_auth;
 }
 
 static void clear_timers(struct session *s)
@@ -472,6 +473,8 @@ int session_connect(struct session *s, const struct session_params *p)
 	flags = XMPP_CONN_FLAG_MANDATORY_TLS;
 	if (p->tls == TLS_DIRECT)
 		flags = XMPP_CONN_FLAG_LEGACY_SSL;
+	if (p->legacy_auth)
+		flags |= XMPP_CONN_FLAG_LEGACY_AUTH;
 	xmpp_conn_set_flags(s->conn, flags);
 	j.resource[0] = '\0';
 	full = xasprintf("%s@%s/%s", j.local, j.domain, s->params.resource);

@@ -26,6 +26,9 @@ struct session_params {
 	enum tls_mode tls;
 	char *ca_file;
 	char *resource; /* NULL: "jabiru." and a random suffix */
+	/* Allows the old jabber:iq:auth login (XEP-0078) for servers without
+	 * SASL; TLS stays mandatory, so never over a plain stream. */
+	bool legacy_auth;
 };
 
 struct session *session_new(struct app *app);

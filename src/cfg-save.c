@@ -1,0 +1,165 @@
+/* /save: the settings written back into jabirurc. The file is the user's:
+ * every line is kept as written (comments, order, blank lines, account
+ * sections) except the value of a setting that changed; settings changed
+ * from their default and not yet in the file are added at the end of the
+ * top (section-less) part. A temporary file renamed over the old one means a
+ * crash never leaves half a file. */
+#include "config.h"
+
+#include "cfg.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "util/str.h"
+#include "util/xdg.h"
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+/* The setting a "key = value" line sets, and its value as libinih reads it
+ * (an inline comment after " ;" removed). NULL when the line sets none. */
+static const struct cfg_setting *line_setting(const char *line, char **value, char **comment)
+{
+	char *copy = xstrdup(line), *eq, *key, *v, *semi;
+	const struct cfg_setting *s = NULL;
+
+	eq = strpbrk(copy, "=:");
+	if (eq != NULL && copy[0] != ';' && copy[0] != '#') {
+		*eq = '\0';
+		key = trim(copy);
+		v = eq + 1;
+		for (semi = strchr(v, ';'); semi != NULL; semi = strchr(semi + 1, ';'))
+			if (semi > v && (semi[-1] == ' ' || semi[-1] == '\t')) {
+				*comment = xstrdup(line + (semi - copy));
+				*semi = '\0';
+				break;
+			}
+		s = cfg_find(key);
+		if (s != NULL)
+			*value = xstrdup(trim(v));
+	}
+	free(copy);
+	return s;
+}
+
+static void add_missing(const struct config *cfg, bool *written, struct buf *out)
+{
+	for (size_t i = 0; i < cfg_nsettings(); i++) {
+		if (written[i] || strcmp(cfg->value[i], cfg_settings[i].dflt) == 0)
+			continue;
+		buf_printf(out, "%s = %s\n", cfg_settings[i].name, cfg->value[i]);
+		written[i] = true;
+	}
+}
+
+/* The new text of the file from the old one (NULL: none). */
+static void rewrite(const struct config *cfg, FILE *old, struct buf *out)
+{
+	bool *written = xcalloc(cfg_nsettings(), sizeof(bool));
+	bool in_top = true;
+	char *line = NULL;
+	size_t cap = 0;
+
+	while (old != NULL && getline(&line, &cap, old) > 0) {
+		const char *t = line + strspn(line, " \t");
+		const struct cfg_setting *s;
+		char *v = NULL, *comment = NULL;
+
+		if (t[0] == '[') {
+			if (in_top)
+				add_missing(cfg, written, out);
+			in_top = strncmp(t, "[settings]", 10) == 0;
+		} else if (in_top && (s = line_setting(t, &v, &comment)) != NULL) {
+			size_t i = (size_t)(s - cfg_settings);
+
+			written[i] = true;
+			if (strcmp(v, cfg->value[i]) != 0) {
+				/* the user's comment on the line stays */
+				buf_printf(out, "%s = %s%s%s\n", s->name, cfg->value[i],
+					   comment ? "   " : "", comment ? trim(comment) : "");
+				free(v);
+				free(comment);
+				continue;
+			}
+		}
+		free(v);
+		free(comment);
+		buf_puts(out, line);
+		if (line[strlen(line) - 1] != '\n')
+			buf_puts(out, "\n");
+	}
+	if (in_top)
+		add_missing(cfg, written, out);
+	free(line);
+	free(written);
+}
+
+static char *write_file(const char *path, const struct buf *text)
+{
+	char *tmp = xasprintf("%s.XXXXXX", path);
+	int fd = mkstemp(tmp), err;
+	char *why;
+
+	if (fd < 0)
+		goto fail;
+	if (fchmod(fd, 0600) != 0 || write(fd, text->data, text->len) != (ssize_t)text->len ||
+	    fsync(fd) != 0) {
+		err = errno;
+		close(fd);
+		unlink(tmp);
+		errno = err;
+		goto fail;
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		err = errno;
+		unlink(tmp);
+		errno = err;
+		goto fail;
+	}
+	free(tmp);
+	return NULL;
+fail:
+	why = xasprintf(_("cannot write %s: %s"), path, strerror(errno));
+	free(tmp);
+	return why;
+}
+
+char *cfg_save(const struct config *cfg)
+{
+	struct buf out;
+	FILE *old;
+	char *why, *dir;
+
+	if (cfg->path == NULL)
+		return xstrdup(_("no configuration directory: neither XDG_CONFIG_HOME nor HOME "
+				 "is set"));
+	/* Creates ~/.config/jabiru (0700) when the file is the default one. */
+	dir = xdg_path(XDG_CONFIG, "jabirurc");
+	free(dir);
+	old = fopen(cfg->path, "r");
+	if (old == NULL && errno != ENOENT)
+		return xasprintf(_("cannot read %s: %s"), cfg->path, strerror(errno));
+	buf_init(&out);
+	rewrite(cfg, old, &out);
+	if (old != NULL)
+		fclose(old);
+	buf_cstr(&out);
+	why = write_file(cfg->path, &out);
+	buf_free(&out);
+	return why;
+}
