@@ -24,7 +24,8 @@
 	/* configuration, accounts, registration */ \
 	X(EV_SETTING, "setting")                     \
 	X(EV_SAVED, "saved")                         \
-	X(EV_ACCOUNT, "account")
+	X(EV_ACCOUNT, "account")                     \
+	X(EV_REGISTRATION, "registration")
 
 enum ev_kind {
 #define EV_ENUM(e, name) e,

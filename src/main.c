@@ -19,6 +19,7 @@
 #include "util/str.h"
 #include "xmpp/message.h"
 #include "xmpp/presence.h"
+#include "xmpp/register.h"
 #include "xmpp/session.h"
 
 static void take_env_password(struct app *app)
@@ -99,6 +100,28 @@ static bool start_account(struct app *app, struct ui *ui)
 	return cmd_account_connect(&ctx, a) == 0;
 }
 
+/* --register JID: in batch mode jabiru exits when it is done. */
+static void start_register(struct app *app)
+{
+	struct session_params p = {
+		.jid = app->opts->register_jid,
+		.password = app->env_password,
+		.server = app->opts->server,
+		.port = app->opts->port,
+		.tls = app->opts->tls,
+		.ca_file = cfg_or_opt(app->opts->ca_file, cfg_str(app->config, "ca_file")),
+	};
+
+	if (app->batch && app->env_password == NULL) {
+		app_error(app, NULL, "no-password",
+			  _("No password: set JABIRU_PASSWORD for --register in batch mode."));
+		app_quit(app, EXIT_FAILURE_);
+		return;
+	}
+	if (register_account(app, &p, app->batch) != 0 && app->batch)
+		app_quit(app, EXIT_FAILURE_);
+}
+
 static void on_batch_signal(int signo, void *ud)
 {
 	(void)signo;
@@ -174,7 +197,11 @@ int main(int argc, char **argv)
 	}
 
 	report_config(&app);
-	if (opts.jid != NULL) {
+	if (opts.register_jid != NULL) {
+		if (batch != NULL)
+			batch_start(batch, true);
+		start_register(&app);
+	} else if (opts.jid != NULL) {
 		if (batch != NULL)
 			batch_start(batch, true);
 		start_login(&app, ui);

@@ -29,6 +29,7 @@ static const struct opt_def opt_defs[] = {
 	{"ca-file", ARG_STR, OFF(ca_file)},   {"resource", ARG_STR, OFF(resource)},
 	{"tls", ARG_TLS, OFF(tls)},
 	{"account", ARG_STR, OFF(account)},   {"config", ARG_STR, OFF(config)},
+	{"register", ARG_STR, OFF(register_jid)},
 };
 
 static const struct opt_def *find_opt(const char *name, size_t len)
@@ -138,6 +139,7 @@ void opts_free(struct opts *o)
 	free(o->resource);
 	free(o->account);
 	free(o->config);
+	free(o->register_jid);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -153,6 +155,7 @@ void opts_print_help(const char *argv0)
 		"  --resource NAME    the resource to bind (default: jabiru.XXXX)\n"
 		"  -a, --account NAME log in with the account NAME of the configuration\n"
 		"  --config FILE      read FILE instead of ~/.config/jabiru/jabirurc\n"
+		"  --register JID     create the account JID by in-band registration\n"
 		"  --batch            no screen: commands on stdin, JSON events on stdout\n"
 		"  -h, --help         show this help and exit\n"
 		"  -V, --version      show the version and exit\n\n"),

@@ -31,6 +31,7 @@ const struct cmd_entry *const cmd_table[] = {
 
 	/* configuration, accounts, registration */
 	&cmd_account_entry,
+	&cmd_register_entry,
 	&cmd_save_entry,
 	&cmd_set_entry,
 

@@ -61,7 +61,8 @@ extern const struct cmd_entry cmd_close_entry, cmd_connect_entry, cmd_disconnect
 /* XML console (add entries here) */
 /* file transfer (add entries here) */
 /* configuration, accounts, registration (add entries here) */
-extern const struct cmd_entry cmd_account_entry, cmd_save_entry, cmd_set_entry;
+extern const struct cmd_entry cmd_account_entry, cmd_register_entry, cmd_save_entry,
+	cmd_set_entry;
 struct account;
 /* Logs in with an account of the config: password from the file, its
  * password_cmd, JABIRU_PASSWORD or the prompt. Returns 0 or -1. */

@@ -70,6 +70,7 @@ struct session {
 		session_tap_fn fn;
 		void *ud;
 	} tap;
+	const struct session_raw *raw; /* registration mode, else NULL */
 };
 
 /* libstrophe's certfail and sockopt callbacks carry no user data; jabiru has
@@ -379,12 +380,49 @@ static void went_offline(struct session *s, int error, xmpp_stream_error_t *se)
 	free(owned);
 }
 
+static void conn_gone(struct session *s)
+{
+	clear_timers(s);
+	if (s->fd_watched)
+		loop_fd_del(s->app->loop, s->fd);
+	s->fd_watched = false;
+	s->fd = -1;
+	s->state = SESSION_OFFLINE;
+	/* Released from the next prepare step, not inside its callback. */
+	s->dead_conn = s->conn;
+	s->conn = NULL;
+}
+
+/* Registration mode: the stream is opened by hand and handed to the
+ * module; no SASL, no binding, no online hooks. True when handled. */
+static bool raw_event(struct session *s, xmpp_conn_t *conn, xmpp_conn_event_t status, int error)
+{
+	const struct session_raw *raw = s->raw;
+
+	if (status == XMPP_CONN_RAW_CONNECT) {
+		xmpp_conn_open_stream_default(conn);
+		return true;
+	}
+	if (status == XMPP_CONN_CONNECT) {
+		/* The user may take a while with the form: no login deadline. */
+		clear_timers(s);
+		raw->opened(s, raw->ud);
+		return true;
+	}
+	conn_gone(s);
+	s->raw = NULL;
+	if (!raw->closed(s, error, raw->ud))
+		report_login_failure(s, error, NULL);
+	return true;
+}
+
 static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
 			 xmpp_stream_error_t *stream_error, void *ud)
 {
 	struct session *s = ud;
 
-	(void)conn;
+	if (s->raw != NULL && raw_event(s, conn, status, error))
+		return;
 	if (status == XMPP_CONN_CONNECT) {
 		s->state = SESSION_ONLINE;
 		s->was_online = true;
@@ -394,15 +432,7 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
 				s->hooks[i].h->online(s, s->hooks[i].ud);
 		emit_connected(s);
 	} else if (status == XMPP_CONN_DISCONNECT || status == XMPP_CONN_FAIL) {
-		clear_timers(s);
-		if (s->fd_watched)
-			loop_fd_del(s->app->loop, s->fd);
-		s->fd_watched = false;
-		s->fd = -1;
-		s->state = SESSION_OFFLINE;
-		/* Released from the next prepare step, not inside its callback. */
-		s->dead_conn = s->conn;
-		s->conn = NULL;
+		conn_gone(s);
 		went_offline(s, error, stream_error);
 	}
 }
@@ -497,9 +527,14 @@ int session_connect(struct session *s, const struct session_params *p)
 			ev_int(&ev, "port", p->port);
 		app_emit(s->app, &ev);
 	}
-	rc = xmpp_connect_client(s->conn, s->params.server, (unsigned short)p->port, conn_handler,
-				 s);
+	if (s->raw != NULL)
+		rc = xmpp_connect_raw(s->conn, s->params.server, (unsigned short)p->port,
+				      conn_handler, s);
+	else
+		rc = xmpp_connect_client(s->conn, s->params.server, (unsigned short)p->port,
+					 conn_handler, s);
 	if (rc != XMPP_EOK) {
+		s->raw = NULL;
 		s->state = SESSION_OFFLINE;
 		s->dead_conn = s->conn;
 		s->conn = NULL;
@@ -524,6 +559,20 @@ int session_connect(struct session *s, const struct session_params *p)
 	s->tick = loop_timer_add(s->app->loop, 1000, tick_cb, s);
 	s->deadline = loop_timer_add(s->app->loop, LOGIN_DEADLINE_MS, deadline_cb, s);
 	return 0;
+}
+
+int session_connect_raw(struct session *s, const struct session_params *p,
+			const struct session_raw *raw)
+{
+	int rc;
+
+	if (s->state != SESSION_OFFLINE)
+		return session_connect(s, p); /* reports "busy" */
+	s->raw = raw;
+	rc = session_connect(s, p);
+	if (rc != 0)
+		s->raw = NULL;
+	return rc;
 }
 
 void session_disconnect(struct session *s)
@@ -610,7 +659,9 @@ int session_trust_pending(struct session *s)
 	app_info(s->app, _("Trusting %s for %s from now on."), s->refused_fp, s->refused_domain);
 	free(s->refused_fp);
 	s->refused_fp = NULL;
-	if (s->state != SESSION_OFFLINE || s->params.jid == NULL)
+	/* After a refused registration there is no password to log in with. */
+	if (s->state != SESSION_OFFLINE || s->params.jid == NULL || s->params.password == NULL ||
+	    s->params.password[0] == '\0')
 		return 0;
 	memset(&p, 0, sizeof(p));
 	params_copy(&p, &s->params);
