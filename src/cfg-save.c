@@ -67,44 +67,83 @@ static void add_missing(const struct config *cfg, bool *written, struct buf *out
 	}
 }
 
+/* The top part ends: new settings go right after its last setting line, so
+ * that a comment introducing the next section stays with it. */
+static void flush_top(const struct config *cfg, bool *written, struct buf *top, size_t at,
+		      struct buf *out)
+{
+	if (top->len > 0)
+		buf_append(out, top->data, at);
+	add_missing(cfg, written, out);
+	if (top->len > at)
+		buf_append(out, top->data + at, top->len - at);
+	buf_clear(top);
+}
+
+/* One line of the top part, rewritten when its setting changed. Returns
+ * true when the line sets something. */
+static bool top_line(const struct config *cfg, bool *written, const char *line, struct buf *top)
+{
+	const char *t = line + strspn(line, " \t");
+	const struct cfg_setting *s;
+	char *v = NULL, *comment = NULL;
+	size_t i;
+
+	s = line_setting(t, &v, &comment);
+	if (s == NULL) {
+		buf_puts(top, line);
+		return strpbrk(t, "=:") != NULL && t[0] != ';' && t[0] != '#';
+	}
+	i = (size_t)(s - cfg_settings);
+	written[i] = true;
+	if (strcmp(v, cfg->value[i]) != 0)
+		/* the user's comment on the line stays */
+		buf_printf(top, "%s = %s%s%s\n", s->name, cfg->value[i], comment ? "   " : "",
+			   comment ? trim(comment) : "");
+	else
+		buf_puts(top, line);
+	free(v);
+	free(comment);
+	return true;
+}
+
 /* The new text of the file from the old one (NULL: none). */
 static void rewrite(const struct config *cfg, FILE *old, struct buf *out)
 {
 	bool *written = xcalloc(cfg_nsettings(), sizeof(bool));
 	bool in_top = true;
+	struct buf top;
+	size_t after_last = 0;
 	char *line = NULL;
 	size_t cap = 0;
+	ssize_t n;
 
-	while (old != NULL && getline(&line, &cap, old) > 0) {
+	buf_init(&top);
+	while (old != NULL && (n = getline(&line, &cap, old)) > 0) {
 		const char *t = line + strspn(line, " \t");
-		const struct cfg_setting *s;
-		char *v = NULL, *comment = NULL;
 
+		if (line[n - 1] != '\n') {
+			line = xrealloc(line, (size_t)n + 2);
+			memcpy(line + n, "\n", 2);
+		}
 		if (t[0] == '[') {
 			if (in_top)
-				add_missing(cfg, written, out);
+				flush_top(cfg, written, &top, after_last, out);
 			in_top = strncmp(t, "[settings]", 10) == 0;
-		} else if (in_top && (s = line_setting(t, &v, &comment)) != NULL) {
-			size_t i = (size_t)(s - cfg_settings);
-
-			written[i] = true;
-			if (strcmp(v, cfg->value[i]) != 0) {
-				/* the user's comment on the line stays */
-				buf_printf(out, "%s = %s%s%s\n", s->name, cfg->value[i],
-					   comment ? "   " : "", comment ? trim(comment) : "");
-				free(v);
-				free(comment);
-				continue;
-			}
+			after_last = 0;
+			buf_puts(in_top ? &top : out, line);
+			if (in_top)
+				after_last = top.len;
+		} else if (in_top) {
+			if (top_line(cfg, written, line, &top))
+				after_last = top.len;
+		} else {
+			buf_puts(out, line);
 		}
-		free(v);
-		free(comment);
-		buf_puts(out, line);
-		if (line[strlen(line) - 1] != '\n')
-			buf_puts(out, "\n");
 	}
 	if (in_top)
-		add_missing(cfg, written, out);
+		flush_top(cfg, written, &top, old != NULL ? after_last : 0, out);
+	buf_free(&top);
 	free(line);
 	free(written);
 }
