@@ -122,6 +122,31 @@ static void start_register(struct app *app)
 		app_quit(app, EXIT_FAILURE_);
 }
 
+/* What runs first: a registration, a login (--jid, -a, an autoconnect
+ * account), or just the prompt. Batch mode reads stdin only once a login
+ * at start has completed. */
+static void start(struct app *app, struct batch *batch, struct ui *ui)
+{
+	const struct opts *o = app->opts;
+	bool started;
+
+	if (o->register_jid != NULL || o->jid != NULL || o->account != NULL) {
+		if (batch != NULL)
+			batch_start(batch, true);
+	}
+	if (o->register_jid != NULL) {
+		start_register(app);
+	} else if (o->jid != NULL) {
+		start_login(app, ui);
+	} else if (o->account != NULL || batch == NULL) {
+		started = start_account(app, ui);
+		if (!started && batch != NULL)
+			app_quit(app, EXIT_LOGIN);
+	} else {
+		batch_start(batch, false);
+	}
+}
+
 static void on_batch_signal(int signo, void *ud)
 {
 	(void)signo;
@@ -197,27 +222,7 @@ int main(int argc, char **argv)
 	}
 
 	report_config(&app);
-	if (opts.register_jid != NULL) {
-		if (batch != NULL)
-			batch_start(batch, true);
-		start_register(&app);
-	} else if (opts.jid != NULL) {
-		if (batch != NULL)
-			batch_start(batch, true);
-		start_login(&app, ui);
-	} else if (opts.account != NULL || batch == NULL) {
-		bool started;
-
-		if (batch != NULL)
-			batch_start(batch, true);
-		started = start_account(&app, ui);
-		if (!started && opts.account != NULL && batch != NULL)
-			app_quit(&app, EXIT_LOGIN);
-		else if (!started && batch != NULL)
-			batch_start(batch, false);
-	} else if (batch != NULL) {
-		batch_start(batch, false);
-	}
+	start(&app, batch, ui);
 	loop_run(app.loop);
 
 	ui_free(ui);
