@@ -204,8 +204,13 @@ static void show_status(struct ui *ui, const struct event *ev)
 	default:
 		/* settings, accounts: described by their own module */
 		line = cmd_config_event_line(ev);
-		if (line == NULL)
-			return; /* tls-untrusted: the error event that follows says it all */
+		if (line == NULL) {
+			/* tls-untrusted: the error event that follows says it all;
+			 * registration: its info or error line did. The title may
+			 * still show the end of a connection. */
+			ui->dirty |= DIRTY_TITLE;
+			return;
+		}
 		break;
 	}
 	ui_line(ui, status_win(ui), kind, NULL, line);

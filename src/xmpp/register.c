@@ -39,6 +39,7 @@ struct reg {
 	bool ok;
 	bool online_op; /* password change or cancel on the logged-in stream */
 	const char *done_result;
+	char *result, *condition, *text; /* the outcome, emitted when closed */
 	struct reg_field fields[REG_MAX_FIELDS];
 	size_t nfields;
 };
@@ -53,6 +54,9 @@ static void reg_free(struct reg *r)
 		else
 			free(r->fields[i].value);
 	}
+	free(r->result);
+	free(r->condition);
+	free(r->text);
 	free(r->jid);
 	free(r->local);
 	free(r->domain);
@@ -60,20 +64,33 @@ static void reg_free(struct reg *r)
 	free(r);
 }
 
-static void report(struct reg *r, const char *result, const char *condition, const char *text)
+static void emit(struct reg *r, const char *result, const char *condition, const char *text)
 {
 	struct event ev;
 
-	if (r->reported)
-		return;
-	r->reported = true;
-	r->ok = strcmp(result, "failed") != 0;
 	ev_init(&ev, EV_REGISTRATION);
 	ev_str(&ev, "jid", r->jid);
 	ev_str(&ev, "result", result);
 	ev_str(&ev, "condition", condition);
 	ev_str(&ev, "text", text);
 	app_emit(r->app, &ev);
+}
+
+/* The outcome; a new account's event waits until the connection is closed,
+ * so that whoever reads it (a script, the title bar) sees jabiru offline. */
+static void report(struct reg *r, const char *result, const char *condition, const char *text)
+{
+	if (r->reported)
+		return;
+	r->reported = true;
+	r->ok = strcmp(result, "failed") != 0;
+	if (r->online_op) {
+		emit(r, result, condition, text);
+		return;
+	}
+	r->result = xstrdup(result);
+	r->condition = condition ? xstrdup(condition) : NULL;
+	r->text = text ? xstrdup(text) : NULL;
 }
 
 static void fail(struct reg *r, const char *condition, const char *text)
@@ -423,6 +440,7 @@ static bool reg_closed(struct session *s, int error, void *ud)
 	(void)error;
 	if (!handled)
 		report(r, "failed", "connection", _("the connection ended"));
+	emit(r, r->result, r->condition, r->text);
 	if (r->quit_after)
 		app_quit(r->app, r->ok ? EXIT_OK : EXIT_FAILURE_);
 	r->closed = true;
