@@ -1,7 +1,8 @@
 /* In-band registration (XEP-0077) against the real Prosody, whose test
  * configuration allows it: a new account is created and can log in; a taken
  * name is reported as such; an account removes itself with /register
- * cancel and can no longer log in. */
+ * cancel and can no longer log in; in the curses UI, /register password asks
+ * twice with echo off and the new password works. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -17,6 +18,7 @@
 
 static struct prosody srv;
 static struct jproc *jp;
+static struct tmux term;
 
 static void setup(void)
 {
@@ -27,6 +29,7 @@ static void setup(void)
 
 static void teardown(void)
 {
+	tmux_stop(&term);
 	jproc_free(jp);
 	jp = NULL;
 	prosody_stop(&srv);
@@ -137,4 +140,32 @@ Test(reg, cancel_removes_the_account)
 	jp = jproc_start(&srv, "dave", "dave-pw", NULL);
 	cr_assert_not_null(jp);
 	cr_expect_not_null(jproc_expect(jp, "error", "auth-failed", HARNESS_TIMEOUT_MS));
+}
+
+Test(reg, password_change_in_the_ui)
+{
+	char port[16];
+	const char *argv[] = {harness_jabiru_bin(), "--jid", "alice@localhost", "--server",
+	                      "127.0.0.1", "--port", port, "--ca-file", srv.ca_file, NULL};
+	const char *env[] = {"JABIRU_PASSWORD=wonderland", NULL};
+
+	snprintf(port, sizeof port, "%d", srv.c2s_port);
+	cr_assert(tmux_start(&term, 100, 30, argv, env), "tmux did not start");
+	cr_assert(tmux_wait_for(&term, "Logged in as alice@localhost", HARNESS_TIMEOUT_MS));
+	cr_assert(tmux_send_text(&term, "/register password"));
+	cr_assert(tmux_send_keys(&term, "Enter"));
+	cr_assert(tmux_wait_for(&term, "New password:", HARNESS_TIMEOUT_MS));
+	cr_assert(tmux_send_text(&term, "Changed-pw-1"));
+	cr_assert(tmux_send_keys(&term, "Enter"));
+	cr_assert(tmux_wait_for(&term, "The new password again:", HARNESS_TIMEOUT_MS));
+	cr_assert(tmux_send_text(&term, "Changed-pw-1"));
+	cr_assert(tmux_send_keys(&term, "Enter"));
+	cr_assert(tmux_wait_for(&term, "The password of alice@localhost is changed.",
+	                        HARNESS_TIMEOUT_MS));
+	cr_expect(strstr(term.screen, "Changed-pw-1") == NULL, "the password was echoed");
+
+	jp = jproc_start(&srv, "alice", "Changed-pw-1", NULL);
+	cr_assert_not_null(jp);
+	cr_expect_not_null(jproc_expect(jp, "connected", NULL, HARNESS_TIMEOUT_MS),
+	                   "the new password does not log in");
 }
