@@ -127,10 +127,13 @@ static void rewrite(const struct config *cfg, FILE *old, struct buf *out)
 			memcpy(line + n, "\n", 2);
 		}
 		if (t[0] == '[') {
-			if (in_top)
+			bool settings = strncmp(t, "[settings]", 10) == 0;
+
+			if (in_top && !settings) {
 				flush_top(cfg, written, &top, after_last, out);
-			in_top = strncmp(t, "[settings]", 10) == 0;
-			after_last = 0;
+				after_last = 0;
+			}
+			in_top = settings;
 			buf_puts(in_top ? &top : out, line);
 			if (in_top)
 				after_last = top.len;
