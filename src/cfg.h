@@ -86,4 +86,14 @@ const struct account *cfg_account(const struct config *cfg, const char *name);
  * with a translated reason in *err (malloc'd). */
 char *cfg_run_password_cmd(const char *cmd, int timeout_s, char **err);
 
+struct loop;
+/* pw: the password (free with str_free_secret) or NULL with err (borrowed,
+ * translated). */
+typedef void (*cfg_password_cb)(void *ud, char *pw, const char *err);
+/* The same inside the poll loop: done() runs once, from the loop, when the
+ * command has ended or was stopped at the deadline. Returns 0, or -1 with
+ * *err (malloc'd) when it could not start. */
+int cfg_password_cmd_start(struct loop *loop, const char *cmd, int timeout_s,
+			   cfg_password_cb done, void *ud, char **err);
+
 #endif

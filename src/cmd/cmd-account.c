@@ -22,10 +22,12 @@ static const char *const account_subcommands[] = {"list", "connect", NULL};
 struct pending {
 	struct app *app;
 	struct session_params p;
+	char *name; /* of the account */
 };
 
 static void pending_free(struct pending *pd)
 {
+	free(pd->name);
 	free(pd->p.jid);
 	free(pd->p.server);
 	free(pd->p.resource);
@@ -44,6 +46,25 @@ static void got_password(void *ud, char *secret)
 		session_connect(pd->app->session, &pd->p);
 		str_free_secret(secret);
 	}
+	pending_free(pd);
+}
+
+/* The account's password_cmd has ended. A failure ends the login as a
+ * failed one (in batch mode, jabiru exits with the login status). */
+static void got_cmd_password(void *ud, char *pw, const char *err)
+{
+	struct pending *pd = ud;
+	struct event ev;
+
+	if (pw != NULL) {
+		got_password(pd, pw);
+		return;
+	}
+	app_error(pd->app, "/account", "password-cmd", _("Account %s: %s."), pd->name, err);
+	ev_init(&ev, EV_DISCONNECTED);
+	ev_str(&ev, "reason", _("login failed"));
+	ev_bool(&ev, "login_failed", true);
+	app_emit(pd->app, &ev);
 	pending_free(pd);
 }
 
@@ -99,16 +120,17 @@ int cmd_account_connect(struct cmd_ctx *ctx, const struct account *a)
 	if (a->password != NULL) {
 		pw = xstrdup(a->password);
 	} else if (a->password_cmd != NULL) {
-		pw = cfg_run_password_cmd(a->password_cmd,
-					     (int)cfg_int(app->config, "password_cmd_timeout"),
-					     &err);
-		if (pw == NULL) {
+		pd->name = xstrdup(a->name);
+		if (cfg_password_cmd_start(app->loop, a->password_cmd,
+					   (int)cfg_int(app->config, "password_cmd_timeout"),
+					   got_cmd_password, pd, &err) != 0) {
 			app_error(app, "/account", "password-cmd", _("Account %s: %s."), a->name,
 				  err);
 			free(err);
 			pending_free(pd);
 			return -1;
 		}
+		return 0;
 	} else if (app->env_password != NULL) {
 		pw = xstrdup(app->env_password);
 	}

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "loop.h"
+#include "util/str.h"
 
 static char dir[] = "/tmp/test-cfg.XXXXXX";
 static char path[64];
@@ -174,4 +176,61 @@ Test(cfg, password_cmd_first_line_and_failures)
 	cr_expect_null(pw);
 	cr_expect(strstr(err, "within 1 seconds") != NULL, "%s", err);
 	free(err);
+}
+
+struct result {
+	struct loop *loop;
+	char *pw;
+	char *err;
+	int calls;
+};
+
+static void got(void *ud, char *pw, const char *err)
+{
+	struct result *r = ud;
+
+	r->calls++;
+	r->pw = pw;
+	r->err = err != NULL ? strdup(err) : NULL;
+	loop_quit(r->loop);
+}
+
+static void run_in_loop(struct result *r, const char *cmd, int timeout_s)
+{
+	char *err = NULL;
+
+	memset(r, 0, sizeof(*r));
+	r->loop = loop_new();
+	cr_assert_eq(cfg_password_cmd_start(r->loop, cmd, timeout_s, got, r, &err), 0, "%s", err);
+	loop_run(r->loop);
+	loop_free(r->loop);
+	cr_expect_eq(r->calls, 1);
+}
+
+Test(cfg, password_cmd_in_the_loop)
+{
+	struct result r;
+	char *err = NULL;
+
+	run_in_loop(&r, "sh -c \"echo 'in loop'; echo more\"", 5);
+	cr_assert_not_null(r.pw, "%s", r.err);
+	cr_expect_str_eq(r.pw, "in loop");
+	str_free_secret(r.pw);
+
+	run_in_loop(&r, "sleep 30", 1);
+	cr_expect_null(r.pw);
+	cr_expect(r.err != NULL && strstr(r.err, "within 1 seconds") != NULL, "%s", r.err);
+	free(r.err);
+
+	run_in_loop(&r, "sh -c \"exit 4\"", 5);
+	cr_expect_null(r.pw);
+	cr_expect(r.err != NULL && strstr(r.err, "exit status 4") != NULL, "%s", r.err);
+	free(r.err);
+
+	memset(&r, 0, sizeof(r));
+	r.loop = loop_new();
+	cr_expect_neq(cfg_password_cmd_start(r.loop, "\"unterminated", 5, got, &r, &err), 0);
+	cr_expect_not_null(err);
+	free(err);
+	loop_free(r.loop);
 }
