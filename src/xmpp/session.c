@@ -55,6 +55,7 @@ struct session {
 	/* what went wrong during this login, learnt from libstrophe */
 	bool sasl_failed;
 	bool tls_missing;
+	bool no_auth_method; /* neither SASL we know nor allowed legacy auth */
 	bool cert_refused;
 	bool user_closed;
 	bool was_online;
@@ -85,6 +86,10 @@ static void log_handler(void *ud, xmpp_log_level_t level, const char *area, cons
 	struct session *s = ud;
 
 	(void)level;
+	if (strcmp(area, "auth") == 0 && strstr(msg, "Cannot authenticate") != NULL)
+		s->no_auth_method = true;
+	if (strcmp(area, "xmpp") == 0 && strstr(msg, "Legacy client authentication failed"))
+		s->sasl_failed = true;
 	if (strcmp(area, "xmpp") == 0 || strcmp(area, "conn") == 0) {
 		if (str_starts_with(msg, "RECV: ")) {
 			s->recv_count++;
@@ -330,6 +335,11 @@ static void report_login_failure(struct session *s, int error, xmpp_stream_error
 		app_error(s->app, NULL, "auth-failed",
 			  _("Login as %s failed: wrong password or unknown account."),
 			  s->params.jid);
+	} else if (s->no_auth_method) {
+		app_error(s->app, NULL, "auth-failed",
+			  _("%s offers no login method jabiru uses. If it only knows the old "
+			    "jabber:iq:auth login, set legacy_auth = true in the account."),
+			  s->domain);
 	} else if (s->tls_missing) {
 		app_error(s->app, NULL, "tls-failed",
 			  _("%s does not offer TLS; jabiru will not log in without it."), where);
@@ -496,7 +506,7 @@ int session_connect(struct session *s, const struct session_params *p)
 	}
 	free(s->domain);
 	s->domain = xstrdup(j.domain);
-	s->sasl_failed = s->tls_missing = s->cert_refused = false;
+	s->sasl_failed = s->tls_missing = s->cert_refused = s->no_auth_method = false;
 	s->user_closed = s->was_online = false;
 
 	s->conn = xmpp_conn_new(s->ctx);
@@ -601,9 +611,13 @@ bool session_online(const struct session *s)
 
 const char *session_jid(const struct session *s)
 {
+	const char *bound;
+
 	if (s->conn == NULL || s->state != SESSION_ONLINE)
 		return NULL;
-	return xmpp_conn_get_bound_jid(s->conn);
+	bound = xmpp_conn_get_bound_jid(s->conn);
+	/* The legacy login (XEP-0078) binds the resource it was given. */
+	return bound != NULL ? bound : xmpp_conn_get_jid(s->conn);
 }
 
 const char *session_domain(const struct session *s)
