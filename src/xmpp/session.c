@@ -410,6 +410,13 @@ static bool raw_event(struct session *s, xmpp_conn_t *conn, xmpp_conn_event_t st
 	const struct session_raw *raw = s->raw;
 
 	if (status == XMPP_CONN_RAW_CONNECT) {
+		/* A raw connection leaves direct TLS to us; it must be up
+		 * before the first byte of XML. */
+		if (s->params.tls == TLS_DIRECT && !xmpp_conn_is_secured(conn) &&
+		    xmpp_conn_tls_start(conn) != 0) {
+			xmpp_disconnect(conn);
+			return true;
+		}
 		xmpp_conn_open_stream_default(conn);
 		return true;
 	}

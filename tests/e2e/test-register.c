@@ -169,3 +169,18 @@ Test(reg, password_change_in_the_ui)
 	cr_expect_not_null(jproc_expect(jp, "connected", NULL, HARNESS_TIMEOUT_MS),
 	                   "the new password does not log in");
 }
+
+Test(reg, direct_tls_registration)
+{
+	char port[16];
+	const char *args[] = {"--batch", "--register", "erin@localhost", "--server", "127.0.0.1",
+	                      "--port", port, "--tls", "direct", "--ca-file", srv.ca_file, NULL};
+	const char *env[] = {"JABIRU_PASSWORD=erin-pw", NULL};
+
+	snprintf(port, sizeof port, "%d", srv.direct_tls_port);
+	jp = jproc_spawn("register", args, env);
+	cr_assert_not_null(jp);
+	cr_expect_not_null(jproc_expect_field(jp, "registration", "result", "created",
+	                                      HARNESS_TIMEOUT_MS));
+	cr_expect_eq(jproc_wait_exit(jp, HARNESS_TIMEOUT_MS), 0);
+}
