@@ -132,7 +132,7 @@ static pid_t start_cmd(const char *cmd, int *fd, char **name, char **err)
 		pid = spawn(args.argv, fd);
 		if (pid < 0)
 			*err = xasprintf(_("password_cmd: cannot start %s: %s"), args.argv[0],
-					 strerror(errno));
+			                 strerror(errno));
 	}
 	cmd_args_free(&args);
 	return pid;
@@ -140,7 +140,7 @@ static pid_t start_cmd(const char *cmd, int *fd, char **name, char **err)
 
 /* The password from what the command printed and how it ended. */
 static char *outcome(const char *name, char *out, bool timed_out, int status, int timeout_s,
-		     char **err)
+                     char **err)
 {
 	char *nl = strpbrk(out, "\r\n");
 
@@ -148,10 +148,10 @@ static char *outcome(const char *name, char *out, bool timed_out, int status, in
 		*nl = '\0';
 	if (timed_out || status < 0)
 		*err = xasprintf(_("password_cmd %s did not finish within %d seconds"), name,
-				 timeout_s);
+		                 timeout_s);
 	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		*err = xasprintf(_("password_cmd %s failed (exit status %d)"), name,
-				 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		                 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	else if (out[0] == '\0')
 		*err = xasprintf(_("password_cmd %s printed no password"), name);
 	else
@@ -286,8 +286,8 @@ static void on_deadline(void *ud)
 	job_finish(j, -1);
 }
 
-int cfg_password_cmd_start(struct loop *loop, const char *cmd, int timeout_s,
-			   cfg_password_cb done, void *ud, char **err)
+int cfg_password_cmd_start(struct loop *loop, const char *cmd, int timeout_s, cfg_password_cb done,
+                           void *ud, char **err)
 {
 	struct pwjob *j = xcalloc(1, sizeof(*j));
 

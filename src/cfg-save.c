@@ -70,7 +70,7 @@ static void add_missing(const struct config *cfg, bool *written, struct buf *out
 /* The top part ends: new settings go right after its last setting line, so
  * that a comment introducing the next section stays with it. */
 static void flush_top(const struct config *cfg, bool *written, struct buf *top, size_t at,
-		      struct buf *out)
+                      struct buf *out)
 {
 	if (top->len > 0)
 		buf_append(out, top->data, at);
@@ -99,7 +99,7 @@ static bool top_line(const struct config *cfg, bool *written, const char *line, 
 	if (strcmp(v, cfg->value[i]) != 0)
 		/* the user's comment on the line stays */
 		buf_printf(top, "%s = %s%s%s\n", s->name, cfg->value[i], comment ? "   " : "",
-			   comment ? trim(comment) : "");
+		           comment ? trim(comment) : "");
 	else
 		buf_puts(top, line);
 	free(v);
@@ -189,7 +189,7 @@ char *cfg_save(const struct config *cfg)
 
 	if (cfg->path == NULL)
 		return xstrdup(_("no configuration directory: neither XDG_CONFIG_HOME nor HOME "
-				 "is set"));
+		                 "is set"));
 	/* Creates ~/.config/jabiru (0700) when the file is the default one. */
 	dir = xdg_path(XDG_CONFIG, "jabirurc");
 	free(dir);

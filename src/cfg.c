@@ -20,27 +20,25 @@
 
 /* Grouped by area; /set lists them by name. */
 const struct cfg_setting cfg_settings[] = {
-	/* session and chat */
-	{"ca_file", CFG_STR, "",
-	 N_("A CA or certificate file trusted in addition to the system store "
-	    "(--ca-file overrides it)."),
-	 0, 0, NULL},
-	{"resource", CFG_STR, "",
-	 N_("The resource bound at login; empty: \"jabiru.\" and a random suffix."), 0, 0,
-	 NULL},
+    /* session and chat */
+    {"ca_file", CFG_STR, "",
+     N_("A CA or certificate file trusted in addition to the system store "
+        "(--ca-file overrides it)."),
+     0, 0, NULL},
+    {"resource", CFG_STR, "",
+     N_("The resource bound at login; empty: \"jabiru.\" and a random suffix."), 0, 0, NULL},
 
-	/* UI */
+    /* UI */
 
-	/* roster, presence, subscriptions */
+    /* roster, presence, subscriptions */
 
-	/* XML console */
+    /* XML console */
 
-	/* file transfer */
+    /* file transfer */
 
-	/* configuration, accounts, registration */
-	{"password_cmd_timeout", CFG_INT, "10",
-	 N_("Seconds an account's password_cmd may take before it is stopped."), 1, 300,
-	 NULL},
+    /* configuration, accounts, registration */
+    {"password_cmd_timeout", CFG_INT, "10",
+     N_("Seconds an account's password_cmd may take before it is stopped."), 1, 300, NULL},
 };
 
 size_t cfg_nsettings(void)
@@ -98,7 +96,7 @@ char *cfg_check(const struct cfg_setting *s, const char *value)
 	case CFG_INT:
 		if (!parse_long(value, &n) || n < s->min || n > s->max)
 			return xasprintf(_("'%s' is not a number from %ld to %ld"), value, s->min,
-					 s->max);
+			                 s->max);
 		break;
 	case CFG_ENUM:
 		for (size_t i = 0; s->choices[i] != NULL; i++)
@@ -294,7 +292,7 @@ static void account_key(struct reader *r, const char *acct, const char *key, con
 	} else if (strcmp(key, "password") == 0) {
 		if (!r->private_file) {
 			problem(r, _("password refused: the file can be read by group or others; "
-				     "run chmod 600 on it, or use password_cmd"));
+			             "run chmod 600 on it, or use password_cmd"));
 			return;
 		}
 		str_free_secret(a->password);

@@ -19,8 +19,8 @@ struct cfg_setting {
 	const char *name;
 	enum cfg_type type;
 	const char *dflt;
-	const char *doc; /* N_() */
-	long min, max;   /* CFG_INT */
+	const char *doc;            /* N_() */
+	long min, max;              /* CFG_INT */
 	const char *const *choices; /* CFG_ENUM: NULL-terminated */
 };
 
@@ -45,7 +45,7 @@ struct account {
 };
 
 struct config {
-	char *path;  /* the file read (or to write), NULL when no home */
+	char *path;   /* the file read (or to write), NULL when no home */
 	char **value; /* per setting, parallel to cfg_settings */
 	struct account *accounts;
 	size_t naccounts;
@@ -93,7 +93,7 @@ typedef void (*cfg_password_cb)(void *ud, char *pw, const char *err);
 /* The same inside the poll loop: done() runs once, from the loop, when the
  * command has ended or was stopped at the deadline. Returns 0, or -1 with
  * *err (malloc'd) when it could not start. */
-int cfg_password_cmd_start(struct loop *loop, const char *cmd, int timeout_s,
-			   cfg_password_cb done, void *ud, char **err);
+int cfg_password_cmd_start(struct loop *loop, const char *cmd, int timeout_s, cfg_password_cb done,
+                           void *ud, char **err);
 
 #endif

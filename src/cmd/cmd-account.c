@@ -89,7 +89,7 @@ static void trust_fingerprint(struct app *app, const struct account *a)
 	fp = trust_format_fp(a->fingerprint);
 	if (!trust_has(j.domain, fp) && trust_add(j.domain, fp) != 0)
 		app_error(app, "/account", "io", _("Cannot store the trusted fingerprint of %s."),
-			  a->name);
+		          a->name);
 	free(fp);
 }
 
@@ -122,10 +122,10 @@ int cmd_account_connect(struct cmd_ctx *ctx, const struct account *a)
 	} else if (a->password_cmd != NULL) {
 		pd->name = xstrdup(a->name);
 		if (cfg_password_cmd_start(app->loop, a->password_cmd,
-					   (int)cfg_int(app->config, "password_cmd_timeout"),
-					   got_cmd_password, pd, &err) != 0) {
+		                           (int)cfg_int(app->config, "password_cmd_timeout"),
+		                           got_cmd_password, pd, &err) != 0) {
 			app_error(app, "/account", "password-cmd", _("Account %s: %s."), a->name,
-				  err);
+			          err);
 			free(err);
 			pending_free(pd);
 			return -1;
@@ -140,9 +140,9 @@ int cmd_account_connect(struct cmd_ctx *ctx, const struct account *a)
 	}
 	if (app->batch) {
 		app_error(app, "/account", "no-password",
-			  _("No password for account %s: give it a password_cmd, or set "
-			    "JABIRU_PASSWORD for batch mode."),
-			  a->name);
+		          _("No password for account %s: give it a password_cmd, or set "
+		            "JABIRU_PASSWORD for batch mode."),
+		          a->name);
 		pending_free(pd);
 		return -1;
 	}
@@ -159,7 +159,7 @@ static int list(struct cmd_ctx *ctx)
 
 	if (cfg->naccounts == 0)
 		app_info(ctx->app, _("No accounts: add an [account NAME] section to %s."),
-			 cfg->path != NULL ? cfg->path : "jabirurc");
+		         cfg->path != NULL ? cfg->path : "jabirurc");
 	for (size_t i = 0; i < cfg->naccounts; i++) {
 		const struct account *a = &cfg->accounts[i];
 
@@ -186,21 +186,21 @@ static int cmd_account_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 	a = cfg_account(ctx->app->config, args->argv[1]);
 	if (a == NULL) {
 		app_error(ctx->app, ctx->name, "unknown-account",
-			  _("No account named '%s'. /account list shows them."), args->argv[1]);
+		          _("No account named '%s'. /account list shows them."), args->argv[1]);
 		return -1;
 	}
 	return cmd_account_connect(ctx, a);
 }
 
 const struct cmd_entry cmd_account_entry = {
-	.name = "account",
-	.usage = "[list | connect NAME]",
-	.summary = N_("list the configured accounts, or log in with one"),
-	.help = N_("Accounts are [account NAME] sections of jabirurc. /account connect NAME "
-		   "logs in with the password from the account's password_cmd, the file, "
-		   "JABIRU_PASSWORD or the prompt."),
-	.min_args = 0,
-	.max_args = 2,
-	.subcommands = account_subcommands,
-	.exec = cmd_account_exec,
+    .name = "account",
+    .usage = "[list | connect NAME]",
+    .summary = N_("list the configured accounts, or log in with one"),
+    .help = N_("Accounts are [account NAME] sections of jabirurc. /account connect NAME "
+               "logs in with the password from the account's password_cmd, the file, "
+               "JABIRU_PASSWORD or the prompt."),
+    .min_args = 0,
+    .max_args = 2,
+    .subcommands = account_subcommands,
+    .exec = cmd_account_exec,
 };

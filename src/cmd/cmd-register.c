@@ -30,7 +30,7 @@ static void got_second(void *ud, char *again)
 		app_info(pc->app, _("Password not changed."));
 	else if (strcmp(again, pc->first) != 0)
 		app_error(pc->app, "/register", "mismatch",
-			  _("The two passwords differ; password not changed."));
+		          _("The two passwords differ; password not changed."));
 	else
 		register_change_password(pc->app, again);
 	str_free_secret(again);
@@ -79,9 +79,9 @@ static int cancel(struct cmd_ctx *ctx, struct cmd_args *args)
 	jid_bare(&j, bare, sizeof(bare));
 	if (args->argc < 2 || strcmp(args->argv[1], bare) != 0) {
 		app_info(ctx->app,
-			 _("This removes the account %s from the server, with its contacts and "
-			   "everything stored there. To go ahead, type: /register cancel %s"),
-			 bare, bare);
+		         _("This removes the account %s from the server, with its contacts and "
+		           "everything stored there. To go ahead, type: /register cancel %s"),
+		         bare, bare);
 		return 0;
 	}
 	return register_cancel(ctx->app);
@@ -106,7 +106,7 @@ static int cmd_register_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 
 		if (*end != '\0' || port < 1 || port > 65535) {
 			app_error(app, ctx->name, "usage", _("'%s' is not a port number."),
-				  args->argv[2]);
+			          args->argv[2]);
 			return -1;
 		}
 		p.port = (int)port;
@@ -118,15 +118,15 @@ static int cmd_register_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 }
 
 const struct cmd_entry cmd_register_entry = {
-	.name = "register",
-	.usage = "JID [HOST [PORT]] | password | cancel [JID]",
-	.summary = N_("create an account on a server, change its password or remove it"),
-	.help = N_("/register JID asks the server of JID for its registration form (over "
-		   "TLS), asks for each field (the password with echo off) and creates "
-		   "the account. Logged in, /register password sets a new password and "
-		   "/register cancel removes the account after a confirmation."),
-	.min_args = 1,
-	.max_args = 3,
-	.subcommands = register_subcommands,
-	.exec = cmd_register_exec,
+    .name = "register",
+    .usage = "JID [HOST [PORT]] | password | cancel [JID]",
+    .summary = N_("create an account on a server, change its password or remove it"),
+    .help = N_("/register JID asks the server of JID for its registration form (over "
+               "TLS), asks for each field (the password with echo off) and creates "
+               "the account. Logged in, /register password sets a new password and "
+               "/register cancel removes the account after a confirmation."),
+    .min_args = 1,
+    .max_args = 3,
+    .subcommands = register_subcommands,
+    .exec = cmd_register_exec,
 };

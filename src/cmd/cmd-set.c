@@ -39,7 +39,7 @@ static int cmd_set_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 	s = cfg_find(args->argv[0]);
 	if (s == NULL) {
 		app_error(ctx->app, ctx->name, "unknown-setting",
-			  _("Unknown setting '%s'. /set alone lists them."), args->argv[0]);
+		          _("Unknown setting '%s'. /set alone lists them."), args->argv[0]);
 		return -1;
 	}
 	if (args->argc == 1) {
@@ -75,26 +75,26 @@ static int cmd_save_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 }
 
 const struct cmd_entry cmd_set_entry = {
-	.name = "set",
-	.usage = "[NAME [VALUE]]",
-	.summary = N_("list settings, show or change one"),
-	.help = N_("/set alone lists every setting with its value and default; /set NAME "
-		   "shows one; /set NAME VALUE changes it at once, for this run. /save "
-		   "keeps the changes. Quote a value with spaces: /set NAME \"a b\"."),
-	.min_args = 0,
-	.max_args = 2,
-	.exec = cmd_set_exec,
+    .name = "set",
+    .usage = "[NAME [VALUE]]",
+    .summary = N_("list settings, show or change one"),
+    .help = N_("/set alone lists every setting with its value and default; /set NAME "
+               "shows one; /set NAME VALUE changes it at once, for this run. /save "
+               "keeps the changes. Quote a value with spaces: /set NAME \"a b\"."),
+    .min_args = 0,
+    .max_args = 2,
+    .exec = cmd_set_exec,
 };
 
 const struct cmd_entry cmd_save_entry = {
-	.name = "save",
-	.usage = "",
-	.summary = N_("write the settings to the configuration file"),
-	.help = N_("Writes the settings into jabirurc, keeping its comments, order and "
-		   "account sections. Passwords are never written."),
-	.min_args = 0,
-	.max_args = 0,
-	.exec = cmd_save_exec,
+    .name = "save",
+    .usage = "",
+    .summary = N_("write the settings to the configuration file"),
+    .help = N_("Writes the settings into jabirurc, keeping its comments, order and "
+               "account sections. Passwords are never written."),
+    .min_args = 0,
+    .max_args = 0,
+    .exec = cmd_save_exec,
 };
 
 static bool flag(const struct event *ev, const char *key)
@@ -110,12 +110,12 @@ char *cmd_config_event_line(const struct event *ev)
 	switch (ev->kind) {
 	case EV_SETTING:
 		return xasprintf(_("%s = %s (default: %s) — %s"), ev_get(ev, "name"),
-				 ev_get(ev, "value"), ev_get(ev, "default"), ev_get(ev, "doc"));
+		                 ev_get(ev, "value"), ev_get(ev, "default"), ev_get(ev, "doc"));
 	case EV_SAVED:
 		return xasprintf(_("Settings saved to %s."), ev_get(ev, "path"));
 	case EV_ACCOUNT:
 		return xasprintf(_("Account %s: %s%s"), ev_get(ev, "name"), ev_get(ev, "jid"),
-				 flag(ev, "autoconnect") ? _(" (connects at start)") : "");
+		                 flag(ev, "autoconnect") ? _(" (connects at start)") : "");
 	default:
 		return NULL;
 	}

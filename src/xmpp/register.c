@@ -16,8 +16,8 @@
 #include "xmpp/session.h"
 
 #define REG_MAX_FIELDS 16
-#define NS_XDATA "jabber:x:data"
-#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
+#define NS_XDATA       "jabber:x:data"
+#define NS_STANZAS     "urn:ietf:params:xml:ns:xmpp-stanzas"
 
 struct reg_field {
 	char *var;
@@ -99,7 +99,7 @@ static void fail(struct reg *r, const char *condition, const char *text)
 
 	report(r, "failed", condition, text);
 	app_error(r->app, "/register", "registration", _("Registration of %s failed: %s"), r->jid,
-		  text);
+	          text);
 	if (session_conn(s) != NULL && !r->online_op)
 		xmpp_disconnect(session_conn(s));
 }
@@ -127,11 +127,11 @@ static void fail_stanza(struct reg *r, xmpp_stanza_t *st)
 		msg = xasprintf(_("the name %s is already taken on %s"), r->local, r->domain);
 	else if (strcmp(cond, "not-acceptable") == 0)
 		msg = xstrdup(_("the server did not accept the answers (a field is missing or a "
-				"value is not allowed)"));
+		                "value is not allowed)"));
 	else if (strcmp(cond, "not-allowed") == 0 || strcmp(cond, "forbidden") == 0)
 		msg = xstrdup(_("the server does not allow creating accounts this way"));
 	else if (strcmp(cond, "service-unavailable") == 0 ||
-		 strcmp(cond, "feature-not-implemented") == 0)
+	         strcmp(cond, "feature-not-implemented") == 0)
 		msg = xstrdup(_("the server does not offer in-band registration"));
 	else
 		msg = xasprintf(_("the server answered %s"), cond);
@@ -165,8 +165,7 @@ static int on_submitted(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 
 	if (type != NULL && strcmp(type, "result") == 0) {
 		report(r, "created", NULL, NULL);
-		app_info(r->app, _("Account %s created. Log in with /connect %s."), r->jid,
-			 r->jid);
+		app_info(r->app, _("Account %s created. Log in with /connect %s."), r->jid, r->jid);
 		xmpp_disconnect(conn);
 	} else {
 		fail_stanza(r, st);
@@ -277,8 +276,8 @@ static void ask_next(struct reg *r)
 		if (f->secret)
 			prompt = xasprintf(_("New password for %s: "), r->jid);
 		else
-			prompt = xasprintf(_("%s (for %s): "), f->label ? f->label : f->var,
-					   r->jid);
+			prompt =
+			    xasprintf(_("%s (for %s): "), f->label ? f->label : f->var, r->jid);
 		r->asking = true;
 		r->app->fe_ops->ask_secret(r->app->fe, prompt, answered, r);
 		free(prompt);
@@ -288,7 +287,7 @@ static void ask_next(struct reg *r)
 }
 
 static void add_field(struct reg *r, const char *var, const char *label, const char *type,
-		      const char *value)
+                      const char *value)
 {
 	struct reg_field *f;
 
@@ -314,13 +313,14 @@ static void read_xdata(struct reg *r, xmpp_stanza_t *x)
 		xmpp_stanza_t *v = xmpp_stanza_get_child_by_name(f, "value");
 		char *value = NULL;
 
-		if (name == NULL || strcmp(name, "field") != 0 || (type && strcmp(type, "fixed") == 0))
+		if (name == NULL || strcmp(name, "field") != 0 ||
+		    (type && strcmp(type, "fixed") == 0))
 			continue;
 		if (type != NULL && strcmp(type, "hidden") == 0 && v != NULL)
 			value = xmpp_stanza_get_text(v);
 		/* only hidden fields keep the server's value; others are asked */
 		add_field(r, xmpp_stanza_get_attribute(f, "var"),
-			  xmpp_stanza_get_attribute(f, "label"), type, value);
+		          xmpp_stanza_get_attribute(f, "label"), type, value);
 		if (value != NULL)
 			xmpp_free(ctx, value);
 	}
@@ -457,7 +457,7 @@ int register_account(struct app *app, const struct session_params *p, bool quit_
 
 	if (p->jid == NULL || !jid_parse(&j, p->jid) || j.local[0] == '\0') {
 		app_error(app, "/register", "usage", _("'%s' is not a valid account JID."),
-			  p->jid ? p->jid : "");
+		          p->jid ? p->jid : "");
 		return -1;
 	}
 	r = xcalloc(1, sizeof(*r));
