@@ -17,6 +17,7 @@ struct roster;
 struct presence;
 struct console;
 struct raw;
+struct config;
 
 /* What the core asks of a front end. */
 struct frontend {
@@ -39,6 +40,7 @@ struct app {
 	struct iq *iq;
 	struct roster *roster;
 	struct presence *presence;
+	struct config *config;
 	const struct frontend *fe_ops;
 	void *fe;
 	bool batch;

@@ -27,7 +27,11 @@
 	X(EV_XML, "xml")                             \
 	X(EV_RAW_RESULT, "raw-result")               \
 	/* file transfer */                          \
-	/* configuration, accounts, registration */
+	/* configuration, accounts, registration */ \
+	X(EV_SETTING, "setting")                     \
+	X(EV_SAVED, "saved")                         \
+	X(EV_ACCOUNT, "account")                     \
+	X(EV_REGISTRATION, "registration")
 
 enum ev_kind {
 #define EV_ENUM(e, name) e,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "cfg.h"
 #include "batch/batch.h"
 #include "cmd/cmd.h"
 #include "i18n.h"
@@ -23,6 +24,7 @@
 #include "xmpp/roster.h"
 #include "xmpp/presence.h"
 #include "xmpp/raw.h"
+#include "xmpp/register.h"
 #include "xmpp/session.h"
 
 static void take_env_password(struct app *app)
@@ -44,8 +46,8 @@ static void start_login(struct app *app, struct ui *ui)
 		.server = app->opts->server,
 		.port = app->opts->port,
 		.tls = app->opts->tls,
-		.ca_file = app->opts->ca_file,
-		.resource = app->opts->resource,
+		.ca_file = cfg_or_opt(app->opts->ca_file, cfg_str(app->config, "ca_file")),
+		.resource = cfg_or_opt(app->opts->resource, cfg_str(app->config, "resource")),
 	};
 	struct cmd_ctx ctx = {.app = app, .ui = ui};
 	char *line;
@@ -71,6 +73,85 @@ static void start_login(struct app *app, struct ui *ui)
 	free(line);
 }
 
+/* Problems in jabirurc are reported, never fatal: the defaults stay. */
+static void report_config(struct app *app)
+{
+	for (size_t i = 0; i < app->config->nproblems; i++)
+		app_error(app, NULL, "config", "%s", app->config->problems[i]);
+}
+
+/* -a NAME, or else the first account marked autoconnect. Returns false when
+ * no login was started. */
+static bool start_account(struct app *app, struct ui *ui)
+{
+	struct cmd_ctx ctx = {.app = app, .ui = ui, .name = "/account"};
+	const struct account *a = NULL;
+
+	if (app->opts->account != NULL) {
+		a = cfg_account(app->config, app->opts->account);
+		if (a == NULL) {
+			app_error(app, NULL, "unknown-account",
+				  _("No account named '%s' in %s."), app->opts->account,
+				  app->config->path ? app->config->path : "jabirurc");
+			return false;
+		}
+	} else {
+		for (size_t i = 0; i < app->config->naccounts && a == NULL; i++)
+			if (app->config->accounts[i].autoconnect)
+				a = &app->config->accounts[i];
+		if (a == NULL)
+			return false;
+	}
+	return cmd_account_connect(&ctx, a) == 0;
+}
+
+/* --register JID: in batch mode jabiru exits when it is done. */
+static void start_register(struct app *app)
+{
+	struct session_params p = {
+		.jid = app->opts->register_jid,
+		.password = app->env_password,
+		.server = app->opts->server,
+		.port = app->opts->port,
+		.tls = app->opts->tls,
+		.ca_file = cfg_or_opt(app->opts->ca_file, cfg_str(app->config, "ca_file")),
+	};
+
+	if (app->batch && app->env_password == NULL) {
+		app_error(app, NULL, "no-password",
+			  _("No password: set JABIRU_PASSWORD for --register in batch mode."));
+		app_quit(app, EXIT_FAILURE_);
+		return;
+	}
+	if (register_account(app, &p, app->batch) != 0 && app->batch)
+		app_quit(app, EXIT_FAILURE_);
+}
+
+/* What runs first: a registration, a login (--jid, -a, an autoconnect
+ * account), or just the prompt. Batch mode reads stdin only once a login
+ * at start has completed. */
+static void start(struct app *app, struct batch *batch, struct ui *ui)
+{
+	const struct opts *o = app->opts;
+	bool started;
+
+	if (o->register_jid != NULL || o->jid != NULL || o->account != NULL) {
+		if (batch != NULL)
+			batch_start(batch, true);
+	}
+	if (o->register_jid != NULL) {
+		start_register(app);
+	} else if (o->jid != NULL) {
+		start_login(app, ui);
+	} else if (o->account != NULL || batch == NULL) {
+		started = start_account(app, ui);
+		if (!started && batch != NULL)
+			app_quit(app, EXIT_LOGIN);
+	} else {
+		batch_start(batch, false);
+	}
+}
+
 static void on_batch_signal(int signo, void *ud)
 {
 	(void)signo;
@@ -87,6 +168,7 @@ static const char *locale_dir(void)
 int main(int argc, char **argv)
 {
 	struct opts opts;
+	struct config config;
 	struct app app;
 	struct batch *batch = NULL;
 	struct ui *ui = NULL;
@@ -118,6 +200,8 @@ int main(int argc, char **argv)
 
 	memset(&app, 0, sizeof(app));
 	app.opts = &opts;
+	cfg_load(&config, opts.config);
+	app.config = &config;
 	app.batch = opts.batch;
 	take_env_password(&app);
 	app.loop = loop_new();
@@ -151,13 +235,8 @@ int main(int argc, char **argv)
 		app.fe = ui;
 	}
 
-	if (opts.jid != NULL) {
-		if (batch != NULL)
-			batch_start(batch, true);
-		start_login(&app, ui);
-	} else if (batch != NULL) {
-		batch_start(batch, false);
-	}
+	report_config(&app);
+	start(&app, batch, ui);
 	loop_run(app.loop);
 
 	ui_free(ui);
@@ -171,6 +250,7 @@ int main(int argc, char **argv)
 	batch_free(batch);
 	loop_free(app.loop);
 	str_free_secret(app.env_password);
+	cfg_free(&config);
 	opts_free(&opts);
 	return app.exit_status;
 }

@@ -29,6 +29,8 @@ static const struct opt_def opt_defs[] = {
 	{"ca-file", ARG_STR, OFF(ca_file)},   {"resource", ARG_STR, OFF(resource)},
 	{"tls", ARG_TLS, OFF(tls)},
 	{"xml", ARG_NONE, OFF(xml)},          {"xml-log", ARG_STR, OFF(xml_log)},
+	{"account", ARG_STR, OFF(account)},   {"config", ARG_STR, OFF(config)},
+	{"register", ARG_STR, OFF(register_jid)},
 };
 
 static const struct opt_def *find_opt(const char *name, size_t len)
@@ -91,6 +93,8 @@ int opts_parse(struct opts *o, int argc, char **argv, char **err)
 			a = "--help";
 		else if (strcmp(a, "-V") == 0)
 			a = "--version";
+		else if (strcmp(a, "-a") == 0)
+			a = "--account";
 		if (strncmp(a, "--", 2) != 0) {
 			*err = xasprintf(_("unexpected argument '%s'"), a);
 			return -1;
@@ -135,6 +139,9 @@ void opts_free(struct opts *o)
 	free(o->ca_file);
 	free(o->resource);
 	free(o->xml_log);
+	free(o->account);
+	free(o->config);
+	free(o->register_jid);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -148,6 +155,9 @@ void opts_print_help(const char *argv0)
 		"  --tls MODE         starttls (default) or direct\n"
 		"  --ca-file FILE     also trust the CA or certificate in FILE\n"
 		"  --resource NAME    the resource to bind (default: jabiru.XXXX)\n"
+		"  -a, --account NAME log in with the account NAME of the configuration\n"
+		"  --config FILE      read FILE instead of ~/.config/jabiru/jabirurc\n"
+		"  --register JID     create the account JID by in-band registration\n"
 		"  --batch            no screen: commands on stdin, JSON events on stdout\n"
 		"  --xml              batch mode: also an \"xml\" event for every element\n"
 		"  --xml-log FILE     append the XML console (redacted) to FILE\n"

@@ -19,6 +19,9 @@ struct opts {
 	enum tls_mode tls;
 	bool xml;      /* batch: an "xml" event per element */
 	char *xml_log; /* the XML console appended to this file */
+	char *account; /* -a, --account: an [account NAME] of the config */
+	char *config;  /* --config FILE instead of the XDG location */
+	char *register_jid; /* --register JID: create the account */
 };
 
 /* Exit statuses, documented in the man page (EXIT STATUS). */

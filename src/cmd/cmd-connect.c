@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "cfg.h"
 #include "cmd/cmd.h"
 #include "i18n.h"
 #include "util/str.h"
@@ -66,8 +67,8 @@ static int cmd_connect_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 	}
 	if (pl->p.server == NULL && app->opts->server != NULL)
 		pl->p.server = xstrdup(app->opts->server);
-	pl->p.ca_file = app->opts->ca_file;
-	pl->p.resource = app->opts->resource;
+	pl->p.ca_file = cfg_or_opt(app->opts->ca_file, cfg_str(app->config, "ca_file"));
+	pl->p.resource = cfg_or_opt(app->opts->resource, cfg_str(app->config, "resource"));
 	pl->p.tls = app->opts->tls;
 	if (app->env_password != NULL) {
 		login_with(pl, xstrdup(app->env_password));

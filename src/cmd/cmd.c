@@ -40,6 +40,10 @@ const struct cmd_entry *const cmd_table[] = {
 	/* file transfer */
 
 	/* configuration, accounts, registration */
+	&cmd_account_entry,
+	&cmd_register_entry,
+	&cmd_save_entry,
+	&cmd_set_entry,
 
 	NULL,
 };

@@ -64,6 +64,16 @@ extern const struct cmd_entry cmd_info_entry, cmd_presence_entry, cmd_priority_e
 extern const struct cmd_entry cmd_raw_entry, cmd_xmlconsole_entry;
 /* file transfer (add entries here) */
 /* configuration, accounts, registration (add entries here) */
+extern const struct cmd_entry cmd_account_entry, cmd_register_entry, cmd_save_entry,
+	cmd_set_entry;
+struct account;
+/* Logs in with an account of the config: password from the file, its
+ * password_cmd, JABIRU_PASSWORD or the prompt. Returns 0 or -1. */
+int cmd_account_connect(struct cmd_ctx *ctx, const struct account *a);
+struct event;
+/* A line for the status window describing a setting, saved or account
+ * event (malloc'd), or NULL for other kinds. */
+char *cmd_config_event_line(const struct event *ev);
 
 const struct cmd_entry *cmd_find(const char *name);
 /* Splits line (the text after the command name) into args. Returns 0, or -1

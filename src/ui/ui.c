@@ -215,7 +215,16 @@ static void show_status(struct ui *ui, const struct event *ev)
 		line = xstrdup(ev_get(ev, "text"));
 		break;
 	default:
-		return; /* tls-untrusted: the error event that follows says it all */
+		/* settings, accounts: described by their own module */
+		line = cmd_config_event_line(ev);
+		if (line == NULL) {
+			/* tls-untrusted: the error event that follows says it all;
+			 * registration: its info or error line did. The title may
+			 * still show the end of a connection. */
+			ui->dirty |= DIRTY_TITLE;
+			return;
+		}
+		break;
 	}
 	ui_line(ui, status_win(ui), kind, NULL, line);
 	/* An error also shows where the user is looking. */

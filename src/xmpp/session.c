@@ -55,6 +55,7 @@ struct session {
 	/* what went wrong during this login, learnt from libstrophe */
 	bool sasl_failed;
 	bool tls_missing;
+	bool no_auth_method; /* neither SASL we know nor allowed legacy auth */
 	bool cert_refused;
 	bool user_closed;
 	bool was_online;
@@ -71,6 +72,7 @@ struct session {
 		session_tap_fn fn;
 		void *ud;
 	} tap;
+	const struct session_raw *raw; /* registration mode, else NULL */
 };
 
 /* libstrophe's certfail and sockopt callbacks carry no user data; jabiru has
@@ -85,6 +87,10 @@ static void log_handler(void *ud, xmpp_log_level_t level, const char *area, cons
 	struct session *s = ud;
 
 	(void)level;
+	if (strcmp(area, "auth") == 0 && strstr(msg, "Cannot authenticate") != NULL)
+		s->no_auth_method = true;
+	if (strcmp(area, "xmpp") == 0 && strstr(msg, "Legacy client authentication failed"))
+		s->sasl_failed = true;
 	if (strcmp(area, "xmpp") == 0 || strcmp(area, "conn") == 0) {
 		if (str_starts_with(msg, "RECV: ")) {
 			s->recv_count++;
@@ -139,6 +145,7 @@ static void params_copy(struct session_params *dst, const struct session_params 
 	dst->tls = src->tls;
 	dst->ca_file = src->ca_file ? xstrdup(src->ca_file) : NULL;
 	dst->resource = src->resource ? xstrdup(src->resource) : NULL;
+	dst->legacy_auth = src->legacy_auth;
 }
 
 static void clear_timers(struct session *s)
@@ -335,6 +342,11 @@ static void report_login_failure(struct session *s, int error, xmpp_stream_error
 		app_error(s->app, NULL, "auth-failed",
 			  _("Login as %s failed: wrong password or unknown account."),
 			  s->params.jid);
+	} else if (s->no_auth_method) {
+		app_error(s->app, NULL, "auth-failed",
+			  _("%s offers no login method jabiru uses. If it only knows the old "
+			    "jabber:iq:auth login, set legacy_auth = true in the account."),
+			  s->domain);
 	} else if (s->tls_missing) {
 		app_error(s->app, NULL, "tls-failed",
 			  _("%s does not offer TLS; jabiru will not log in without it."), where);
@@ -385,12 +397,56 @@ static void went_offline(struct session *s, int error, xmpp_stream_error_t *se)
 	free(owned);
 }
 
+static void conn_gone(struct session *s)
+{
+	clear_timers(s);
+	if (s->fd_watched)
+		loop_fd_del(s->app->loop, s->fd);
+	s->fd_watched = false;
+	s->fd = -1;
+	s->state = SESSION_OFFLINE;
+	/* Released from the next prepare step, not inside its callback. */
+	s->dead_conn = s->conn;
+	s->conn = NULL;
+}
+
+/* Registration mode: the stream is opened by hand and handed to the
+ * module; no SASL, no binding, no online hooks. True when handled. */
+static bool raw_event(struct session *s, xmpp_conn_t *conn, xmpp_conn_event_t status, int error)
+{
+	const struct session_raw *raw = s->raw;
+
+	if (status == XMPP_CONN_RAW_CONNECT) {
+		/* A raw connection leaves direct TLS to us; it must be up
+		 * before the first byte of XML. */
+		if (s->params.tls == TLS_DIRECT && !xmpp_conn_is_secured(conn) &&
+		    xmpp_conn_tls_start(conn) != 0) {
+			xmpp_disconnect(conn);
+			return true;
+		}
+		xmpp_conn_open_stream_default(conn);
+		return true;
+	}
+	if (status == XMPP_CONN_CONNECT) {
+		/* The user may take a while with the form: no login deadline. */
+		clear_timers(s);
+		raw->opened(s, raw->ud);
+		return true;
+	}
+	conn_gone(s);
+	s->raw = NULL;
+	if (!raw->closed(s, error, raw->ud))
+		report_login_failure(s, error, NULL);
+	return true;
+}
+
 static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
 			 xmpp_stream_error_t *stream_error, void *ud)
 {
 	struct session *s = ud;
 
-	(void)conn;
+	if (s->raw != NULL && raw_event(s, conn, status, error))
+		return;
 	if (status == XMPP_CONN_CONNECT) {
 		s->state = SESSION_ONLINE;
 		s->was_online = true;
@@ -400,15 +456,7 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
 				s->hooks[i].h->online(s, s->hooks[i].ud);
 		emit_connected(s);
 	} else if (status == XMPP_CONN_DISCONNECT || status == XMPP_CONN_FAIL) {
-		clear_timers(s);
-		if (s->fd_watched)
-			loop_fd_del(s->app->loop, s->fd);
-		s->fd_watched = false;
-		s->fd = -1;
-		s->state = SESSION_OFFLINE;
-		/* Released from the next prepare step, not inside its callback. */
-		s->dead_conn = s->conn;
-		s->conn = NULL;
+		conn_gone(s);
 		went_offline(s, error, stream_error);
 	}
 }
@@ -472,13 +520,15 @@ int session_connect(struct session *s, const struct session_params *p)
 	}
 	free(s->domain);
 	s->domain = xstrdup(j.domain);
-	s->sasl_failed = s->tls_missing = s->cert_refused = false;
+	s->sasl_failed = s->tls_missing = s->cert_refused = s->no_auth_method = false;
 	s->user_closed = s->was_online = false;
 
 	s->conn = xmpp_conn_new(s->ctx);
 	flags = XMPP_CONN_FLAG_MANDATORY_TLS;
 	if (p->tls == TLS_DIRECT)
 		flags = XMPP_CONN_FLAG_LEGACY_SSL;
+	if (p->legacy_auth)
+		flags |= XMPP_CONN_FLAG_LEGACY_AUTH;
 	xmpp_conn_set_flags(s->conn, flags);
 	j.resource[0] = '\0';
 	full = xasprintf("%s@%s/%s", j.local, j.domain, s->params.resource);
@@ -501,9 +551,14 @@ int session_connect(struct session *s, const struct session_params *p)
 			ev_int(&ev, "port", p->port);
 		app_emit(s->app, &ev);
 	}
-	rc = xmpp_connect_client(s->conn, s->params.server, (unsigned short)p->port, conn_handler,
-				 s);
+	if (s->raw != NULL)
+		rc = xmpp_connect_raw(s->conn, s->params.server, (unsigned short)p->port,
+				      conn_handler, s);
+	else
+		rc = xmpp_connect_client(s->conn, s->params.server, (unsigned short)p->port,
+					 conn_handler, s);
 	if (rc != XMPP_EOK) {
+		s->raw = NULL;
 		s->state = SESSION_OFFLINE;
 		s->dead_conn = s->conn;
 		s->conn = NULL;
@@ -528,6 +583,20 @@ int session_connect(struct session *s, const struct session_params *p)
 	s->tick = loop_timer_add(s->app->loop, 1000, tick_cb, s);
 	s->deadline = loop_timer_add(s->app->loop, LOGIN_DEADLINE_MS, deadline_cb, s);
 	return 0;
+}
+
+int session_connect_raw(struct session *s, const struct session_params *p,
+			const struct session_raw *raw)
+{
+	int rc;
+
+	if (s->state != SESSION_OFFLINE)
+		return session_connect(s, p); /* reports "busy" */
+	s->raw = raw;
+	rc = session_connect(s, p);
+	if (rc != 0)
+		s->raw = NULL;
+	return rc;
 }
 
 void session_disconnect(struct session *s)
@@ -561,9 +630,13 @@ bool session_online(const struct session *s)
 
 const char *session_jid(const struct session *s)
 {
+	const char *bound;
+
 	if (s->conn == NULL || s->state != SESSION_ONLINE)
 		return NULL;
-	return xmpp_conn_get_bound_jid(s->conn);
+	bound = xmpp_conn_get_bound_jid(s->conn);
+	/* The legacy login (XEP-0078) binds the resource it was given. */
+	return bound != NULL ? bound : xmpp_conn_get_jid(s->conn);
 }
 
 const char *session_domain(const struct session *s)
@@ -619,7 +692,9 @@ int session_trust_pending(struct session *s)
 	app_info(s->app, _("Trusting %s for %s from now on."), s->refused_fp, s->refused_domain);
 	free(s->refused_fp);
 	s->refused_fp = NULL;
-	if (s->state != SESSION_OFFLINE || s->params.jid == NULL)
+	/* After a refused registration there is no password to log in with. */
+	if (s->state != SESSION_OFFLINE || s->params.jid == NULL || s->params.password == NULL ||
+	    s->params.password[0] == '\0')
 		return 0;
 	memset(&p, 0, sizeof(p));
 	params_copy(&p, &s->params);

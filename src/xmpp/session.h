@@ -26,6 +26,9 @@ struct session_params {
 	enum tls_mode tls;
 	char *ca_file;
 	char *resource; /* NULL: "jabiru." and a random suffix */
+	/* Allows the old jabber:iq:auth login (XEP-0078) for servers without
+	 * SASL; TLS stays mandatory, so never over a plain stream. */
+	bool legacy_auth;
 };
 
 struct session *session_new(struct app *app);
@@ -34,6 +37,21 @@ void session_free(struct session *s);
 /* Starts connecting; progress and failure arrive as events. The params are
  * copied. Returns 0, or -1 after an error event. */
 int session_connect(struct session *s, const struct session_params *p);
+/* A session that stops at the opened stream, for in-band registration:
+ * opened() runs when the server's stream header arrived (the module then
+ * handles features, STARTTLS and its own stanzas); closed() when the
+ * connection ends, returning false to have the session report a connection
+ * failure (refused port, untrusted certificate) as for a login. */
+struct session_raw {
+	void (*opened)(struct session *s, void *ud);
+	bool (*closed)(struct session *s, int error, void *ud);
+	void *ud;
+};
+/* Like session_connect (p->password may be ""), without SASL or binding.
+ * raw must stay valid until closed() ran. */
+int session_connect_raw(struct session *s, const struct session_params *p,
+			const struct session_raw *raw);
+
 /* Closes the stream politely after the queued stanzas are written. */
 void session_disconnect(struct session *s);
 enum session_state session_state(const struct session *s);

@@ -1,10 +1,13 @@
-/* The man page documents every command, option and batch event kind: the
- * table, the option list and the event list are the source of truth. */
+/* The man page documents every command, option, setting (with its default)
+ * and batch event kind: the command table, the option list, the settings
+ * table and the event list are the source of truth. */
+#define _GNU_SOURCE /* memmem */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "cmd/cmd.h"
 #include "event.h"
 #include "opts.h"
@@ -103,4 +106,36 @@ Test(manpage, documents_every_batch_event)
 		cr_expect(has_line_starting(".B ", ev_kind_name((enum ev_kind)k)),
 			  "batch event '%s' is missing from BATCH MODE",
 			  ev_kind_name((enum ev_kind)k));
+}
+
+/* Each setting is a ".B name" entry in SETTINGS whose text says
+ * "Default: VALUE" (or "Default: empty"). */
+Test(manpage, documents_every_setting_with_its_default)
+{
+	const char *sec = strstr(page, "\n.SH SETTINGS\n"), *end;
+
+	cr_assert_not_null(sec, "no SETTINGS section");
+	end = strstr(sec + 1, "\n.SH ");
+	cr_assert_not_null(end);
+	for (size_t i = 0; i < cfg_nsettings(); i++) {
+		const struct cfg_setting *st = &cfg_settings[i];
+		char want[128], dflt[128];
+		const char *entry, *next;
+		size_t n;
+
+		snprintf(want, sizeof(want), "\n.TP\n.B %s\n", st->name);
+		entry = strstr(sec, want);
+		cr_expect(entry != NULL && entry < end, "setting %s is missing from SETTINGS",
+			  st->name);
+		if (entry == NULL || entry >= end)
+			continue;
+		next = strstr(entry + strlen(want), "\n.TP\n");
+		if (next == NULL || next > end)
+			next = end;
+		snprintf(dflt, sizeof(dflt), "Default: %s",
+			 st->dflt[0] != '\0' ? st->dflt : "empty");
+		n = (size_t)(next - entry);
+		cr_expect(memmem(entry, n, dflt, strlen(dflt)) != NULL,
+			  "SETTINGS does not give the default of %s as \"%s\"", st->name, dflt);
+	}
 }

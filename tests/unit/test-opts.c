@@ -79,3 +79,21 @@ Test(opts, help_and_version)
 	cr_assert(o.version);
 	opts_free(&o);
 }
+
+Test(opts, account_config_and_register)
+{
+	struct opts o;
+	char *err;
+	char *argv[] = {"jabiru", "-a", "work", "--config=/tmp/rc", "--register", "new@example.org"};
+	char *argv2[] = {"jabiru", "-a"};
+
+	cr_assert_eq(parse(&o, &err, 6, argv), 0, "%s", err ? err : "");
+	cr_expect_str_eq(o.account, "work");
+	cr_expect_str_eq(o.config, "/tmp/rc");
+	cr_expect_str_eq(o.register_jid, "new@example.org");
+	opts_free(&o);
+	cr_assert_neq(parse(&o, &err, 2, argv2), 0);
+	cr_expect(strstr(err, "--account") != NULL, "%s", err);
+	free(err);
+	opts_free(&o);
+}

@@ -1,0 +1,399 @@
+/* Settings and accounts read from jabirurc with libinih. libinih gives no
+ * line numbers to the handler in Debian's build, so the reader callback
+ * counts the lines it hands over: inih asks for exactly one line per call. */
+#include "config.h"
+
+#include "cfg.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "i18n.h"
+#include "util/jid.h"
+#include "util/str.h"
+#include "util/xdg.h"
+
+/* Grouped by area; /set lists them by name. */
+const struct cfg_setting cfg_settings[] = {
+    /* session and chat */
+    {"ca_file", CFG_STR, "",
+     N_("A CA or certificate file trusted in addition to the system store "
+        "(--ca-file overrides it)."),
+     0, 0, NULL},
+    {"resource", CFG_STR, "",
+     N_("The resource bound at login; empty: \"jabiru.\" and a random suffix."), 0, 0, NULL},
+
+    /* UI */
+
+    /* roster, presence, subscriptions */
+
+    /* XML console */
+
+    /* file transfer */
+
+    /* configuration, accounts, registration */
+    {"password_cmd_timeout", CFG_INT, "10",
+     N_("Seconds an account's password_cmd may take before it is stopped."), 1, 300, NULL},
+};
+
+size_t cfg_nsettings(void)
+{
+	return sizeof(cfg_settings) / sizeof(cfg_settings[0]);
+}
+
+static long setting_index(const char *name)
+{
+	for (size_t i = 0; i < cfg_nsettings(); i++)
+		if (strcmp(cfg_settings[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+const struct cfg_setting *cfg_find(const char *name)
+{
+	long i = setting_index(name);
+
+	return i < 0 ? NULL : &cfg_settings[i];
+}
+
+static int parse_bool(const char *v)
+{
+	static const char *const yes[] = {"true", "yes", "on", "1"};
+	static const char *const no[] = {"false", "no", "off", "0"};
+
+	for (size_t i = 0; i < 4; i++) {
+		if (strcasecmp(v, yes[i]) == 0)
+			return 1;
+		if (strcasecmp(v, no[i]) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+static bool parse_long(const char *v, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(v, &end, 10);
+	return errno == 0 && end != v && *end == '\0';
+}
+
+char *cfg_check(const struct cfg_setting *s, const char *value)
+{
+	long n;
+
+	switch (s->type) {
+	case CFG_BOOL:
+		if (parse_bool(value) < 0)
+			return xasprintf(_("'%s' is not a yes/no value (true or false)"), value);
+		break;
+	case CFG_INT:
+		if (!parse_long(value, &n) || n < s->min || n > s->max)
+			return xasprintf(_("'%s' is not a number from %ld to %ld"), value, s->min,
+			                 s->max);
+		break;
+	case CFG_ENUM:
+		for (size_t i = 0; s->choices[i] != NULL; i++)
+			if (strcmp(value, s->choices[i]) == 0)
+				return NULL;
+		return xasprintf(_("'%s' is not one of the choices for %s"), value, s->name);
+	case CFG_STR:
+		break;
+	}
+	return NULL;
+}
+
+char *cfg_set(struct config *cfg, const char *name, const char *value)
+{
+	long i = setting_index(name);
+	char *why;
+
+	if (i < 0)
+		return xasprintf(_("unknown setting '%s'"), name);
+	why = cfg_check(&cfg_settings[i], value);
+	if (why != NULL)
+		return why;
+	free(cfg->value[i]);
+	cfg->value[i] = xstrdup(value);
+	return NULL;
+}
+
+const char *cfg_str(const struct config *cfg, const char *name)
+{
+	long i = setting_index(name);
+
+	if (i < 0)
+		return NULL;
+	return cfg->value != NULL ? cfg->value[i] : cfg_settings[i].dflt;
+}
+
+long cfg_int(const struct config *cfg, const char *name)
+{
+	const char *v = cfg_str(cfg, name);
+	long n = 0;
+
+	return v != NULL && parse_long(v, &n) ? n : 0;
+}
+
+bool cfg_bool(const struct config *cfg, const char *name)
+{
+	const char *v = cfg_str(cfg, name);
+
+	return v != NULL && parse_bool(v) == 1;
+}
+
+char *cfg_or_opt(char *opt, const char *setting)
+{
+	if (opt != NULL)
+		return opt;
+	return setting != NULL && setting[0] != '\0' ? (char *)setting : NULL;
+}
+
+const struct account *cfg_account(const struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->naccounts; i++)
+		if (strcmp(cfg->accounts[i].name, name) == 0)
+			return &cfg->accounts[i];
+	return NULL;
+}
+
+/* ---- reading ----------------------------------------------------------- */
+
+struct reader {
+	FILE *f;
+	struct config *cfg;
+	int line;
+	bool private_file; /* not readable by group or others */
+};
+
+static char *read_line(char *str, int num, void *stream)
+{
+	struct reader *r = stream;
+	char *s = fgets(str, num, r->f);
+
+	if (s != NULL && strchr(s, '\n') != NULL)
+		r->line++;
+	return s;
+}
+
+static void problem(struct reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void problem(struct reader *r, const char *fmt, ...)
+{
+	va_list ap;
+	char *why;
+	struct config *cfg = r->cfg;
+
+	va_start(ap, fmt);
+	why = xvasprintf(fmt, ap);
+	va_end(ap);
+	cfg->problems = xrealloc(cfg->problems, (cfg->nproblems + 1) * sizeof(char *));
+	cfg->problems[cfg->nproblems++] = xasprintf("%s:%d: %s", cfg->path, r->line, why);
+	free(why);
+}
+
+static struct account *account_for(struct reader *r, const char *name)
+{
+	struct config *cfg = r->cfg;
+	struct account *a;
+
+	for (size_t i = 0; i < cfg->naccounts; i++)
+		if (strcmp(cfg->accounts[i].name, name) == 0)
+			return &cfg->accounts[i];
+	cfg->accounts = xrealloc(cfg->accounts, (cfg->naccounts + 1) * sizeof(*a));
+	a = &cfg->accounts[cfg->naccounts++];
+	memset(a, 0, sizeof(*a));
+	a->name = xstrdup(name);
+	a->line = r->line;
+	return a;
+}
+
+static bool is_fingerprint(const char *v)
+{
+	/* 32 bytes as hex pairs, colons between them optional. */
+	int digits = 0;
+
+	for (; *v != '\0'; v++) {
+		if ((*v >= '0' && *v <= '9') || (*v >= 'a' && *v <= 'f') ||
+		    (*v >= 'A' && *v <= 'F'))
+			digits++;
+		else if (*v != ':')
+			return false;
+	}
+	return digits == 64;
+}
+
+static void set_str(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = xstrdup(v);
+}
+
+static bool account_flag(struct reader *r, const char *key, const char *v, bool *dst)
+{
+	int b = parse_bool(v);
+
+	if (b < 0) {
+		problem(r, _("%s: '%s' is not a yes/no value (true or false)"), key, v);
+		return false;
+	}
+	*dst = b == 1;
+	return true;
+}
+
+static void account_port(struct reader *r, struct account *a, const char *v)
+{
+	long n;
+
+	if (!parse_long(v, &n) || n < 1 || n > 65535)
+		problem(r, _("port: '%s' is not a number from 1 to 65535"), v);
+	else
+		a->port = (int)n;
+}
+
+static void account_tls(struct reader *r, struct account *a, const char *v)
+{
+	if (strcmp(v, "starttls") == 0)
+		a->tls = TLS_STARTTLS;
+	else if (strcmp(v, "direct") == 0)
+		a->tls = TLS_DIRECT;
+	else if (is_fingerprint(v))
+		set_str(&a->fingerprint, v);
+	else
+		problem(r, _("tls: '%s' is not starttls, direct or a SHA-256 fingerprint"), v);
+}
+
+static void account_key(struct reader *r, const char *acct, const char *key, const char *v)
+{
+	struct account *a = account_for(r, acct);
+	struct jid j;
+
+	if (strcmp(key, "jid") == 0) {
+		if (!jid_parse(&j, v) || j.local[0] == '\0')
+			problem(r, _("jid: '%s' is not a valid account JID"), v);
+		else
+			set_str(&a->jid, v);
+	} else if (strcmp(key, "resource") == 0) {
+		set_str(&a->resource, v);
+	} else if (strcmp(key, "server") == 0) {
+		set_str(&a->server, v);
+	} else if (strcmp(key, "port") == 0) {
+		account_port(r, a, v);
+	} else if (strcmp(key, "tls") == 0) {
+		account_tls(r, a, v);
+	} else if (strcmp(key, "password_cmd") == 0) {
+		set_str(&a->password_cmd, v);
+	} else if (strcmp(key, "password") == 0) {
+		if (!r->private_file) {
+			problem(r, _("password refused: the file can be read by group or others; "
+			             "run chmod 600 on it, or use password_cmd"));
+			return;
+		}
+		str_free_secret(a->password);
+		a->password = xstrdup(v);
+	} else if (strcmp(key, "autoconnect") == 0) {
+		account_flag(r, key, v, &a->autoconnect);
+	} else if (strcmp(key, "legacy_auth") == 0) {
+		account_flag(r, key, v, &a->legacy_auth);
+	} else {
+		problem(r, _("unknown account key '%s'"), key);
+	}
+}
+
+static int on_entry(void *user, const char *section, const char *name, const char *value)
+{
+	struct reader *r = user;
+	char *why;
+
+	if (section[0] == '\0' || strcmp(section, "settings") == 0) {
+		why = cfg_set(r->cfg, name, value);
+		if (why != NULL) {
+			problem(r, _("%s; the default stays in force"), why);
+			free(why);
+		}
+	} else if (strncmp(section, "account ", 8) == 0 && section[8] != '\0') {
+		account_key(r, section + 8, name, value);
+	} else {
+		problem(r, _("unknown section [%s]"), section);
+	}
+	return 1; /* go on: one mistake must not hide the rest */
+}
+
+static char *default_path(void)
+{
+	char *dir = xdg_dir(XDG_CONFIG);
+	char *path;
+
+	if (dir == NULL)
+		return NULL;
+	path = xasprintf("%s/jabirurc", dir);
+	free(dir);
+	return path;
+}
+
+void cfg_load(struct config *cfg, const char *path)
+{
+	struct reader r = {.cfg = cfg};
+	struct stat st;
+	int rc;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->value = xcalloc(cfg_nsettings(), sizeof(char *));
+	for (size_t i = 0; i < cfg_nsettings(); i++)
+		cfg->value[i] = xstrdup(cfg_settings[i].dflt);
+	cfg->path = path != NULL ? xstrdup(path) : default_path();
+	if (cfg->path == NULL)
+		return;
+	r.f = fopen(cfg->path, "r");
+	if (r.f == NULL) {
+		if (errno != ENOENT)
+			problem(&r, _("cannot read: %s"), strerror(errno));
+		return;
+	}
+	r.private_file = fstat(fileno(r.f), &st) == 0 && (st.st_mode & 077) == 0;
+	rc = ini_parse_stream(read_line, &r, on_entry, &r);
+	fclose(r.f);
+	if (rc > 0) {
+		r.line = rc;
+		problem(&r, _("not a setting, section or comment; line ignored"));
+	}
+	for (size_t i = 0; i < cfg->naccounts; i++) {
+		if (cfg->accounts[i].jid == NULL) {
+			r.line = cfg->accounts[i].line;
+			problem(&r, _("account %s has no jid"), cfg->accounts[i].name);
+		}
+	}
+}
+
+static void account_free(struct account *a)
+{
+	free(a->name);
+	free(a->jid);
+	free(a->resource);
+	free(a->server);
+	free(a->fingerprint);
+	free(a->password_cmd);
+	str_free_secret(a->password);
+}
+
+void cfg_free(struct config *cfg)
+{
+	if (cfg->value != NULL)
+		for (size_t i = 0; i < cfg_nsettings(); i++)
+			free(cfg->value[i]);
+	free(cfg->value);
+	for (size_t i = 0; i < cfg->naccounts; i++)
+		account_free(&cfg->accounts[i]);
+	free(cfg->accounts);
+	for (size_t i = 0; i < cfg->nproblems; i++)
+		free(cfg->problems[i]);
+	free(cfg->problems);
+	free(cfg->path);
+	memset(cfg, 0, sizeof(*cfg));
+}
