@@ -22,6 +22,10 @@ int ui_win_close(struct ui *ui, int n); /* 0: the active one */
 void ui_open_chat(struct ui *ui, const char *jid);
 /* The bare JID of the active chat window, or NULL. */
 const char *ui_active_jid(const struct ui *ui);
+/* Empties the active window (/clear). */
+void ui_win_clear(struct ui *ui);
+/* Shows or hides the roster pane (F2, /roster pane). */
+void ui_roster_pane_toggle(struct ui *ui);
 /* Prints a line of help text into the active window. */
 void ui_print_help(struct ui *ui, const char *text);
 
