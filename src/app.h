@@ -11,6 +11,9 @@
 
 struct loop;
 struct session;
+struct iq;
+struct roster;
+struct presence;
 
 /* What the core asks of a front end. */
 struct frontend {
@@ -26,6 +29,10 @@ struct app {
 	struct loop *loop;
 	struct session *session;
 	struct opts *opts;
+	/* roster, presence, subscriptions, iq answers (src/xmpp) */
+	struct iq *iq;
+	struct roster *roster;
+	struct presence *presence;
 	const struct frontend *fe_ops;
 	void *fe;
 	bool batch;

@@ -19,6 +19,10 @@
 	X(EV_ERROR, "error")                         \
 	X(EV_INFO, "info")                           \
 	/* roster, presence, subscriptions */        \
+	X(EV_ROSTER, "roster")                       \
+	X(EV_ROSTER_LOADED, "roster-loaded")         \
+	X(EV_PRESENCE, "presence")                   \
+	X(EV_SUBSCRIPTION, "subscription")           \
 	/* XML console */                            \
 	/* file transfer */                          \
 	/* configuration, accounts, registration */

@@ -16,7 +16,9 @@
 #include "opts.h"
 #include "ui/ui.h"
 #include "util/str.h"
+#include "xmpp/iq.h"
 #include "xmpp/message.h"
+#include "xmpp/roster.h"
 #include "xmpp/presence.h"
 #include "xmpp/session.h"
 
@@ -118,7 +120,9 @@ int main(int argc, char **argv)
 	app.loop = loop_new();
 	app.session = session_new(&app);
 	message_init(&app);
+	iq_init(&app);
 	presence_init(&app);
+	roster_init(&app);
 
 	if (opts.batch) {
 		batch = batch_new(&app);
@@ -148,6 +152,9 @@ int main(int argc, char **argv)
 
 	ui_free(ui);
 	message_fini(&app);
+	roster_fini(&app);
+	presence_fini(&app);
+	iq_fini(&app);
 	session_free(app.session);
 	batch_free(batch);
 	loop_free(app.loop);

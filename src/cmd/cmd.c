@@ -25,6 +25,12 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_win_entry,
 
 	/* roster, presence, subscriptions */
+	&cmd_info_entry,
+	&cmd_presence_entry,
+	&cmd_priority_entry,
+	&cmd_roster_entry,
+	&cmd_status_entry,
+	&cmd_sub_entry,
 
 	/* XML console */
 

@@ -58,6 +58,8 @@ extern const struct cmd_entry *const cmd_table[];
 extern const struct cmd_entry cmd_clear_entry, cmd_close_entry, cmd_connect_entry, cmd_disconnect_entry,
 	cmd_help_entry, cmd_msg_entry, cmd_quit_entry, cmd_tls_entry, cmd_win_entry;
 /* roster, presence, subscriptions (add entries here) */
+extern const struct cmd_entry cmd_info_entry, cmd_presence_entry, cmd_priority_entry,
+	cmd_roster_entry, cmd_status_entry, cmd_sub_entry;
 /* XML console (add entries here) */
 /* file transfer (add entries here) */
 /* configuration, accounts, registration (add entries here) */

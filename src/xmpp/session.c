@@ -58,6 +58,7 @@ struct session {
 	bool cert_refused;
 	bool user_closed;
 	bool was_online;
+	bool rosterver; /* the stream features offer roster versioning */
 	char *refused_fp;
 	char *refused_why;
 	char *refused_domain;
@@ -87,6 +88,12 @@ static void log_handler(void *ud, xmpp_log_level_t level, const char *area, cons
 	if (strcmp(area, "xmpp") == 0 || strcmp(area, "conn") == 0) {
 		if (str_starts_with(msg, "RECV: ")) {
 			s->recv_count++;
+			/* libstrophe keeps the features to itself; roster
+			 * versioning may only be used when offered (XEP-0237). */
+			if (str_starts_with(msg + 6, "<stream:features") ||
+			    str_starts_with(msg + 6,
+					    "<features xmlns=\"http://etherx.jabber.org/streams\""))
+				s->rosterver = strstr(msg, "urn:xmpp:features:rosterver") != NULL;
 			if (s->tap.fn != NULL)
 				s->tap.fn(s->tap.ud, SESSION_TAP_IN, msg + 6);
 		} else if (str_starts_with(msg, "SENT: ")) {
@@ -540,6 +547,11 @@ void session_disconnect(struct session *s)
 enum session_state session_state(const struct session *s)
 {
 	return s->state;
+}
+
+bool session_offers_rosterver(const struct session *s)
+{
+	return s->rosterver;
 }
 
 bool session_online(const struct session *s)

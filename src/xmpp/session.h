@@ -38,6 +38,8 @@ int session_connect(struct session *s, const struct session_params *p);
 void session_disconnect(struct session *s);
 enum session_state session_state(const struct session *s);
 bool session_online(const struct session *s);
+/* True when the server's stream features offered roster versioning. */
+bool session_offers_rosterver(const struct session *s);
 /* The bound full JID while online, else NULL. */
 const char *session_jid(const struct session *s);
 /* True while stanzas wait to be written. */

@@ -1,0 +1,442 @@
+#include "config.h"
+
+#include <openssl/evp.h>
+#include <openssl/sha.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "app.h"
+#include "i18n.h"
+#include "util/str.h"
+#include "xmpp/iq.h"
+#include "xmpp/session.h"
+#include "xmpp/session_hooks.h"
+
+#define IQ_MAX_FEATURES 64
+#define IQ_MAX_HANDLERS 32
+#define CAPS_NODE "https://jabiru.invalid/caps"
+#define CLIENT_NAME "jabiru"
+
+struct iq_pending {
+	struct app *app;
+	iq_reply_fn fn;
+	void *ud;
+	struct iq_pending *next;
+};
+
+struct iq_route {
+	const char *ns;
+	iq_handler_fn fn;
+	void *ud;
+};
+
+struct iq {
+	struct iq_settings settings;
+	/* ONE table of features: disco#info answers it and the caps hash is
+	 * computed from it, so the two can never disagree. */
+	char *features[IQ_MAX_FEATURES];
+	size_t nfeatures;
+	struct iq_route routes[IQ_MAX_HANDLERS];
+	size_t nroutes;
+	struct iq_pending *pending;
+	char *ver; /* caps hash, recomputed when the features change */
+};
+
+struct iq_settings *iq_settings(struct app *app)
+{
+	return &app->iq->settings;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void iq_add_feature(struct app *app, const char *ns)
+{
+	struct iq *q = app->iq;
+
+	for (size_t i = 0; i < q->nfeatures; i++)
+		if (strcmp(q->features[i], ns) == 0)
+			return;
+	if (q->nfeatures == IQ_MAX_FEATURES)
+		abort(); /* a programming error: raise IQ_MAX_FEATURES */
+	q->features[q->nfeatures++] = xstrdup(ns);
+	qsort(q->features, q->nfeatures, sizeof(q->features[0]), cmp_str);
+	free(q->ver);
+	q->ver = NULL;
+}
+
+const char *const *iq_features(struct app *app, size_t *n)
+{
+	*n = app->iq->nfeatures;
+	return (const char *const *)app->iq->features;
+}
+
+void iq_register(struct app *app, const char *ns, iq_handler_fn fn, void *ud)
+{
+	struct iq *q = app->iq;
+
+	if (q->nroutes == IQ_MAX_HANDLERS)
+		abort(); /* a programming error: raise IQ_MAX_HANDLERS */
+	q->routes[q->nroutes++] = (struct iq_route){ns, fn, ud};
+}
+
+char *iq_caps_ver(const char *category, const char *type, const char *lang, const char *name,
+		  const char *const *features, size_t n)
+{
+	const char **sorted = xcalloc(n + 1, sizeof(*sorted));
+	unsigned char md[SHA_DIGEST_LENGTH];
+	char *out = xmalloc(4 * ((SHA_DIGEST_LENGTH + 2) / 3) + 1);
+	struct buf s;
+
+	/* XEP-0115 §5.1: identity "category/type/lang/name<", then every
+	 * feature followed by "<", sorted by octets. */
+	memcpy(sorted, features, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_str);
+	buf_init(&s);
+	buf_printf(&s, "%s/%s/%s/%s<", category, type, lang ? lang : "", name ? name : "");
+	for (size_t i = 0; i < n; i++)
+		buf_printf(&s, "%s<", sorted[i]);
+	SHA1((const unsigned char *)s.data, s.len, md);
+	EVP_EncodeBlock((unsigned char *)out, md, SHA_DIGEST_LENGTH);
+	buf_free(&s);
+	free(sorted);
+	return out;
+}
+
+static const char *caps_ver(struct app *app)
+{
+	struct iq *q = app->iq;
+
+	if (q->ver == NULL)
+		q->ver = iq_caps_ver("client", "console", NULL, CLIENT_NAME,
+				     (const char *const *)q->features, q->nfeatures);
+	return q->ver;
+}
+
+xmpp_stanza_t *iq_caps_element(struct app *app)
+{
+	xmpp_stanza_t *c = xmpp_stanza_new(session_ctx(app->session));
+
+	xmpp_stanza_set_name(c, "c");
+	xmpp_stanza_set_ns(c, NS_CAPS);
+	xmpp_stanza_set_attribute(c, "hash", "sha-1");
+	xmpp_stanza_set_attribute(c, "node", CAPS_NODE);
+	xmpp_stanza_set_attribute(c, "ver", caps_ver(app));
+	return c;
+}
+
+xmpp_stanza_t *iq_new_query(struct app *app, const char *type, const char *to, const char *ns,
+			    xmpp_stanza_t **query)
+{
+	xmpp_ctx_t *ctx = session_ctx(app->session);
+	xmpp_stanza_t *iq = xmpp_iq_new(ctx, type, NULL), *q = xmpp_stanza_new(ctx);
+
+	if (to != NULL)
+		xmpp_stanza_set_to(iq, to);
+	xmpp_stanza_set_name(q, "query");
+	xmpp_stanza_set_ns(q, ns);
+	xmpp_stanza_add_child(iq, q);
+	xmpp_stanza_release(q);
+	if (query != NULL)
+		*query = q;
+	return iq;
+}
+
+static void add_child(xmpp_stanza_t *parent, const char *name, const char *text)
+{
+	xmpp_ctx_t *ctx = xmpp_stanza_get_context(parent);
+	xmpp_stanza_t *el = xmpp_stanza_new(ctx), *t = xmpp_stanza_new(ctx);
+
+	xmpp_stanza_set_name(el, name);
+	xmpp_stanza_set_text(t, text);
+	xmpp_stanza_add_child(el, t);
+	xmpp_stanza_add_child(parent, el);
+	xmpp_stanza_release(t);
+	xmpp_stanza_release(el);
+}
+
+const char *iq_error_condition(xmpp_stanza_t *st, char **text)
+{
+	xmpp_stanza_t *err = xmpp_stanza_get_child_by_name(st, "error"), *c;
+	const char *condition = "undefined-condition";
+
+	*text = NULL;
+	if (err == NULL)
+		return condition;
+	for (c = xmpp_stanza_get_children(err); c != NULL; c = xmpp_stanza_get_next(c)) {
+		const char *name = xmpp_stanza_get_name(c);
+
+		if (name == NULL || xmpp_stanza_is_text(c))
+			continue;
+		if (strcmp(name, "text") == 0) {
+			char *t = xmpp_stanza_get_text(c);
+
+			free(*text);
+			*text = t != NULL ? xstrdup(t) : NULL;
+			xmpp_free(xmpp_stanza_get_context(st), t);
+		} else {
+			condition = name;
+		}
+	}
+	return condition;
+}
+
+void iq_send_error(struct app *app, xmpp_stanza_t *iq, const char *condition)
+{
+	xmpp_ctx_t *ctx = session_ctx(app->session);
+	xmpp_stanza_t *r = xmpp_iq_new(ctx, "error", xmpp_stanza_get_id(iq));
+	xmpp_stanza_t *err = xmpp_stanza_new(ctx), *cond = xmpp_stanza_new(ctx);
+
+	if (xmpp_stanza_get_from(iq) != NULL)
+		xmpp_stanza_set_to(r, xmpp_stanza_get_from(iq));
+	xmpp_stanza_set_name(err, "error");
+	xmpp_stanza_set_type(err, "cancel");
+	xmpp_stanza_set_name(cond, condition);
+	xmpp_stanza_set_ns(cond, "urn:ietf:params:xml:ns:xmpp-stanzas");
+	xmpp_stanza_add_child(err, cond);
+	xmpp_stanza_add_child(r, err);
+	session_send(app->session, r);
+	xmpp_stanza_release(cond);
+	xmpp_stanza_release(err);
+	xmpp_stanza_release(r);
+}
+
+static xmpp_stanza_t *result_for(struct app *app, xmpp_stanza_t *iq)
+{
+	xmpp_stanza_t *r = xmpp_iq_new(session_ctx(app->session), "result", xmpp_stanza_get_id(iq));
+
+	if (xmpp_stanza_get_from(iq) != NULL)
+		xmpp_stanza_set_to(r, xmpp_stanza_get_from(iq));
+	return r;
+}
+
+static bool answer_disco(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud)
+{
+	xmpp_ctx_t *ctx = session_ctx(app->session);
+	const char *node = xmpp_stanza_get_attribute(payload, "node");
+	xmpp_stanza_t *r, *q, *el;
+	char *mine;
+
+	(void)ud;
+	if (strcmp(xmpp_stanza_get_type(iq), "get") != 0)
+		return false;
+	/* Only our caps node (with our hash) or no node at all. */
+	mine = xasprintf("%s#%s", CAPS_NODE, caps_ver(app));
+	if (node != NULL && strcmp(node, mine) != 0) {
+		free(mine);
+		iq_send_error(app, iq, "item-not-found");
+		return true;
+	}
+	free(mine);
+	r = result_for(app, iq);
+	q = xmpp_stanza_new(ctx);
+	xmpp_stanza_set_name(q, "query");
+	xmpp_stanza_set_ns(q, NS_DISCO_INFO);
+	if (node != NULL)
+		xmpp_stanza_set_attribute(q, "node", node);
+	el = xmpp_stanza_new(ctx);
+	xmpp_stanza_set_name(el, "identity");
+	xmpp_stanza_set_attribute(el, "category", "client");
+	xmpp_stanza_set_attribute(el, "type", "console");
+	xmpp_stanza_set_attribute(el, "name", CLIENT_NAME);
+	xmpp_stanza_add_child(q, el);
+	xmpp_stanza_release(el);
+	for (size_t i = 0; i < app->iq->nfeatures; i++) {
+		el = xmpp_stanza_new(ctx);
+		xmpp_stanza_set_name(el, "feature");
+		xmpp_stanza_set_attribute(el, "var", app->iq->features[i]);
+		xmpp_stanza_add_child(q, el);
+		xmpp_stanza_release(el);
+	}
+	xmpp_stanza_add_child(r, q);
+	xmpp_stanza_release(q);
+	session_send(app->session, r);
+	xmpp_stanza_release(r);
+	return true;
+}
+
+static bool answer_version(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud)
+{
+	xmpp_stanza_t *r, *q;
+	struct utsname u;
+
+	(void)payload;
+	(void)ud;
+	if (strcmp(xmpp_stanza_get_type(iq), "get") != 0)
+		return false;
+	r = iq_new_query(app, "result", xmpp_stanza_get_from(iq), NS_VERSION, &q);
+	xmpp_stanza_set_id(r, xmpp_stanza_get_id(iq));
+	add_child(q, "name", CLIENT_NAME);
+	add_child(q, "version", PACKAGE_VERSION);
+	/* The OS helps attackers pick an exploit: told only when allowed. */
+	if (app->iq->settings.version_os && uname(&u) == 0) {
+		char *os = xasprintf("%s %s", u.sysname, u.release);
+
+		add_child(q, "os", os);
+		free(os);
+	}
+	session_send(app->session, r);
+	xmpp_stanza_release(r);
+	return true;
+}
+
+static bool answer_ping(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud)
+{
+	xmpp_stanza_t *r;
+
+	(void)payload;
+	(void)ud;
+	if (strcmp(xmpp_stanza_get_type(iq), "get") != 0)
+		return false;
+	r = result_for(app, iq);
+	session_send(app->session, r);
+	xmpp_stanza_release(r);
+	return true;
+}
+
+/* The one iq handler: every get or set gets exactly one answer (RFC 6120
+ * §8.2.3), service-unavailable when nothing here knows it (§8.4). */
+static int on_iq(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	struct app *app = ud;
+	struct iq *q = app->iq;
+	const char *type = xmpp_stanza_get_type(st), *ns;
+	xmpp_stanza_t *payload;
+
+	(void)conn;
+	if (type == NULL || (strcmp(type, "get") != 0 && strcmp(type, "set") != 0))
+		return 1; /* results and errors go to their id handlers */
+	payload = xmpp_stanza_get_children(st);
+	while (payload != NULL && xmpp_stanza_is_text(payload))
+		payload = xmpp_stanza_get_next(payload);
+	ns = payload != NULL ? xmpp_stanza_get_ns(payload) : NULL;
+	if (ns != NULL)
+		for (size_t i = 0; i < q->nroutes; i++)
+			if (strcmp(q->routes[i].ns, ns) == 0 &&
+			    q->routes[i].fn(app, st, payload, q->routes[i].ud))
+				return 1;
+	iq_send_error(app, st, "service-unavailable");
+	return 1;
+}
+
+static int on_reply(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	struct iq_pending *p = ud, **pp;
+	struct app *app = p->app;
+
+	(void)conn;
+	for (pp = &app->iq->pending; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	p->fn(app, st, p->ud);
+	free(p);
+	return 0;
+}
+
+void iq_request(struct app *app, xmpp_stanza_t *iq, iq_reply_fn fn, void *ud)
+{
+	struct iq_pending *p = xcalloc(1, sizeof(*p));
+	char *id = session_new_id(app->session);
+
+	p->app = app;
+	p->fn = fn;
+	p->ud = ud;
+	p->next = app->iq->pending;
+	app->iq->pending = p;
+	xmpp_stanza_set_id(iq, id);
+	xmpp_id_handler_add(session_conn(app->session), on_reply, id, p);
+	free(id);
+	session_send(app->session, iq);
+}
+
+struct report {
+	char *command;
+	char *ok_text;
+};
+
+static void on_report(struct app *app, xmpp_stanza_t *reply, void *ud)
+{
+	struct report *r = ud;
+
+	if (reply != NULL) {
+		const char *type = xmpp_stanza_get_type(reply);
+
+		if (type != NULL && strcmp(type, "result") == 0) {
+			app_info(app, "%s", r->ok_text);
+		} else {
+			char *text;
+			const char *cond = iq_error_condition(reply, &text);
+
+			app_error(app, r->command, cond, _("The server refused %s: %s%s%s"),
+				  r->command, cond, text ? " — " : "", text ? text : "");
+			free(text);
+		}
+	}
+	free(r->command);
+	free(r->ok_text);
+	free(r);
+}
+
+void iq_request_report(struct app *app, xmpp_stanza_t *iq, const char *command,
+		       const char *ok_text)
+{
+	struct report *r = xmalloc(sizeof(*r));
+
+	r->command = xstrdup(command);
+	r->ok_text = xstrdup(ok_text);
+	iq_request(app, iq, on_report, r);
+}
+
+static void online(struct session *s, void *ud)
+{
+	xmpp_handler_add(session_conn(s), on_iq, NULL, "iq", NULL, ud);
+}
+
+/* Requests in flight will never be answered: tell their owners so they can
+ * free what they hold. */
+static void offline(struct session *s, void *ud)
+{
+	struct app *app = ud;
+	struct iq_pending *p;
+
+	(void)s;
+	while ((p = app->iq->pending) != NULL) {
+		app->iq->pending = p->next;
+		p->fn(app, NULL, p->ud);
+		free(p);
+	}
+}
+
+static const struct session_hooks iq_hooks = {online, offline};
+
+void iq_init(struct app *app)
+{
+	app->iq = xcalloc(1, sizeof(*app->iq));
+	iq_add_feature(app, NS_DISCO_INFO);
+	iq_add_feature(app, NS_CAPS);
+	iq_add_feature(app, NS_VERSION);
+	iq_add_feature(app, NS_PING);
+	iq_register(app, NS_DISCO_INFO, answer_disco, NULL);
+	iq_register(app, NS_VERSION, answer_version, NULL);
+	iq_register(app, NS_PING, answer_ping, NULL);
+	if (app->session != NULL)
+		session_add_hooks(app->session, &iq_hooks, app);
+}
+
+void iq_fini(struct app *app)
+{
+	if (app->iq == NULL)
+		return;
+	offline(app->session, app);
+	for (size_t i = 0; i < app->iq->nfeatures; i++)
+		free(app->iq->features[i]);
+	free(app->iq->ver);
+	free(app->iq);
+	app->iq = NULL;
+}

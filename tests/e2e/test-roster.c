@@ -1,0 +1,156 @@
+/* The roster against a real Prosody: fetched at login (one event per item,
+ * then roster-loaded), versioned and cached so a second login with an
+ * unchanged roster transfers no items, edited with /roster and seen from a
+ * second login. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/harness.h"
+
+static struct prosody srv;
+
+static void teardown(void)
+{
+	prosody_stop(&srv);
+}
+
+TestSuite(roster, .fini = teardown, .timeout = 240);
+
+static struct jproc *login_env(const char *user, const char *password, const char *cache_home)
+{
+	char port[16], jid[128], pw[128], cache[HARNESS_PATH_MAX + 32];
+	const char *args[] = {"--batch", "--jid", jid, "--server", "127.0.0.1", "--port", port,
+			      "--ca-file", srv.ca_file, NULL};
+	const char *env[] = {pw, cache_home ? cache : NULL, NULL};
+	struct jproc *j;
+
+	snprintf(port, sizeof(port), "%d", srv.c2s_port);
+	snprintf(jid, sizeof(jid), "%s@%s", user, srv.domain);
+	snprintf(pw, sizeof(pw), "JABIRU_PASSWORD=%s", password);
+	if (cache_home)
+		snprintf(cache, sizeof(cache), "XDG_CACHE_HOME=%s", cache_home);
+	j = jproc_spawn(user, args, env);
+	cr_assert_not_null(j);
+	cr_assert_not_null(jproc_expect(j, "connected", NULL, HARNESS_TIMEOUT_MS), "%s login",
+			   user);
+	return j;
+}
+
+static size_t count_events(struct jproc *j, const char *event)
+{
+	size_t n = 0;
+	char want[64];
+
+	snprintf(want, sizeof(want), "\"event\":\"%s\"", event);
+	jproc_drain(j);
+	for (size_t i = 0; i < jproc_nlines(j); i++)
+		if (strstr(jproc_line(j, i), want) != NULL)
+			n++;
+	return n;
+}
+
+Test(roster, items_arrive_at_login_with_groups_and_subscription)
+{
+	const char *users[] = {"alice:wonderland", "bob:builder", "carol:singer", NULL};
+	struct jproc *a;
+	const char *line;
+
+	cr_assert(prosody_befriend(&srv, "alice", "bob"));
+	cr_assert(prosody_roster(&srv, "alice", "carol@localhost", "Carol C", "Work", "to"));
+	cr_assert(prosody_start(&srv, users));
+	a = login_env("alice", "wonderland", NULL);
+	line = jproc_expect_field(a, "roster", "jid", "bob@localhost", HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "subscription", "both"), "%s", line);
+	cr_expect(json_field_is(line, "name", "bob"), "%s", line);
+	cr_expect(strstr(line, "\"groups\":[\"Friends\"]") != NULL, "%s", line);
+	line = jproc_expect_field(a, "roster", "jid", "carol@localhost", HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "subscription", "to"), "%s", line);
+	cr_expect(json_field_is(line, "name", "Carol C"), "%s", line);
+	cr_expect(strstr(line, "\"groups\":[\"Work\"]") != NULL, "%s", line);
+	line = jproc_expect(a, "roster-loaded", NULL, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "count", "2"), "%s", line);
+	cr_expect(json_field_is(line, "cached", "false"), "%s", line);
+	jproc_close_stdin(a);
+	cr_expect_eq(jproc_wait_exit(a, HARNESS_TIMEOUT_MS), 0);
+	jproc_free(a);
+}
+
+/* Rewrites USER's roster file in Prosody's storage with n contacts at once
+ * (one prosody_roster call per contact would take minutes). */
+static void write_big_roster(const char *user, int n)
+{
+	char cmd[HARNESS_PATH_MAX + 128], path[HARNESS_PATH_MAX + 64];
+	FILE *f;
+
+	/* One contact through the harness creates the file where Prosody
+	 * looks for it; then it is replaced whole. */
+	cr_assert(prosody_roster(&srv, user, "seed@localhost", NULL, NULL, "none"));
+	snprintf(cmd, sizeof(cmd), "find '%s' -path '*/roster/%s.dat'", srv.dir, user);
+	f = popen(cmd, "r");
+	cr_assert_not_null(f);
+	cr_assert_not_null(fgets(path, sizeof(path), f), "no roster file under %s", srv.dir);
+	pclose(f);
+	path[strcspn(path, "\n")] = '\0';
+	f = fopen(path, "w");
+	cr_assert_not_null(f, "%s", path);
+	fprintf(f, "return {\n[false] = { version = 7; pending = {}; };\n");
+	for (int i = 0; i < n; i++)
+		fprintf(f,
+			"[\"contact%04d@localhost\"] = { subscription = \"both\"; name = \"Contact "
+			"%d\"; groups = { [\"Group %d\"] = true; }; };\n",
+			i, i, i % 10);
+	fprintf(f, "};\n");
+	cr_assert_eq(fclose(f), 0);
+}
+
+Test(roster, big_roster_loads_and_a_second_login_with_versioning_gets_no_items)
+{
+	const char *users[] = {"alice:wonderland", NULL};
+	char cache[HARNESS_PATH_MAX];
+	struct jproc *a;
+	const char *line;
+
+	write_big_roster("alice", 2000);
+	cr_assert(prosody_start(&srv, users));
+	cr_assert(harness_mkdtemp(cache, sizeof(cache), "jabiru-cache"));
+
+	a = login_env("alice", "wonderland", cache);
+	line = jproc_expect(a, "roster-loaded", NULL, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "count", "2000"), "%s", line);
+	cr_expect(json_field_is(line, "cached", "false"), "%s", line);
+	cr_expect_eq(count_events(a, "roster"), 2000);
+	line = jproc_seen(a, "roster", "\"contact1999@localhost\"");
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "name", "Contact 1999"), "%s", line);
+	jproc_close_stdin(a);
+	cr_expect_eq(jproc_wait_exit(a, HARNESS_TIMEOUT_MS), 0);
+	jproc_free(a);
+
+	/* Same cache: the server answers the version with an empty result,
+	 * and the items come from the cache. */
+	a = login_env("alice", "wonderland", cache);
+	line = jproc_expect(a, "roster-loaded", NULL, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "cached", "true"), "the server sent items again: %s", line);
+	cr_expect(json_field_is(line, "count", "2000"), "%s", line);
+	cr_expect_eq(count_events(a, "roster"), 2000);
+	jproc_close_stdin(a);
+	cr_expect_eq(jproc_wait_exit(a, HARNESS_TIMEOUT_MS), 0);
+	jproc_free(a);
+	{
+		char rm[HARNESS_PATH_MAX + 16];
+
+		snprintf(rm, sizeof(rm), "rm -rf '%s'", cache);
+		cr_expect_eq(system(rm), 0);
+	}
+}
