@@ -98,8 +98,9 @@ static char *window_notice(const struct ui *ui)
 	}
 	name = rpane_name(ui->roster, w->jid);
 	status = rpane_status(ui->roster, w->jid);
-	return xasprintf("%s%s%s (%s)%s%s", name != NULL ? name : "", name != NULL ? " <" : "",
-			 w->title, rpane_pres_name(rpane_pres(ui->roster, w->jid)),
+	return xasprintf("%s%s%s%s (%s)%s%s", name != NULL ? name : "", name != NULL ? " <" : "",
+			 w->title, name != NULL ? ">" : "",
+			 rpane_pres_name(rpane_pres(ui->roster, w->jid)),
 			 status != NULL ? ": " : "", status != NULL ? status : "");
 }
 

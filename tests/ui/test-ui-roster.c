@@ -1,8 +1,7 @@
 /* The roster pane in a real terminal against a real Prosody: contacts in
  * their groups ("no group" last) with presence symbols, following a contact
  * who comes online, goes away and goes offline, with the change shown in
- * the contact's chat window too. Needs the roster module's events and
- * /status; skipped on a build without them. */
+ * the contact's chat window too, and /roster pane hiding the pane. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -56,17 +55,6 @@ Test(roster, pane_groups_and_follows_presence)
 	const char *argv[] = {harness_jabiru_bin(), "--jid", "alice@localhost", "--server",
 			      "127.0.0.1", "--port", port, "--ca-file", srv.ca_file, NULL};
 	const char *env[] = {"JABIRU_PASSWORD=wonderland", NULL};
-	const char *line;
-
-	bob = jproc_start(&srv, "bob", "builder", NULL);
-	cr_assert_not_null(bob);
-	cr_assert_not_null(jproc_expect(bob, "connected", NULL, HARNESS_TIMEOUT_MS));
-	cr_assert(jproc_send(bob, "/quit"));
-	if ((line = jproc_expect(bob, NULL, NULL, HARNESS_TIMEOUT_MS)) != NULL &&
-	    strstr(line, "unknown-command") != NULL)
-		cr_skip_test("no /status: this build has no roster module");
-	jproc_free(bob);
-	bob = NULL;
 
 	snprintf(port, sizeof port, "%d", srv.c2s_port);
 	cr_assert(tmux_start(&term, 100, 30, argv, env), "tmux did not start");
@@ -99,4 +87,22 @@ Test(roster, pane_groups_and_follows_presence)
 	cr_assert_eq(jproc_wait_exit(bob, HARNESS_TIMEOUT_MS), 0);
 	cr_assert(pane_row(&term, " . bob", HARNESS_TIMEOUT_MS), "bob does not show offline");
 	cr_expect(tmux_wait_for(&term, "bob is now offline", HARNESS_TIMEOUT_MS));
+
+	/* /roster pane hides it: no separator left on the screen. */
+	cr_assert(tmux_send_text(&term, "/roster pane"));
+	cr_assert(tmux_send_keys(&term, "Enter"));
+	{
+		long long deadline = harness_now_ms() + HARNESS_TIMEOUT_MS;
+		char *s = NULL;
+
+		while (harness_now_ms() < deadline) {
+			free(s);
+			s = tmux_capture(&term);
+			if (s != NULL && strstr(s, "\xe2\x94\x82") == NULL)
+				break;
+		}
+		cr_expect(s != NULL && strstr(s, "\xe2\x94\x82") == NULL,
+			  "/roster pane did not hide the pane:\n%s", s ? s : "");
+		free(s);
+	}
 }
