@@ -133,7 +133,7 @@ static char **attempt(const char *text, int start, int end)
 	}
 	nl = strcspn(line + 1, " \t");
 	snprintf(name, sizeof(name), "%.*s", (int)(nl < sizeof(name) ? nl : sizeof(name) - 1),
-		 line + 1);
+	         line + 1);
 	if ((e = cmd_find(name)) == NULL)
 		return NULL;
 	idx = word_index(line, start);

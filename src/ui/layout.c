@@ -99,9 +99,9 @@ static char *window_notice(const struct ui *ui)
 	name = rpane_name(ui->roster, w->jid);
 	status = rpane_status(ui->roster, w->jid);
 	return xasprintf("%s%s%s%s (%s)%s%s", name != NULL ? name : "", name != NULL ? " <" : "",
-			 w->title, name != NULL ? ">" : "",
-			 rpane_pres_name(rpane_pres(ui->roster, w->jid)),
-			 status != NULL ? ": " : "", status != NULL ? status : "");
+	                 w->title, name != NULL ? ">" : "",
+	                 rpane_pres_name(rpane_pres(ui->roster, w->jid)),
+	                 status != NULL ? ": " : "", status != NULL ? status : "");
 }
 
 static void draw_title(struct ui *ui)
@@ -125,7 +125,7 @@ static void draw_title(struct ui *ui)
 		break;
 	}
 	t = xasprintf(" jabiru  %s [%s]  — %s", jid != NULL ? jid : _("not logged in"), state,
-		      notice);
+	              notice);
 	attrset(theme_attr(&ui->theme, TH_TITLE));
 	move(0, 0);
 	draw_clipped(t, COLS);
@@ -142,6 +142,10 @@ static void short_name(const struct ui *ui, const struct window *w, char *out, s
 {
 	const char *name, *at;
 
+	if (w->kind == WIN_STATUS) {
+		snprintf(out, size, "%s", _("status"));
+		return;
+	}
 	if (w->kind != WIN_CHAT) {
 		snprintf(out, size, "%s", w->title);
 		return;
@@ -153,7 +157,7 @@ static void short_name(const struct ui *ui, const struct window *w, char *out, s
 	}
 	at = strchr(w->title, '@');
 	snprintf(out, size, "%.*s", at != NULL ? (int)(at - w->title) : (int)strlen(w->title),
-		 w->title);
+	         w->title);
 }
 
 static void draw_bar(struct ui *ui)
@@ -175,11 +179,11 @@ static void draw_bar(struct ui *ui)
 		else
 			snprintf(item, sizeof(item), "%d:%s", i + 1, name);
 		attrset(theme_attr(&ui->theme, w->unread > 0 ? TH_UNREAD
-					       : act      ? TH_BAR_ACTIVE
-							  : TH_BAR));
+		                               : act         ? TH_BAR_ACTIVE
+		                                             : TH_BAR));
 		addstr(act ? "[" : " ");
-		draw_clipped(item, COLS - getcurx(stdscr) - 2 < 24 ? COLS - getcurx(stdscr) - 2
-								   : 24);
+		draw_clipped(item,
+		             COLS - getcurx(stdscr) - 2 < 24 ? COLS - getcurx(stdscr) - 2 : 24);
 		addstr(act ? "]" : " ");
 	}
 	attrset(A_NORMAL);
@@ -224,7 +228,7 @@ static enum theme_el line_el(enum line_kind k)
 
 /* The prefix ("12:34 bob: ") of a line and the text width beside it. */
 static char *line_prefix(const struct ui *ui, const struct line *l, int mainw, size_t *pw,
-			 size_t *width)
+                         size_t *width)
 {
 	char stamp[64];
 	struct tm tm;
@@ -263,8 +267,8 @@ static int draw_line(struct ui *ui, const struct line *l, struct rect m, int bot
 	size_t pw, width;
 	char *prefix = line_prefix(ui, l, m.w, &pw, &width);
 	int used = 0, text_attr = l->kind == LINE_ERROR || l->kind == LINE_PRESENCE
-					  ? theme_attr(&ui->theme, line_el(l->kind))
-					  : (int)A_NORMAL;
+	                              ? theme_attr(&ui->theme, line_el(l->kind))
+	                              : (int)A_NORMAL;
 
 	window_wrap(l->text, width, collect_row, &rb);
 	for (size_t r = rb.n; r-- > 0;) {

@@ -157,8 +157,8 @@ static void set_groups(struct contact *c, const char *const *groups, size_t n)
 }
 
 void rpane_roster(struct roster_pane *rp, const char *jid, const char *name,
-		  const char *const *groups, size_t ngroups, const char *subscription, bool ask,
-		  bool removed)
+                  const char *const *groups, size_t ngroups, const char *subscription, bool ask,
+                  bool removed)
 {
 	struct contact *c;
 
@@ -214,8 +214,8 @@ static bool same_status(const char *a, const char *b)
 	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-bool rpane_presence(struct roster_pane *rp, const char *from, const char *show,
-		    const char *status, int priority)
+bool rpane_presence(struct roster_pane *rp, const char *from, const char *show, const char *status,
+                    int priority)
 {
 	const char *resname = jid_resource_str(from);
 	enum pres p = pres_parse(show);
@@ -245,7 +245,8 @@ bool rpane_presence(struct roster_pane *rp, const char *from, const char *show,
 		c->res[i].show = p;
 		c->res[i].prio = priority;
 		free(c->res[i].status);
-		c->res[i].status = status != NULL && status[0] != '\0' ? sanitize_str(status) : NULL;
+		c->res[i].status =
+		    status != NULL && status[0] != '\0' ? sanitize_str(status) : NULL;
 	}
 	contact_update_show(c);
 	changed = c->show != old_show || !same_status(c->status, old_status);
@@ -326,7 +327,7 @@ const char *rpane_status(const struct roster_pane *rp, const char *bare)
 }
 
 void rpane_each(const struct roster_pane *rp,
-		void (*fn)(void *ud, const char *jid, const char *name), void *ud)
+                void (*fn)(void *ud, const char *jid, const char *name), void *ud)
 {
 	const char *k;
 	void *v;
@@ -366,7 +367,7 @@ static int row_cmp(const void *a, const void *b)
 }
 
 static void rows_push(struct row **rows, size_t *n, size_t *cap, const char *group,
-		      struct contact *c)
+                      struct contact *c)
 {
 	if (*n == *cap) {
 		*cap = *cap ? *cap * 2 : 64;
@@ -426,7 +427,7 @@ static void draw_contact(const struct contact *c, const struct theme *th, int w)
 		strcat(suffix, " ~");
 	if (c->unread > 0)
 		snprintf(suffix + strlen(suffix), sizeof(suffix) - strlen(suffix), " (%u)",
-			 c->unread);
+		         c->unread);
 	sw = (int)strlen(suffix);
 	attrset(theme_attr(th, pres_el[c->show]) | A_BOLD);
 	addch(' ');
@@ -441,7 +442,7 @@ static void draw_contact(const struct contact *c, const struct theme *th, int w)
 }
 
 void rpane_draw(struct roster_pane *rp, const struct theme *th, int y, int x, int h, int w,
-		bool show_offline)
+                bool show_offline)
 {
 	if (rp->resort || show_offline != rp->last_offline)
 		rows_build(rp, show_offline);
@@ -460,7 +461,7 @@ void rpane_draw(struct roster_pane *rp, const struct theme *th, int y, int x, in
 		if (rp->rows[i].contact == NULL) {
 			attrset(theme_attr(th, TH_GROUP));
 			draw_clipped(rp->rows[i].group != NULL ? rp->rows[i].group : _("no group"),
-				     w);
+			             w);
 		} else {
 			draw_contact(rp->rows[i].contact, th, w);
 		}

@@ -17,12 +17,12 @@ void rpane_free(struct roster_pane *rp);
 
 /* A roster item added, changed or removed (the "roster" event). */
 void rpane_roster(struct roster_pane *rp, const char *jid, const char *name,
-		  const char *const *groups, size_t ngroups, const char *subscription, bool ask,
-		  bool removed);
+                  const char *const *groups, size_t ngroups, const char *subscription, bool ask,
+                  bool removed);
 /* A presence from a full or bare JID. Returns true when the contact's
  * shown presence or status changed. */
-bool rpane_presence(struct roster_pane *rp, const char *from, const char *show,
-		    const char *status, int priority);
+bool rpane_presence(struct roster_pane *rp, const char *from, const char *show, const char *status,
+                    int priority);
 /* A subscription request or answer from a contact. */
 void rpane_subscription(struct roster_pane *rp, const char *from, const char *type);
 /* Everyone offline (we disconnected). */
@@ -38,9 +38,8 @@ const char *rpane_pres_name(enum pres p);
 char rpane_pres_symbol(enum pres p);
 
 /* Calls fn with each contact's JID and name (name may be NULL). */
-void rpane_each(const struct roster_pane *rp, void (*fn)(void *ud, const char *jid,
-							 const char *name),
-		void *ud);
+void rpane_each(const struct roster_pane *rp,
+                void (*fn)(void *ud, const char *jid, const char *name), void *ud);
 
 /* Scrolls by delta rows (clamped when drawn). */
 void rpane_scroll(struct roster_pane *rp, int delta);
@@ -48,6 +47,6 @@ void rpane_scroll(struct roster_pane *rp, int delta);
 bool rpane_dirty(const struct roster_pane *rp);
 /* Draws the pane in the rectangle; show_offline from the settings. */
 void rpane_draw(struct roster_pane *rp, const struct theme *th, int y, int x, int h, int w,
-		bool show_offline);
+                bool show_offline);
 
 #endif

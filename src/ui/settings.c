@@ -5,8 +5,8 @@
 #include "ui/settings.h"
 
 const char *const ui_setting_names[] = {
-	"roster.pane", "roster.left", "roster.width", "roster.offline", "ui.time_format",
-	"ui.scrollback", "ui.bell", "ui.title", "ui.theme", NULL,
+    "roster.pane",   "roster.left", "roster.width", "roster.offline", "ui.time_format",
+    "ui.scrollback", "ui.bell",     "ui.title",     "ui.theme",       NULL,
 };
 
 void ui_settings_defaults(struct ui_settings *s)

@@ -43,7 +43,7 @@ static const struct el_default defaults[TH__COUNT] = {
 /* clang-format on */
 
 static const char *const color_names[] = {"black", "red",     "green", "yellow",
-					  "blue",  "magenta", "cyan",  "white"};
+                                          "blue",  "magenta", "cyan",  "white"};
 
 static bool parse_color(const char *s, short *out)
 {
@@ -100,7 +100,7 @@ static bool parse_line(char *line, short fg[], short bg[], bool bold[])
 }
 
 static void load_file(const char *path, short fg[], short bg[], bool bold[],
-		      void (*warn)(void *, const char *), void *ud)
+                      void (*warn)(void *, const char *), void *ud)
 {
 	FILE *f = path != NULL ? fopen(path, "r") : NULL;
 	char line[256];
@@ -115,8 +115,9 @@ static void load_file(const char *path, short fg[], short bg[], bool bold[],
 		if (*p == '#' || *p == '\n' || *p == '\0')
 			continue;
 		if (!parse_line(p, fg, bg, bold) && warn != NULL) {
-			char *msg = xasprintf(_("%s:%d: not a theme line (element = fg [bg] [bold]); ignored."),
-					      path, lineno);
+			char *msg = xasprintf(
+			    _("%s:%d: not a theme line (element = fg [bg] [bold]); ignored."), path,
+			    lineno);
 
 			warn(ud, msg);
 			free(msg);
@@ -126,7 +127,7 @@ static void load_file(const char *path, short fg[], short bg[], bool bold[],
 }
 
 void theme_init(struct theme *t, const char *path, void (*warn)(void *ud, const char *msg),
-		void *ud)
+                void *ud)
 {
 	short fg[TH__COUNT], bg[TH__COUNT];
 	bool bold[TH__COUNT];

@@ -37,7 +37,7 @@ struct theme {
  * missing file. Problems in the file are returned one by one through warn
  * (translated text) and skipped. */
 void theme_init(struct theme *t, const char *path, void (*warn)(void *ud, const char *msg),
-		void *ud);
+                void *ud);
 static inline int theme_attr(const struct theme *t, enum theme_el el)
 {
 	return t->attr[el];

@@ -33,9 +33,9 @@ struct ui {
 	int nwins;
 	int active; /* index into wins */
 	int dirty;
-	bool pane_on;   /* the user wants the pane (toggle) */
+	bool pane_on;          /* the user wants the pane (toggle) */
 	unsigned title_unread; /* last unread total written to the terminal title */
-	bool on;        /* curses active */
+	bool on;               /* curses active */
 	SCREEN *screen;
 };
 
