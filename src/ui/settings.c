@@ -4,10 +4,12 @@
 
 #include "ui/settings.h"
 
+/* clang-format off */
 const char *const ui_setting_names[] = {
-    "roster.pane",   "roster.left", "roster.width", "roster.offline", "ui.time_format",
-    "ui.scrollback", "ui.bell",     "ui.title",     "ui.theme",       NULL,
+	"roster.pane", "roster.left", "roster.width", "roster.offline", "ui.time_format",
+	"ui.scrollback", "ui.bell", "ui.title", "ui.theme", NULL,
 };
+/* clang-format on */
 
 void ui_settings_defaults(struct ui_settings *s)
 {
