@@ -182,3 +182,46 @@ Test(screen, history_completion_and_paste)
 	cr_expect_null(jproc_seen(bob, "message", "\"body\":\"first line\""),
 		       "the paste was sent line by line");
 }
+
+/* The first "msg NN" on the screen, or "" (static buffer). */
+static const char *top_msg(const char *screen)
+{
+	static char out[8];
+	const char *p = strstr(screen, "msg ");
+
+	snprintf(out, sizeof(out), "%.6s", p != NULL ? p : "");
+	return out;
+}
+
+/* 80x24: PageUp shows history and stays there while messages arrive, with
+ * a "more below" mark; PageDown comes back to the newest line. */
+Test(screen, scrolling_keeps_the_view)
+{
+	char before[8];
+
+	start_both(80, 24);
+	for (int i = 1; i <= 40; i++) {
+		char body[16];
+
+		snprintf(body, sizeof(body), "msg %02d", i);
+		bob_says(body);
+	}
+	cr_assert(tmux_wait_for(&term, "2:bob(40)", HARNESS_TIMEOUT_MS));
+	cr_assert(tmux_send_keys(&term, "M-2"));
+	cr_assert(tmux_wait_for(&term, "msg 40", HARNESS_TIMEOUT_MS));
+	cr_assert(tmux_send_keys(&term, "PageUp"));
+	cr_assert(tmux_wait_for(&term, "-- scrolled up --", HARNESS_TIMEOUT_MS));
+	cr_expect(strstr(term.screen, "msg 40") == NULL, "PageUp did not scroll:\n%s",
+		  term.screen);
+	snprintf(before, sizeof(before), "%s", top_msg(term.screen));
+
+	bob_says("late news");
+	cr_assert(tmux_wait_for(&term, "-- more below --", HARNESS_TIMEOUT_MS),
+		  "no mark for the new message below");
+	cr_expect(strstr(term.screen, "late news") == NULL, "the view jumped to the new line");
+	cr_expect_str_eq(top_msg(term.screen), before, "the view moved:\n%s", term.screen);
+
+	cr_assert(tmux_send_keys(&term, "PageDown"));
+	cr_assert(tmux_wait_for(&term, "late news", HARNESS_TIMEOUT_MS));
+	cr_expect(strstr(term.screen, "-- more below --") == NULL);
+}
