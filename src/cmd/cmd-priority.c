@@ -11,12 +11,12 @@ static int cmd_priority_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 }
 
 const struct cmd_entry cmd_priority_entry = {
-	.name = "priority",
-	.usage = "N",
-	.summary = N_("set the priority of this resource"),
-	.help = N_("N from -128 to 127; messages to your bare JID go to the resource with the "
-		   "highest priority; a negative one receives none."),
-	.min_args = 1,
-	.max_args = 1,
-	.exec = cmd_priority_exec,
+    .name = "priority",
+    .usage = "N",
+    .summary = N_("set the priority of this resource"),
+    .help = N_("N from -128 to 127; messages to your bare JID go to the resource with the "
+               "highest priority; a negative one receives none."),
+    .min_args = 1,
+    .max_args = 1,
+    .exec = cmd_priority_exec,
 };

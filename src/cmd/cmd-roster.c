@@ -30,14 +30,14 @@ static int cmd_roster_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	}
 	if (strcmp(sub, "add") == 0 && (a->argc == 2 || a->argc == 3))
 		return roster_set(ctx->app, name, a->argv[1], a->argc == 3 ? a->argv[2] : NULL,
-				  false, NULL, 0, true);
+		                  a->argc == 2, NULL, 0, true);
 	if (strcmp(sub, "remove") == 0 && a->argc == 2)
 		return roster_remove(ctx->app, name, a->argv[1]);
 	if (strcmp(sub, "name") == 0 && a->argc == 3)
 		return roster_set(ctx->app, name, a->argv[1], a->argv[2], false, NULL, 0, true);
 	if (strcmp(sub, "group") == 0 && a->argc >= 2)
 		return roster_set(ctx->app, name, a->argv[1], NULL, true,
-				  (const char *const *)&a->argv[2], (size_t)a->argc - 2, false);
+		                  (const char *const *)&a->argv[2], (size_t)a->argc - 2, false);
 	return cmd_usage(ctx, &cmd_roster_entry);
 }
 
@@ -45,16 +45,16 @@ static const char *const roster_subs[] = {"list", "add", "remove", "name", "grou
 					     NULL};
 
 const struct cmd_entry cmd_roster_entry = {
-	.name = "roster",
-	.usage = "[list | add JID [NAME] | remove JID | name JID NAME | group JID [GROUP...] | pane]",
-	.summary = N_("list or edit the roster"),
-	.help = N_("Alone or with list, lists the contacts. add puts JID in the roster (with "
-		   "NAME), remove takes it out (and ends the subscriptions), name renames it, "
-		   "group sets its groups (none given: no group). Quote names with spaces. pane "
-		   "shows or hides the roster pane (F2 does too)."),
-	.min_args = 0,
-	.max_args = -1,
-	.subcommands = roster_subs,
-	.complete = COMPLETE_JID,
-	.exec = cmd_roster_exec,
+    .name = "roster",
+    .usage = "[list | add JID [NAME] | remove JID | name JID NAME | group JID [GROUP...] | pane]",
+    .summary = N_("list or edit the roster"),
+    .help = N_("Alone or with list, lists the contacts. add puts JID in the roster (with "
+               "NAME), remove takes it out (and ends the subscriptions), name renames it, "
+               "group sets its groups (none given: no group). Quote names with spaces. pane "
+               "shows or hides the roster pane (F2 does too)."),
+    .min_args = 0,
+    .max_args = -1,
+    .subcommands = roster_subs,
+    .complete = COMPLETE_JID,
+    .exec = cmd_roster_exec,
 };

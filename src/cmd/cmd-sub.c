@@ -21,15 +21,15 @@ static int cmd_sub_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 static const char *const sub_subs[] = {"request", "allow", "deny", "cancel", "pending", NULL};
 
 const struct cmd_entry cmd_sub_entry = {
-	.name = "sub",
-	.usage = "request|allow|deny|cancel JID | pending",
-	.summary = N_("manage presence subscriptions"),
-	.help = N_("request asks JID to see their presence, allow lets JID see yours, deny "
-		   "refuses a request (or revokes), cancel stops seeing theirs; pending lists "
-		   "the requests waiting for your answer, with when they came."),
-	.min_args = 1,
-	.max_args = 2,
-	.subcommands = sub_subs,
-	.complete = COMPLETE_JID,
-	.exec = cmd_sub_exec,
+    .name = "sub",
+    .usage = "request|allow|deny|cancel JID | pending",
+    .summary = N_("manage presence subscriptions"),
+    .help = N_("request asks JID to see their presence, allow lets JID see yours, deny "
+               "refuses a request (or revokes), cancel stops seeing theirs; pending lists "
+               "the requests waiting for your answer, with when they came."),
+    .min_args = 1,
+    .max_args = 2,
+    .subcommands = sub_subs,
+    .complete = COMPLETE_JID,
+    .exec = cmd_sub_exec,
 };

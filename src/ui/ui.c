@@ -27,6 +27,7 @@
 #include "util/jid.h"
 #include "util/str.h"
 #include "util/xdg.h"
+#include "xmpp/presence.h"
 
 /* Bracketed paste on and off (xterm): pastes arrive framed, so a pasted
  * newline is text rather than Enter. */
@@ -484,6 +485,7 @@ static void on_tty(int fd, short revents, void *ud)
 
 	(void)revents;
 	if (n > 0) {
+		presence_activity(ui->app); /* the idle clock of automatic away */
 		input_feed(buf, (size_t)n);
 	} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
 		/* The terminal is gone (ssh dropped): leave cleanly. */

@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "i18n.h"
+#include "util/jid.h"
 #include "util/str.h"
 #include "xmpp/iq.h"
 #include "xmpp/session.h"
@@ -16,13 +17,14 @@
 
 #define IQ_MAX_FEATURES 64
 #define IQ_MAX_HANDLERS 32
-#define CAPS_NODE "https://jabiru.invalid/caps"
-#define CLIENT_NAME "jabiru"
+#define CAPS_NODE       "https://jabiru.invalid/caps"
+#define CLIENT_NAME     "jabiru"
 
 struct iq_pending {
 	struct app *app;
 	iq_reply_fn fn;
 	void *ud;
+	char *to; /* where the request went; NULL: our own account */
 	struct iq_pending *next;
 };
 
@@ -85,7 +87,7 @@ void iq_register(struct app *app, const char *ns, iq_handler_fn fn, void *ud)
 }
 
 char *iq_caps_ver(const char *category, const char *type, const char *lang, const char *name,
-		  const char *const *features, size_t n)
+                  const char *const *features, size_t n)
 {
 	const char **sorted = xcalloc(n + 1, sizeof(*sorted));
 	unsigned char md[SHA_DIGEST_LENGTH];
@@ -113,7 +115,7 @@ static const char *caps_ver(struct app *app)
 
 	if (q->ver == NULL)
 		q->ver = iq_caps_ver("client", "console", NULL, CLIENT_NAME,
-				     (const char *const *)q->features, q->nfeatures);
+		                     (const char *const *)q->features, q->nfeatures);
 	return q->ver;
 }
 
@@ -130,7 +132,7 @@ xmpp_stanza_t *iq_caps_element(struct app *app)
 }
 
 xmpp_stanza_t *iq_new_query(struct app *app, const char *type, const char *to, const char *ns,
-			    xmpp_stanza_t **query)
+                            xmpp_stanza_t **query)
 {
 	xmpp_ctx_t *ctx = session_ctx(app->session);
 	xmpp_stanza_t *iq = xmpp_iq_new(ctx, type, NULL), *q = xmpp_stanza_new(ctx);
@@ -323,18 +325,38 @@ static int on_iq(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	return 1;
 }
 
+/* Only the entity asked may answer, and only with an iq result or error:
+ * libstrophe matches ids on any stanza, from anyone (RFC 6120 §8.1.2.1). */
+static bool genuine_reply(struct app *app, struct iq_pending *p, xmpp_stanza_t *st)
+{
+	const char *name = xmpp_stanza_get_name(st), *type = xmpp_stanza_get_type(st);
+	const char *from = xmpp_stanza_get_from(st), *me = session_jid(app->session);
+
+	if (name == NULL || strcmp(name, "iq") != 0 || type == NULL ||
+	    (strcmp(type, "result") != 0 && strcmp(type, "error") != 0))
+		return false;
+	if (p->to == NULL)
+		return from == NULL || (me != NULL && jid_bare_eq(from, me));
+	return from != NULL && (strcmp(from, p->to) == 0 ||
+				(jid_resource_str(p->to) == NULL && jid_resource_str(from) == NULL &&
+				 jid_bare_eq(from, p->to)));
+}
+
 static int on_reply(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 {
 	struct iq_pending *p = ud, **pp;
 	struct app *app = p->app;
 
 	(void)conn;
+	if (!genuine_reply(app, p, st))
+		return 1; /* keep waiting for the real answer */
 	for (pp = &app->iq->pending; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == p) {
 			*pp = p->next;
 			break;
 		}
 	p->fn(app, st, p->ud);
+	free(p->to);
 	free(p);
 	return 0;
 }
@@ -347,6 +369,7 @@ void iq_request(struct app *app, xmpp_stanza_t *iq, iq_reply_fn fn, void *ud)
 	p->app = app;
 	p->fn = fn;
 	p->ud = ud;
+	p->to = xmpp_stanza_get_to(iq) != NULL ? xstrdup(xmpp_stanza_get_to(iq)) : NULL;
 	p->next = app->iq->pending;
 	app->iq->pending = p;
 	xmpp_stanza_set_id(iq, id);
@@ -374,7 +397,7 @@ static void on_report(struct app *app, xmpp_stanza_t *reply, void *ud)
 			const char *cond = iq_error_condition(reply, &text);
 
 			app_error(app, r->command, cond, _("The server refused %s: %s%s%s"),
-				  r->command, cond, text ? " — " : "", text ? text : "");
+			          r->command, cond, text ? " — " : "", text ? text : "");
 			free(text);
 		}
 	}
@@ -383,8 +406,7 @@ static void on_report(struct app *app, xmpp_stanza_t *reply, void *ud)
 	free(r);
 }
 
-void iq_request_report(struct app *app, xmpp_stanza_t *iq, const char *command,
-		       const char *ok_text)
+void iq_request_report(struct app *app, xmpp_stanza_t *iq, const char *command, const char *ok_text)
 {
 	struct report *r = xmalloc(sizeof(*r));
 
@@ -409,6 +431,7 @@ static void offline(struct session *s, void *ud)
 	while ((p = app->iq->pending) != NULL) {
 		app->iq->pending = p->next;
 		p->fn(app, NULL, p->ud);
+		free(p->to);
 		free(p);
 	}
 }

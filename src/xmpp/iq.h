@@ -11,10 +11,10 @@
 struct app;
 
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
-#define NS_CAPS "http://jabber.org/protocol/caps"
-#define NS_VERSION "jabber:iq:version"
-#define NS_PING "urn:xmpp:ping"
-#define NS_ROSTER "jabber:iq:roster"
+#define NS_CAPS       "http://jabber.org/protocol/caps"
+#define NS_VERSION    "jabber:iq:version"
+#define NS_PING       "urn:xmpp:ping"
+#define NS_ROSTER     "jabber:iq:roster"
 
 /* Settings of this area. There is no configuration file yet (issue 7): the
  * defaults live here and iq_settings() hands them out for changing. */
@@ -25,8 +25,7 @@ struct iq_settings {
 /* Answers an incoming iq get or set whose first child has the namespace it
  * was registered for. Returns true when it sent a reply (an error
  * included); false makes iq.c answer service-unavailable. */
-typedef bool (*iq_handler_fn)(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload,
-			      void *ud);
+typedef bool (*iq_handler_fn)(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud);
 /* Called with the result or error of a request; reply is NULL when the
  * session ended first. */
 typedef void (*iq_reply_fn)(struct app *app, xmpp_stanza_t *reply, void *ud);
@@ -47,7 +46,7 @@ void iq_register(struct app *app, const char *ns, iq_handler_fn fn, void *ud);
 /* The XEP-0115 verification string (base64 of SHA-1) for one identity and
  * the features (any order). malloc'd. */
 char *iq_caps_ver(const char *category, const char *type, const char *lang, const char *name,
-		  const char *const *features, size_t n);
+                  const char *const *features, size_t n);
 /* The <c/> element for outgoing presence. */
 xmpp_stanza_t *iq_caps_element(struct app *app);
 
@@ -56,7 +55,7 @@ void iq_request(struct app *app, xmpp_stanza_t *iq, iq_reply_fn fn, void *ud);
 /* Sends iq; its result shows ok_text as an info event, its error an error
  * event for command with the server's condition and text. */
 void iq_request_report(struct app *app, xmpp_stanza_t *iq, const char *command,
-		       const char *ok_text);
+                       const char *ok_text);
 /* The error condition of an error stanza ("undefined-condition" when
  * absent) and its text (malloc'd or NULL). */
 const char *iq_error_condition(xmpp_stanza_t *st, char **text);
@@ -64,6 +63,6 @@ const char *iq_error_condition(xmpp_stanza_t *st, char **text);
 void iq_send_error(struct app *app, xmpp_stanza_t *iq, const char *condition);
 /* An iq of type with a <query xmlns=ns/> child; *query set to the child. */
 xmpp_stanza_t *iq_new_query(struct app *app, const char *type, const char *to, const char *ns,
-			    xmpp_stanza_t **query);
+                            xmpp_stanza_t **query);
 
 #endif

@@ -23,7 +23,9 @@
 /* A contact with dozens of resources is odd; hundreds is an attack on our
  * memory. */
 #define MAX_RESOURCES 32
-#define MAX_STATUS 1024
+#define MAX_STATUS    1024
+/* Directed presence can come from anyone: bound how many JIDs we track. */
+#define MAX_CONTACTS 50000
 
 struct resource {
 	char *name;
@@ -63,7 +65,7 @@ static void resources_free(void *p)
 
 /* <presence> with our show, status, priority and caps; to NULL: broadcast. */
 static void send_presence(struct app *app, const char *to, const char *show, const char *status,
-			  bool unavailable)
+                          bool unavailable)
 {
 	struct presence *p = app->presence;
 	xmpp_ctx_t *ctx = session_ctx(app->session);
@@ -108,7 +110,7 @@ static void broadcast(struct app *app)
 
 	if (session_online(app->session) && p->initial_sent)
 		send_presence(app, NULL, p->auto_away ? "away" : p->show,
-			      p->auto_away ? _("Away (idle)") : p->status, false);
+		              p->auto_away ? _("Away (idle)") : p->status, false);
 }
 
 void presence_roster_loaded(struct app *app)
@@ -122,8 +124,8 @@ void presence_roster_loaded(struct app *app)
 	presence_arm_idle(app);
 }
 
-static void emit_presence(struct app *app, const char *from, const char *show,
-			  const char *status, int priority)
+static void emit_presence(struct app *app, const char *from, const char *show, const char *status,
+                          int priority)
 {
 	struct event ev;
 
@@ -149,7 +151,7 @@ static char *child_text(xmpp_stanza_t *st, const char *name, size_t max)
 
 /* Updates (or removes) one resource of a contact. */
 static void store_resource(struct app *app, const char *bare, const char *res, const char *show,
-			   const char *status, int prio, bool gone)
+                           const char *status, int prio, bool gone)
 {
 	struct presence *p = app->presence;
 	struct resource *head = map_get(&p->contacts, bare), **pp, *r;
@@ -167,7 +169,8 @@ static void store_resource(struct app *app, const char *bare, const char *res, c
 		}
 	} else {
 		if (r == NULL) {
-			if (n >= MAX_RESOURCES)
+			if (n >= MAX_RESOURCES ||
+			    (head == NULL && p->contacts.count >= MAX_CONTACTS))
 				return;
 			r = xcalloc(1, sizeof(*r));
 			r->name = xstrdup(res);
@@ -204,8 +207,11 @@ static void on_available(struct app *app, xmpp_stanza_t *st, const char *from, b
 		free(show);
 		show = NULL; /* RFC 6121 §4.7.2.1: unknown values mean available */
 	}
-	store_resource(app, bare, res != NULL ? res : "", gone ? "offline" : show ? show : "online",
-		       status, (int)prio, gone);
+	store_resource(app, bare, res != NULL ? res : "",
+	               gone   ? "offline"
+	               : show ? show
+	                      : "online",
+	               status, (int)prio, gone);
 	emit_presence(app, from, gone ? "offline" : show ? show : "online", status, (int)prio);
 	free(show);
 	free(status);
@@ -229,10 +235,10 @@ static int on_presence(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		const char *cond = iq_error_condition(st, &text);
 
 		app_error(app, NULL, cond, _("Presence error from %s: %s%s%s"), from, cond,
-			  text ? " — " : "", text ? text : "");
+		          text ? " — " : "", text ? text : "");
 		free(text);
 	} else if (strcmp(type, "subscribe") == 0 || strcmp(type, "subscribed") == 0 ||
-		   strcmp(type, "unsubscribe") == 0 || strcmp(type, "unsubscribed") == 0) {
+	           strcmp(type, "unsubscribe") == 0 || strcmp(type, "unsubscribed") == 0) {
 		presence_on_subscription(app, from, type);
 	}
 	return 1;
@@ -269,7 +275,7 @@ void presence_arm_idle(struct app *app)
 		return;
 	p->last_activity = loop_now_ms();
 	p->idle_timer = loop_timer_add(app->loop, (uint64_t)p->settings.auto_away_minutes * 60000,
-				       on_idle, app);
+	                               on_idle, app);
 }
 
 void presence_activity(struct app *app)
@@ -287,19 +293,18 @@ void presence_activity(struct app *app)
 	}
 }
 
-int presence_set_status(struct app *app, const char *command, const char *show,
-			const char *message)
+int presence_set_status(struct app *app, const char *command, const char *show, const char *message)
 {
 	struct presence *p = app->presence;
 
 	if (show == NULL) {
 		app_info(app, _("Presence: %s, priority %d%s%s%s"), p->show, p->priority,
-			 p->status ? " (" : "", p->status ? p->status : "", p->status ? ")" : "");
+		         p->status ? " (" : "", p->status ? p->status : "", p->status ? ")" : "");
 		return 0;
 	}
 	if (!valid_show(show)) {
 		app_error(app, command, "usage",
-			  _("Unknown presence '%s': use online, chat, away, xa or dnd."), show);
+		          _("Unknown presence '%s': use online, chat, away, xa or dnd."), show);
 		return -1;
 	}
 	strlcpy_(p->show, show, sizeof(p->show));
@@ -307,9 +312,10 @@ int presence_set_status(struct app *app, const char *command, const char *show,
 	p->status = message != NULL && message[0] != '\0' ? xstrdup(message) : NULL;
 	p->auto_away = false;
 	broadcast(app);
-	app_info(app, session_online(app->session) ? _("Presence set to %s.")
-						   : _("Presence %s will be sent at login."),
-		 p->show);
+	app_info(app,
+	         session_online(app->session) ? _("Presence set to %s.")
+	                                      : _("Presence %s will be sent at login."),
+	         p->show);
 	return 0;
 }
 
@@ -331,7 +337,7 @@ int presence_set_priority(struct app *app, const char *command, const char *prio
 }
 
 int presence_directed(struct app *app, const char *command, const char *jid, const char *show,
-		      const char *message)
+                      const char *message)
 {
 	struct jid j;
 	bool off = strcmp(show, "offline") == 0;
@@ -346,8 +352,8 @@ int presence_directed(struct app *app, const char *command, const char *jid, con
 	}
 	if (!off && !valid_show(show)) {
 		app_error(app, command, "usage",
-			  _("Unknown presence '%s': use online, chat, away, xa, dnd or offline."),
-			  show);
+		          _("Unknown presence '%s': use online, chat, away, xa, dnd or offline."),
+		          show);
 		return -1;
 	}
 	send_presence(app, jid, show, message, off);
@@ -377,7 +383,7 @@ static void on_version(struct app *app, xmpp_stanza_t *reply, void *ud)
 	ver = child_text(q, "version", 256);
 	os = child_text(q, "os", 256);
 	app_info(app, _("%s runs %s %s%s%s"), who, name ? name : "?", ver ? ver : "",
-		 os ? _(" on ") : "", os ? os : "");
+	         os ? _(" on ") : "", os ? os : "");
 	free(name);
 	free(ver);
 	free(os);
@@ -442,7 +448,7 @@ int presence_info(struct app *app, const char *command, const char *jid, bool as
 	it = app->roster != NULL ? roster_get(app, bare) : NULL;
 	if (it != NULL)
 		app_info(app, _("%s%s%s%s: subscription %s"), bare, it->name ? " (" : "",
-			 it->name ? it->name : "", it->name ? ")" : "", it->subscription);
+		         it->name ? it->name : "", it->name ? ")" : "", it->subscription);
 	r = map_get(&app->presence->contacts, bare);
 	if (r == NULL)
 		app_info(app, _("%s: offline (no resource known)"), bare);
@@ -452,8 +458,8 @@ int presence_info(struct app *app, const char *command, const char *jid, bool as
 		localtime_r(&r->since, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 		app_info(app, _("%s/%s: %s, priority %d, since %s%s%s%s"), bare, r->name, r->show,
-			 r->priority, when, r->status ? " (" : "", r->status ? r->status : "",
-			 r->status ? ")" : "");
+		         r->priority, when, r->status ? " (" : "", r->status ? r->status : "",
+		         r->status ? ")" : "");
 		if (ask && j.resource[0] == '\0' && session_online(app->session)) {
 			snprintf(full, sizeof(full), "%s/%s", bare, r->name);
 			ask_client(app, full);

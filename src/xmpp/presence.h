@@ -33,11 +33,11 @@ void presence_activity(struct app *app);
 
 /* show: online, chat, away, xa or dnd; NULL shows the current presence. */
 int presence_set_status(struct app *app, const char *command, const char *show,
-			const char *message);
+                        const char *message);
 int presence_set_priority(struct app *app, const char *command, const char *prio);
 /* show may also be offline (unavailable presence to that JID). */
 int presence_directed(struct app *app, const char *command, const char *jid, const char *show,
-		      const char *message);
+                      const char *message);
 /* Lists the resources of jid; with ask, queries their software version and
  * features. */
 int presence_info(struct app *app, const char *command, const char *jid, bool ask);

@@ -13,11 +13,11 @@ struct loop_timer;
 
 struct presence {
 	struct presence_settings settings;
-	char show[8];   /* our chosen show: online, chat, away, xa, dnd */
-	char *status;   /* our status message, NULL: none */
+	char show[8]; /* our chosen show: online, chat, away, xa, dnd */
+	char *status; /* our status message, NULL: none */
 	int priority;
-	bool initial_sent; /* in this session */
-	bool auto_away;    /* away because idle, until the user is back */
+	bool initial_sent;      /* in this session */
+	bool auto_away;         /* away because idle, until the user is back */
 	uint64_t last_activity; /* loop_now_ms() */
 	struct loop_timer *idle_timer;
 	struct map contacts; /* bare JID -> struct resource list */

@@ -10,6 +10,7 @@
 #include "app.h"
 #include "event.h"
 #include "i18n.h"
+#include "loop.h"
 #include "util/jid.h"
 #include "util/map.h"
 #include "util/str.h"
@@ -25,7 +26,12 @@ struct roster {
 	char *ver;        /* the version the items belong to, NULL: none */
 	char *account;    /* bare JID whose roster this is */
 	bool loaded;
+	struct loop_timer *save_timer; /* a cache write due after pushes */
 };
+
+/* Pushes come in bursts (an import, another client's bulk edit): the cache
+ * is written once after a burst, not once per push. */
+#define SAVE_DELAY_MS 1000
 
 static void item_free_cb(void *p)
 {
@@ -206,7 +212,7 @@ static void cache_save(struct app *app)
 	f = fopen(tmp, "w");
 	if (f == NULL) {
 		app_error(app, NULL, "io", _("Cannot write the roster cache %s: %s"), tmp,
-			  strerror(errno));
+		          strerror(errno));
 		goto out;
 	}
 	fchmod(fileno(f), 0600);
@@ -229,7 +235,7 @@ static void cache_save(struct app *app)
 	ok = fflush(f) == 0 && !ferror(f);
 	if (fclose(f) != 0 || !ok || rename(tmp, file) != 0) {
 		app_error(app, NULL, "io", _("Cannot write the roster cache %s: %s"), file,
-			  strerror(errno));
+		          strerror(errno));
 		unlink(tmp);
 	}
 out:
@@ -278,13 +284,38 @@ static void cache_load(struct app *app)
 	free(line);
 	fclose(f);
 	if (bad || lineno < 2) {
-		app_info(app, _("The roster cache %s is damaged; fetching the whole roster."), file);
+		app_info(app, _("The roster cache %s is damaged; fetching the whole roster."),
+		         file);
 		free(r->ver);
 		r->ver = NULL;
 		map_free(&r->items, item_free_cb);
 		map_init(&r->items);
 	}
 	free(file);
+}
+
+static void on_save_timer(void *ud)
+{
+	struct app *app = ud;
+
+	app->roster->save_timer = NULL;
+	cache_save(app);
+}
+
+static void schedule_save(struct app *app)
+{
+	if (app->roster->save_timer == NULL)
+		app->roster->save_timer =
+		    loop_timer_add(app->loop, SAVE_DELAY_MS, on_save_timer, app);
+}
+
+static void flush_save(struct app *app)
+{
+	if (app->roster->save_timer != NULL) {
+		loop_timer_del(app->loop, app->roster->save_timer);
+		app->roster->save_timer = NULL;
+		cache_save(app);
+	}
 }
 
 static void emit_item(struct app *app, const struct roster_item *it)
@@ -365,7 +396,7 @@ static void on_roster_result(struct app *app, xmpp_stanza_t *reply, void *ud)
 		const char *cond = iq_error_condition(reply, &text);
 
 		app_error(app, NULL, cond, _("The server did not send the roster: %s %s"), cond,
-			  text ? text : "");
+		          text ? text : "");
 		free(text);
 		finish_load(app, false);
 		return;
@@ -428,9 +459,9 @@ static bool on_push(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *q, void *
 		return false;
 	if (!from_own_account(app, iq)) {
 		app_error(app, NULL, "roster-spoof",
-			  _("Ignored a roster push from %s: only your server may change your "
-			    "roster."),
-			  xmpp_stanza_get_from(iq));
+		          _("Ignored a roster push from %s: only your server may change your "
+		            "roster."),
+		          xmpp_stanza_get_from(iq));
 		iq_send_error(app, iq, "service-unavailable");
 		return true;
 	}
@@ -451,7 +482,7 @@ static bool on_push(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *q, void *
 		free(r->ver);
 		r->ver = xstrdup(ver);
 	}
-	cache_save(app);
+	schedule_save(app);
 	res = xmpp_iq_new(session_ctx(app->session), "result", xmpp_stanza_get_id(iq));
 	if (xmpp_stanza_get_from(iq) != NULL)
 		xmpp_stanza_set_to(res, xmpp_stanza_get_from(iq));
@@ -486,7 +517,13 @@ static void online(struct session *s, void *ud)
 	xmpp_stanza_release(iq);
 }
 
-static const struct session_hooks roster_hooks = {online, NULL};
+static void offline(struct session *s, void *ud)
+{
+	(void)s;
+	flush_save(ud);
+}
+
+static const struct session_hooks roster_hooks = {online, offline};
 
 void roster_init(struct app *app)
 {
@@ -500,6 +537,7 @@ void roster_fini(struct app *app)
 {
 	if (app->roster == NULL)
 		return;
+	flush_save(app);
 	map_free(&app->roster->items, item_free_cb);
 	free(app->roster->ver);
 	free(app->roster->account);
@@ -549,8 +587,8 @@ void roster_list(struct app *app)
 		for (size_t j = 0; j < v[i]->ngroups; j++)
 			buf_printf(&g, "%s%s", j ? ", " : "", v[i]->groups[j]);
 		app_info(app, "  %s%s%s%s  [%s]  %s%s", v[i]->jid, v[i]->name ? " (" : "",
-			 v[i]->name ? v[i]->name : "", v[i]->name ? ")" : "", buf_cstr(&g),
-			 v[i]->subscription, v[i]->ask ? _(" (request sent)") : "");
+		         v[i]->name ? v[i]->name : "", v[i]->name ? ")" : "", buf_cstr(&g),
+		         v[i]->subscription, v[i]->ask ? _(" (request sent)") : "");
 		buf_free(&g);
 	}
 	free(v);
@@ -586,7 +624,7 @@ static void add_text(xmpp_stanza_t *parent, const char *name, const char *text)
 }
 
 int roster_set(struct app *app, const char *command, const char *jid, const char *name,
-	       bool keep_name, const char *const *groups, size_t ngroups, bool keep_groups)
+               bool keep_name, const char *const *groups, size_t ngroups, bool keep_groups)
 {
 	char bare[JID_MAX + 1], *ok;
 	const struct roster_item *old;

@@ -13,7 +13,7 @@ struct app;
 #define ROSTER_MAX_GROUPS 16
 
 struct roster_item {
-	char *jid; /* bare */
+	char *jid;  /* bare */
 	char *name; /* NULL when none */
 	char *groups[ROSTER_MAX_GROUPS];
 	size_t ngroups;
@@ -42,7 +42,7 @@ bool roster_loaded(struct app *app);
 /* /roster subcommands; each reports its outcome as events. */
 void roster_list(struct app *app);
 int roster_set(struct app *app, const char *command, const char *jid, const char *name,
-	       bool keep_name, const char *const *groups, size_t ngroups, bool keep_groups);
+               bool keep_name, const char *const *groups, size_t ngroups, bool keep_groups);
 int roster_remove(struct app *app, const char *command, const char *jid);
 
 #endif

@@ -60,7 +60,7 @@ static void pending_save(struct app *app)
 			goto out;
 	}
 	app_error(app, NULL, "io", _("Cannot save the pending subscription requests in %s: %s"),
-		  file, strerror(errno));
+	          file, strerror(errno));
 	unlink(tmp);
 out:
 	free(tmp);
@@ -129,10 +129,10 @@ void presence_sub_online(struct app *app, const char *account)
 	pending_load(app);
 	if (p->pending.count > 0)
 		app_info(app,
-			 ngettext("%zu subscription request waits for an answer: /sub pending",
-				  "%zu subscription requests wait for an answer: /sub pending",
-				  p->pending.count),
-			 p->pending.count);
+		         ngettext("%zu subscription request waits for an answer: /sub pending",
+		                  "%zu subscription requests wait for an answer: /sub pending",
+		                  p->pending.count),
+		         p->pending.count);
 }
 
 void presence_sub_free(struct app *app)
@@ -167,16 +167,15 @@ void presence_on_subscription(struct app *app, const char *from, const char *typ
 		if (p->settings.auto_approve) {
 			send_sub(app, bare, "subscribed");
 			app_info(app, _("%s asked to see your presence; allowed (auto-approve)."),
-				 bare);
+			         bare);
 			return;
 		}
 		if (map_get(&p->pending, bare) == NULL) {
 			pending_add(p, bare, time(NULL));
 			pending_save(app);
 		}
-		app_info(app,
-			 _("%s asks to see your presence: /sub allow %s or /sub deny %s"), bare,
-			 bare, bare);
+		app_info(app, _("%s asks to see your presence: /sub allow %s or /sub deny %s"),
+		         bare, bare, bare);
 	} else if (strcmp(type, "subscribed") == 0) {
 		app_info(app, _("%s allowed you to see their presence."), bare);
 	} else if (strcmp(type, "unsubscribe") == 0) {
@@ -208,10 +207,10 @@ int presence_sub(struct app *app, const char *command, const char *action, const
 	static const struct {
 		const char *action, *type, *done;
 	} acts[] = {
-		{"request", "subscribe", N_("Asked %s to see their presence.")},
-		{"allow", "subscribed", N_("Allowed %s to see your presence.")},
-		{"deny", "unsubscribed", N_("Refused (or revoked) %s seeing your presence.")},
-		{"cancel", "unsubscribe", N_("Stopped seeing %s's presence.")},
+	    {"request", "subscribe", N_("Asked %s to see their presence.")},
+	    {"allow", "subscribed", N_("Allowed %s to see your presence.")},
+	    {"deny", "unsubscribed", N_("Refused (or revoked) %s seeing your presence.")},
+	    {"cancel", "unsubscribe", N_("Stopped seeing %s's presence.")},
 	};
 	char bare[JID_MAX + 1];
 	struct jid j;
@@ -235,8 +234,8 @@ int presence_sub(struct app *app, const char *command, const char *action, const
 		return 0;
 	}
 	app_error(app, command, "usage",
-		  _("Unknown /sub action '%s': use request, allow, deny, cancel or pending."),
-		  action);
+	          _("Unknown /sub action '%s': use request, allow, deny, cancel or pending."),
+	          action);
 	return -1;
 }
 

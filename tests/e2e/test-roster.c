@@ -25,8 +25,8 @@ TestSuite(roster, .fini = teardown, .timeout = 240);
 static struct jproc *login_env(const char *user, const char *password, const char *cache_home)
 {
 	char port[16], jid[128], pw[128], cache[HARNESS_PATH_MAX + 32];
-	const char *args[] = {"--batch", "--jid", jid, "--server", "127.0.0.1", "--port", port,
-			      "--ca-file", srv.ca_file, NULL};
+	const char *args[] = {"--batch", "--jid", jid,         "--server",  "127.0.0.1",
+	                      "--port",  port,    "--ca-file", srv.ca_file, NULL};
 	const char *env[] = {pw, cache_home ? cache : NULL, NULL};
 	struct jproc *j;
 
@@ -38,7 +38,7 @@ static struct jproc *login_env(const char *user, const char *password, const cha
 	j = jproc_spawn(user, args, env);
 	cr_assert_not_null(j);
 	cr_assert_not_null(jproc_expect(j, "connected", NULL, HARNESS_TIMEOUT_MS), "%s login",
-			   user);
+	                   user);
 	return j;
 }
 
@@ -105,9 +105,9 @@ static void write_big_roster(const char *user, int n)
 	fprintf(f, "return {\n[false] = { version = 7; pending = {}; };\n");
 	for (int i = 0; i < n; i++)
 		fprintf(f,
-			"[\"contact%04d@localhost\"] = { subscription = \"both\"; name = \"Contact "
-			"%d\"; groups = { [\"Group %d\"] = true; }; };\n",
-			i, i, i % 10);
+		        "[\"contact%04d@localhost\"] = { subscription = \"both\"; name = \"Contact "
+		        "%d\"; groups = { [\"Group %d\"] = true; }; };\n",
+		        i, i, i % 10);
 	fprintf(f, "};\n");
 	cr_assert_eq(fclose(f), 0);
 }
@@ -153,4 +153,70 @@ Test(roster, big_roster_loads_and_a_second_login_with_versioning_gets_no_items)
 		snprintf(rm, sizeof(rm), "rm -rf '%s'", cache);
 		cr_expect_eq(system(rm), 0);
 	}
+}
+
+/* alice edits her roster from one login; a second login of hers sees every
+ * change as a push. */
+Test(roster, edits_are_seen_from_a_second_login)
+{
+	const char *users[] = {"alice:wonderland", "bob:builder", "carol:singer", NULL};
+	struct jproc *a1, *a2;
+	const char *line;
+
+	cr_assert(prosody_befriend(&srv, "alice", "bob"));
+	cr_assert(prosody_start(&srv, users));
+	a1 = login_env("alice", "wonderland", NULL);
+	a2 = login_env("alice", "wonderland", NULL);
+	cr_assert_not_null(jproc_expect(a1, "roster-loaded", NULL, HARNESS_TIMEOUT_MS));
+	cr_assert_not_null(jproc_expect(a2, "roster-loaded", NULL, HARNESS_TIMEOUT_MS));
+
+	cr_assert(jproc_send(a1, "/roster add carol@localhost \"Carol Singer\""));
+	cr_assert_not_null(
+	    jproc_expect(a1, "info", "Roster updated: carol@localhost", HARNESS_TIMEOUT_MS));
+	line = jproc_expect_field(a2, "roster", "name", "Carol Singer", HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "jid", "carol@localhost"), "%s", line);
+	cr_expect(json_field_is(line, "subscription", "none"), "%s", line);
+	cr_expect(strstr(line, "\"groups\":[]") != NULL, "%s", line);
+
+	cr_assert(jproc_send(a1, "/roster name carol@localhost Caz"));
+	line = jproc_expect_field(a2, "roster", "name", "Caz", HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	/* /roster group keeps the name a1 knows: wait until a1 has it too. */
+	cr_assert_not_null(jproc_expect_field(a1, "roster", "name", "Caz", HARNESS_TIMEOUT_MS));
+
+	cr_assert(jproc_send(a1, "/roster group carol@localhost Work \"Choir 合唱\""));
+	/* The server keeps groups as a set: any order. */
+	line = jproc_expect(a2, "roster", "\"Choir 合唱\"", HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line, "groups not set");
+	cr_expect(strstr(line, "\"groups\":[\"Work\",\"Choir 合唱\"]") != NULL ||
+	              strstr(line, "\"groups\":[\"Choir 合唱\",\"Work\"]") != NULL,
+	          "%s", line);
+	cr_expect(json_field_is(line, "name", "Caz"), "the name was lost: %s", line);
+
+	cr_assert(jproc_send(a1, "/roster group carol@localhost"));
+	line = jproc_expect(a2, "roster", "\"groups\":[]", HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line, "groups not cleared");
+
+	cr_assert(jproc_send(a1, "/roster"));
+	cr_assert_not_null(jproc_expect(a1, "info", "Roster: 2 contacts", HARNESS_TIMEOUT_MS));
+	cr_assert_not_null(jproc_expect(a1, "info", "carol@localhost (Caz)", HARNESS_TIMEOUT_MS));
+
+	cr_assert(jproc_send(a1, "/roster remove carol@localhost"));
+	line = jproc_expect(a2, "roster", "\"removed\":true", HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "jid", "carol@localhost"), "%s", line);
+	cr_assert_not_null(jproc_expect(a1, "info", "Removed carol@localhost", HARNESS_TIMEOUT_MS));
+
+	/* errors are reported, nothing is lost */
+	cr_assert(jproc_send(a1, "/roster name nobody@localhost X"));
+	cr_assert_not_null(
+	    jproc_expect_field(a1, "error", "code", "not-in-roster", HARNESS_TIMEOUT_MS));
+	cr_assert(jproc_send(a1, "/roster add not a jid"));
+	cr_assert_not_null(jproc_expect_field(a1, "error", "code", "usage", HARNESS_TIMEOUT_MS));
+	cr_assert(jproc_send(a1, "/roster remove localhost"));
+	cr_assert_not_null(jproc_expect(a1, "error", "refused", HARNESS_TIMEOUT_MS));
+
+	jproc_free(a1);
+	jproc_free(a2);
 }

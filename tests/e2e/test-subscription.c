@@ -1,0 +1,188 @@
+/* Subscriptions (RFC 6121 §3) between jabiru instances on a real Prosody:
+ * mutual subscription built step by step with the events on both sides,
+ * deny, cancel, and a request that stays pending across a reconnect. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/harness.h"
+
+static struct prosody srv;
+static struct jproc *alice, *bob, *carol;
+
+#define T HARNESS_TIMEOUT_MS
+
+static struct jproc *login_env(const char *user, const char *password, const char *extra_env)
+{
+	char port[16], jid[128], pw[128];
+	const char *args[] = {"--batch", "--jid", jid,         "--server",  "127.0.0.1",
+	                      "--port",  port,    "--ca-file", srv.ca_file, NULL};
+	const char *env[] = {pw, extra_env, NULL};
+	struct jproc *j;
+
+	snprintf(port, sizeof(port), "%d", srv.c2s_port);
+	snprintf(jid, sizeof(jid), "%s@%s", user, srv.domain);
+	snprintf(pw, sizeof(pw), "JABIRU_PASSWORD=%s", password);
+	j = jproc_spawn(user, args, env);
+	cr_assert_not_null(j);
+	cr_assert_not_null(jproc_expect(j, "connected", NULL, T), "%s login", user);
+	cr_assert_not_null(jproc_expect(j, "roster-loaded", NULL, T), "%s roster", user);
+	return j;
+}
+
+static void start(bool friends)
+{
+	const char *users[] = {"alice:wonderland", "bob:builder", "carol:singer", NULL};
+
+	if (friends)
+		cr_assert(prosody_befriend(&srv, "alice", "bob"));
+	cr_assert(prosody_start(&srv, users));
+	alice = login_env("alice", "wonderland", NULL);
+	bob = login_env("bob", "builder", NULL);
+	carol = login_env("carol", "singer", NULL);
+}
+
+static void teardown(void)
+{
+	jproc_free(alice);
+	jproc_free(bob);
+	jproc_free(carol);
+	alice = bob = carol = NULL;
+	prosody_stop(&srv);
+}
+
+TestSuite(subscription, .fini = teardown, .timeout = 180);
+
+/* The next roster event at j for jid with this subscription (and ask). */
+static const char *expect_item(struct jproc *j, const char *jid, const char *sub, bool ask)
+{
+	char want[128];
+	const char *line;
+
+	snprintf(want, sizeof(want), "\"subscription\":\"%s\"", sub);
+	for (;;) {
+		line = jproc_expect(j, "roster", want, T);
+		cr_assert_not_null(line, "no roster item %s with subscription %s", jid, sub);
+		if (json_field_is(line, "jid", jid) &&
+		    (strstr(line, "\"ask\":\"subscribe\"") != NULL) == ask)
+			return line;
+	}
+}
+
+static void expect_sub(struct jproc *j, const char *from, const char *type)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want), "\"type\":\"%s\"", type);
+	for (;;) {
+		const char *line = jproc_expect(j, "subscription", want, T);
+
+		cr_assert_not_null(line, "no subscription %s from %s", type, from);
+		if (json_field_is(line, "from", from))
+			return;
+	}
+}
+
+Test(subscription, mutual_subscription_step_by_step)
+{
+	start(false);
+
+	/* alice asks bob */
+	cr_assert(jproc_send(alice, "/sub request bob@localhost"));
+	cr_assert_not_null(jproc_expect(alice, "info", "Asked bob@localhost", T));
+	expect_item(alice, "bob@localhost", "none", true);
+	expect_sub(bob, "alice@localhost", "subscribe");
+	cr_assert_not_null(jproc_expect(bob, "info", "/sub allow alice@localhost", T));
+	cr_assert(jproc_send(bob, "/sub pending"));
+	cr_assert_not_null(jproc_expect(bob, "info", "Pending: alice@localhost (since ", T));
+
+	/* bob allows: alice sees subscribed, her item becomes "to", and bob's
+	 * presence reaches her */
+	cr_assert(jproc_send(bob, "/sub allow alice@localhost"));
+	expect_sub(alice, "bob@localhost", "subscribed");
+	expect_item(alice, "bob@localhost", "to", false);
+	expect_item(bob, "alice@localhost", "from", false);
+	cr_assert_not_null(jproc_expect(alice, "presence", "\"from\":\"bob@localhost/", T));
+	cr_assert(jproc_send(bob, "/sub pending"));
+	cr_assert_not_null(jproc_expect(bob, "info", "No subscription request", T));
+
+	/* and back */
+	cr_assert(jproc_send(bob, "/sub request alice@localhost"));
+	expect_sub(alice, "bob@localhost", "subscribe");
+	cr_assert(jproc_send(alice, "/sub allow bob@localhost"));
+	expect_sub(bob, "alice@localhost", "subscribed");
+	expect_item(alice, "bob@localhost", "both", false);
+	expect_item(bob, "alice@localhost", "both", false);
+	cr_assert_not_null(jproc_expect(bob, "presence", "\"from\":\"alice@localhost/", T));
+}
+
+Test(subscription, deny)
+{
+	start(false);
+	cr_assert(jproc_send(carol, "/sub request alice@localhost"));
+	expect_sub(alice, "carol@localhost", "subscribe");
+	cr_assert(jproc_send(alice, "/sub deny carol@localhost"));
+	cr_assert_not_null(jproc_expect(alice, "info", "carol@localhost", T));
+	expect_sub(carol, "alice@localhost", "unsubscribed");
+	expect_item(carol, "alice@localhost", "none", false);
+	cr_assert(jproc_send(alice, "/sub pending"));
+	cr_assert_not_null(jproc_expect(alice, "info", "No subscription request", T));
+}
+
+Test(subscription, cancel)
+{
+	start(true);
+	cr_assert(jproc_send(alice, "/sub cancel bob@localhost"));
+	expect_sub(bob, "alice@localhost", "unsubscribe");
+	expect_item(alice, "bob@localhost", "from", false);
+	expect_item(bob, "alice@localhost", "to", false);
+	/* alice no longer sees bob */
+	cr_assert_not_null(jproc_expect(alice, "presence", "\"show\":\"offline\"", T));
+}
+
+Test(subscription, request_stays_pending_across_a_reconnect)
+{
+	char data[HARNESS_PATH_MAX], env[HARNESS_PATH_MAX + 32], file[HARNESS_PATH_MAX + 64];
+	FILE *f;
+
+	start(false);
+	cr_assert(harness_mkdtemp(data, sizeof(data), "jabiru-data"));
+	snprintf(env, sizeof(env), "XDG_DATA_HOME=%s", data);
+	jproc_free(bob);
+	bob = login_env("bob", "builder", env);
+	cr_assert(jproc_send(carol, "/sub request bob@localhost"));
+	expect_sub(bob, "carol@localhost", "subscribe");
+	jproc_close_stdin(bob);
+	cr_expect_eq(jproc_wait_exit(bob, T), 0);
+	jproc_free(bob);
+
+	/* kept in the data dir... */
+	snprintf(file, sizeof(file), "%s/jabiru/pending/bob@localhost", data);
+	f = fopen(file, "r");
+	cr_assert_not_null(f, "no %s", file);
+	{
+		char line[256];
+
+		cr_assert_not_null(fgets(line, sizeof(line), f));
+		cr_expect(strncmp(line, "carol@localhost\t", 16) == 0, "%s", line);
+	}
+	fclose(f);
+
+	/* ...and listed after the next login, never approved by itself */
+	bob = login_env("bob", "builder", env);
+	cr_assert_not_null(jproc_expect(bob, "info", "1 subscription request waits", T));
+	cr_assert(jproc_send(bob, "/sub pending"));
+	cr_assert_not_null(jproc_expect(bob, "info", "Pending: carol@localhost", T));
+	cr_expect_null(jproc_seen(carol, "subscription", "\"subscribed\""));
+	{
+		char rm[HARNESS_PATH_MAX + 16];
+
+		snprintf(rm, sizeof(rm), "rm -rf '%s'", data);
+		cr_expect_eq(system(rm), 0);
+	}
+}
