@@ -173,6 +173,10 @@ void input_init(struct ui *ui, const struct input_ops *ops, const char *history_
 	rl_outstream = fopen("/dev/null", "w"); /* readline must never write */
 	using_history();
 	stifle_history(HISTORY_MAX);
+	/* A pasted multi-line message stays one entry across restarts: with
+	 * time stamps in the file, readline joins the lines of an entry. */
+	history_write_timestamps = 1;
+	history_multiline_entries = 1;
 	if (in.history_file != NULL)
 		read_history(in.history_file);
 	rl_completion_display_matches_hook = show_matches;

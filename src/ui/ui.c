@@ -287,44 +287,11 @@ static void show_presence(struct ui *ui, const struct event *ev)
 	}
 }
 
+/* The subscription module says what happened in the status window; the
+ * pane marks the pending request. */
 static void show_subscription(struct ui *ui, const struct event *ev)
 {
-	const char *from = ev_get(ev, "from"), *type = ev_get(ev, "type");
-	char *line = NULL;
-
-	if (from == NULL || type == NULL)
-		return;
-	rpane_subscription(ui->roster, from, type);
-	if (strcmp(type, "subscribe") == 0)
-		line = xasprintf(_("%s asks to see your presence."), from);
-	else if (strcmp(type, "subscribed") == 0)
-		line = xasprintf(_("%s let you see their presence."), from);
-	else if (strcmp(type, "unsubscribed") == 0)
-		line = xasprintf(_("%s no longer lets you see their presence."), from);
-	else if (strcmp(type, "unsubscribe") == 0)
-		line = xasprintf(_("%s no longer sees your presence."), from);
-	if (line != NULL)
-		ui_line(ui, status_win(ui), LINE_INFO, NULL, line);
-	free(line);
-}
-
-/* The roster events come from the roster module; they are matched by name
- * so this file does not depend on when their enum entries appear. */
-static bool show_roster_event(struct ui *ui, const struct event *ev)
-{
-	const char *kind = ev_kind_name(ev->kind);
-
-	if (strcmp(kind, "roster") == 0)
-		show_roster(ui, ev);
-	else if (strcmp(kind, "presence") == 0)
-		show_presence(ui, ev);
-	else if (strcmp(kind, "subscription") == 0)
-		show_subscription(ui, ev);
-	else if (strcmp(kind, "roster-loaded") == 0)
-		ui->dirty |= DIRTY_PANE;
-	else
-		return false;
-	return true;
+	rpane_subscription(ui->roster, ev_get(ev, "from"), ev_get(ev, "type"));
 }
 
 static void ui_emit(void *fe, const struct event *ev)
@@ -341,11 +308,23 @@ static void ui_emit(void *fe, const struct event *ev)
 	case EV_MESSAGE_ERROR:
 		show_message_error(ui, ev);
 		break;
+	case EV_ROSTER:
+		show_roster(ui, ev);
+		ui->dirty |= DIRTY_PANE;
+		break;
+	case EV_ROSTER_LOADED:
+		ui->dirty |= DIRTY_PANE;
+		break;
+	case EV_PRESENCE:
+		show_presence(ui, ev);
+		ui->dirty |= DIRTY_PANE;
+		break;
+	case EV_SUBSCRIPTION:
+		show_subscription(ui, ev);
+		ui->dirty |= DIRTY_PANE;
+		break;
 	default:
-		if (show_roster_event(ui, ev))
-			ui->dirty |= DIRTY_PANE;
-		else
-			show_status(ui, ev);
+		show_status(ui, ev);
 		break;
 	}
 }
