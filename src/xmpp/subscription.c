@@ -116,9 +116,13 @@ static void pending_load(struct app *app)
 	free(file);
 }
 
+static void emit_sub(struct app *app, const char *bare, const char *type, bool stored);
+
 void presence_sub_online(struct app *app, const char *account)
 {
 	struct presence *p = app->presence;
+	const char *k;
+	void *v;
 
 	if (p->account != NULL && strcmp(p->account, account) == 0)
 		return;
@@ -127,6 +131,9 @@ void presence_sub_online(struct app *app, const char *account)
 	free(p->account);
 	p->account = xstrdup(account);
 	pending_load(app);
+	/* Requests from earlier sessions, for the roster pane to mark. */
+	for (size_t i = 0; map_next(&p->pending, &i, &k, &v);)
+		emit_sub(app, k, "subscribe", true);
 	if (p->pending.count > 0)
 		app_info(app,
 		         ngettext("%zu subscription request waits for an answer: /sub pending",
@@ -152,20 +159,37 @@ static void send_sub(struct app *app, const char *to, const char *type)
 	xmpp_stanza_release(st);
 }
 
+static void emit_sub(struct app *app, const char *bare, const char *type, bool stored)
+{
+	time_t *since = map_get(&app->presence->pending, bare);
+	char when[32] = "";
+	struct event ev;
+	struct tm tm;
+
+	if (since != NULL) {
+		gmtime_r(since, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	ev_init(&ev, EV_SUBSCRIPTION);
+	ev_str(&ev, "from", bare);
+	ev_str(&ev, "type", type);
+	ev_bool(&ev, "pending", since != NULL);
+	ev_str(&ev, "time", since != NULL ? when : NULL);
+	if (stored)
+		ev_bool(&ev, "stored", true);
+	app_emit(app, &ev);
+}
+
 void presence_on_subscription(struct app *app, const char *from, const char *type)
 {
 	struct presence *p = app->presence;
 	char bare[JID_MAX + 1];
-	struct event ev;
 
 	jid_bare_str(from, bare, sizeof(bare));
-	ev_init(&ev, EV_SUBSCRIPTION);
-	ev_str(&ev, "from", bare);
-	ev_str(&ev, "type", type);
-	app_emit(app, &ev);
 	if (strcmp(type, "subscribe") == 0) {
 		if (p->settings.auto_approve) {
 			send_sub(app, bare, "subscribed");
+			emit_sub(app, bare, type, false);
 			app_info(app, _("%s asked to see your presence; allowed (auto-approve)."),
 			         bare);
 			return;
@@ -174,16 +198,20 @@ void presence_on_subscription(struct app *app, const char *from, const char *typ
 			pending_add(p, bare, time(NULL));
 			pending_save(app);
 		}
+		emit_sub(app, bare, type, false);
 		app_info(app, _("%s asks to see your presence: /sub allow %s or /sub deny %s"),
 		         bare, bare, bare);
-	} else if (strcmp(type, "subscribed") == 0) {
-		app_info(app, _("%s allowed you to see their presence."), bare);
-	} else if (strcmp(type, "unsubscribe") == 0) {
-		pending_drop(app, bare);
-		app_info(app, _("%s no longer wants to see your presence."), bare);
-	} else {
-		app_info(app, _("%s no longer lets you see their presence (or refused)."), bare);
+		return;
 	}
+	if (strcmp(type, "unsubscribe") == 0)
+		pending_drop(app, bare);
+	emit_sub(app, bare, type, false);
+	if (strcmp(type, "subscribed") == 0)
+		app_info(app, _("%s allowed you to see their presence."), bare);
+	else if (strcmp(type, "unsubscribe") == 0)
+		app_info(app, _("%s no longer wants to see your presence."), bare);
+	else
+		app_info(app, _("%s no longer lets you see their presence (or refused)."), bare);
 }
 
 void presence_roster_changed(struct app *app, const struct roster_item *it)

@@ -1,7 +1,8 @@
 /* Presence against a real Prosody: changes and priority seen by a contact,
  * directed presence seen by a stranger, /info with software version and
  * features, and what jabiru answers an independent client (slixmpp):
- * disco#info, version, ping, service-unavailable, a spoofed roster push. */
+ * disco#info, version, ping, service-unavailable, a spoofed roster push,
+ * and entity capabilities in presence that match the disco#info answer. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -23,13 +24,20 @@ static struct jproc *login(const char *user, const char *password, char **full)
 {
 	struct jproc *j = jproc_start(&srv, user, password, NULL);
 	const char *line;
+	char *me;
 
 	cr_assert_not_null(j);
 	line = jproc_expect(j, "connected", NULL, HARNESS_TIMEOUT_MS);
 	cr_assert_not_null(line, "%s did not connect", user);
-	if (full != NULL)
-		*full = json_field(line, "jid");
+	me = json_field(line, "jid");
 	cr_assert_not_null(jproc_expect(j, "roster-loaded", NULL, HARNESS_TIMEOUT_MS));
+	/* The server echoes our initial presence: from then on we are
+	 * available and directed presence reaches us. */
+	cr_assert_not_null(jproc_expect_field(j, "presence", "from", me, HARNESS_TIMEOUT_MS));
+	if (full != NULL)
+		*full = me;
+	else
+		free(me);
 	return j;
 }
 
@@ -159,9 +167,9 @@ Test(presence, answers_an_independent_client)
 	int seen = 0;
 	bool done = false;
 
-	setenv("PROBE_PASSWORD", "singer", 1);
+	setenv("PROBE_PASSWORD", "builder", 1);
 	snprintf(cmd, sizeof(cmd),
-	         "timeout 120 %s '%s/tests/harness/iq-probe' carol@localhost '%s' 127.0.0.1 %d "
+	         "timeout 120 %s '%s/tests/harness/iq-probe' bob@localhost '%s' 127.0.0.1 %d "
 	         "'%s' 2>&1",
 	         python(), src ? src : ".", alice_jid, srv.c2s_port, srv.ca_file);
 	f = popen(cmd, "r");
@@ -185,6 +193,21 @@ Test(presence, answers_an_independent_client)
 		           strstr(line, "\"probe\": \"roster-push\"")) {
 			cr_expect(strstr(line, "\"condition\": \"service-unavailable\"") != NULL,
 			          "%s", line);
+		} else if (strstr(line, "\"probe\": \"caps\"")) {
+			/* The hash in alice's presence is the one computed
+			 * independently from her disco#info answer. */
+			char *ver = json_field(line, "ver"),
+			     *computed = json_field(line, "computed");
+
+			cr_expect(json_field_is(line, "hash", "sha-1"), "%s", line);
+			cr_expect(ver != NULL && computed != NULL && strcmp(ver, computed) == 0,
+			          "caps ver is not XEP-0115's: %s", line);
+			free(ver);
+			free(computed);
+		} else if (strstr(line, "\"probe\": \"caps-node\"")) {
+			cr_expect(strstr(line, "\"type\": \"result\"") &&
+			              strstr(line, "urn:xmpp:ping"),
+			          "%s", line);
 		} else if (strstr(line, "\"probe\": \"done\"")) {
 			done = true;
 			continue;
@@ -196,7 +219,7 @@ Test(presence, answers_an_independent_client)
 	}
 	cr_expect_eq(pclose(f), 0);
 	cr_expect(done, "the probe did not finish");
-	cr_expect_eq(seen, 6, "answers seen: %d of 6", seen);
+	cr_expect_eq(seen, 8, "answers seen: %d of 8", seen);
 	/* The spoofed roster push changed nothing and was reported. */
 	cr_assert_not_null(
 	    jproc_expect_field(alice, "error", "code", "roster-spoof", HARNESS_TIMEOUT_MS));

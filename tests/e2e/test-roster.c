@@ -220,3 +220,37 @@ Test(roster, edits_are_seen_from_a_second_login)
 	jproc_free(a1);
 	jproc_free(a2);
 }
+
+/* A push received while online moves the cached version on: the next login
+ * still transfers no items, and has the pushed one. */
+Test(roster, pushes_keep_the_cache_current)
+{
+	const char *users[] = {"alice:wonderland", "bob:builder", "carol:singer", NULL};
+	char cache[HARNESS_PATH_MAX], rm[HARNESS_PATH_MAX + 16];
+	struct jproc *a;
+	const char *line;
+
+	cr_assert(prosody_befriend(&srv, "alice", "bob"));
+	cr_assert(prosody_start(&srv, users));
+	cr_assert(harness_mkdtemp(cache, sizeof(cache), "jabiru-cache"));
+	a = login_env("alice", "wonderland", cache);
+	cr_assert_not_null(jproc_expect(a, "roster-loaded", NULL, HARNESS_TIMEOUT_MS));
+	cr_assert(jproc_send(a, "/roster add carol@localhost Carol"));
+	cr_assert_not_null(
+	    jproc_expect_field(a, "roster", "jid", "carol@localhost", HARNESS_TIMEOUT_MS));
+	jproc_close_stdin(a);
+	cr_expect_eq(jproc_wait_exit(a, HARNESS_TIMEOUT_MS), 0);
+	jproc_free(a);
+
+	a = login_env("alice", "wonderland", cache);
+	line = jproc_expect(a, "roster-loaded", NULL, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "cached", "true"), "%s", line);
+	cr_expect(json_field_is(line, "count", "2"), "%s", line);
+	line = jproc_seen(a, "roster", "\"carol@localhost\"");
+	cr_assert_not_null(line, "the pushed item is not in the cache");
+	cr_expect(json_field_is(line, "name", "Carol"), "%s", line);
+	jproc_free(a);
+	snprintf(rm, sizeof(rm), "rm -rf '%s'", cache);
+	cr_expect_eq(system(rm), 0);
+}

@@ -23,15 +23,22 @@ static struct jproc *login_env(const char *user, const char *password, const cha
 	const char *args[] = {"--batch", "--jid", jid,         "--server",  "127.0.0.1",
 	                      "--port",  port,    "--ca-file", srv.ca_file, NULL};
 	const char *env[] = {pw, extra_env, NULL};
+	const char *line;
 	struct jproc *j;
+	char *me;
 
 	snprintf(port, sizeof(port), "%d", srv.c2s_port);
 	snprintf(jid, sizeof(jid), "%s@%s", user, srv.domain);
 	snprintf(pw, sizeof(pw), "JABIRU_PASSWORD=%s", password);
 	j = jproc_spawn(user, args, env);
 	cr_assert_not_null(j);
-	cr_assert_not_null(jproc_expect(j, "connected", NULL, T), "%s login", user);
+	line = jproc_expect(j, "connected", NULL, T);
+	cr_assert_not_null(line, "%s login", user);
+	me = json_field(line, "jid");
 	cr_assert_not_null(jproc_expect(j, "roster-loaded", NULL, T), "%s roster", user);
+	/* Our initial presence echoed: the server now counts us available. */
+	cr_assert_not_null(jproc_expect_field(j, "presence", "from", me, T), "%s presence", user);
+	free(me);
 	return j;
 }
 
@@ -97,6 +104,7 @@ Test(subscription, mutual_subscription_step_by_step)
 	cr_assert_not_null(jproc_expect(alice, "info", "Asked bob@localhost", T));
 	expect_item(alice, "bob@localhost", "none", true);
 	expect_sub(bob, "alice@localhost", "subscribe");
+	cr_assert_not_null(jproc_seen(bob, "subscription", "\"pending\":true"));
 	cr_assert_not_null(jproc_expect(bob, "info", "/sub allow alice@localhost", T));
 	cr_assert(jproc_send(bob, "/sub pending"));
 	cr_assert_not_null(jproc_expect(bob, "info", "Pending: alice@localhost (since ", T));
@@ -175,6 +183,13 @@ Test(subscription, request_stays_pending_across_a_reconnect)
 
 	/* ...and listed after the next login, never approved by itself */
 	bob = login_env("bob", "builder", env);
+	{
+		const char *line = jproc_expect(bob, "subscription", "\"stored\":true", T);
+
+		cr_assert_not_null(line, "the stored request was not announced");
+		cr_expect(json_field_is(line, "from", "carol@localhost"), "%s", line);
+		cr_expect(json_field_is(line, "pending", "true"), "%s", line);
+	}
 	cr_assert_not_null(jproc_expect(bob, "info", "1 subscription request waits", T));
 	cr_assert(jproc_send(bob, "/sub pending"));
 	cr_assert_not_null(jproc_expect(bob, "info", "Pending: carol@localhost", T));
