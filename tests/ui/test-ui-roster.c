@@ -15,11 +15,11 @@
 
 static struct prosody srv;
 static struct tmux term;
-static struct jproc *bob;
+static struct jproc *bob, *dave;
 
 static void setup(void)
 {
-	const char *users[] = {"alice:wonderland", "bob:builder", "carol:singer", NULL};
+	const char *users[] = {"alice:wonderland", "bob:builder", "carol:singer", "dave:diver", NULL};
 
 	cr_assert(prosody_befriend(&srv, "alice", "bob"));
 	cr_assert(prosody_roster(&srv, "alice", "carol@localhost", "Carol", NULL, "both"));
@@ -30,7 +30,8 @@ static void teardown(void)
 {
 	tmux_stop(&term);
 	jproc_free(bob);
-	bob = NULL;
+	jproc_free(dave);
+	bob = dave = NULL;
 	prosody_stop(&srv);
 }
 
@@ -87,6 +88,14 @@ Test(roster, pane_groups_and_follows_presence)
 	cr_assert_eq(jproc_wait_exit(bob, HARNESS_TIMEOUT_MS), 0);
 	cr_assert(pane_row(&term, " . bob", HARNESS_TIMEOUT_MS), "bob does not show offline");
 	cr_expect(tmux_wait_for(&term, "bob is now offline", HARNESS_TIMEOUT_MS));
+
+	/* A stranger asks for alice's presence: listed, marked pending. */
+	dave = jproc_start(&srv, "dave", "diver", NULL);
+	cr_assert_not_null(dave);
+	cr_assert_not_null(jproc_expect(dave, "connected", NULL, HARNESS_TIMEOUT_MS));
+	cr_assert(jproc_send(dave, "/sub request alice@localhost"));
+	cr_assert(pane_row(&term, " . dave@localhost ?", HARNESS_TIMEOUT_MS),
+		  "the pending request is not marked in the pane");
 
 	/* /roster pane hides it: no separator left on the screen. */
 	cr_assert(tmux_send_text(&term, "/roster pane"));
