@@ -63,6 +63,22 @@ static void type_line(const char *text)
 	cr_assert(tmux_send_keys(&term, "Enter"));
 }
 
+/* Re-captures until text is no longer on the screen (bounded). */
+static bool wait_gone(const char *text)
+{
+	long long deadline = harness_now_ms() + HARNESS_TIMEOUT_MS;
+
+	do {
+		char *screen = tmux_capture(&term);
+		bool gone = screen != NULL && strstr(screen, text) == NULL;
+
+		free(screen);
+		if (gone)
+			return true;
+	} while (harness_now_ms() < deadline);
+	return false;
+}
+
 /* 40 different Chinese characters, two columns each. */
 static const char *const hanzi[] = {
 	"春", "夏", "秋", "冬", "东", "南", "西", "北", "上", "下", "左", "右", "山", "水",
@@ -181,6 +197,11 @@ Test(screen, history_completion_and_paste)
 	jproc_drain(bob);
 	cr_expect_null(jproc_seen(bob, "message", "\"body\":\"first line\""),
 		       "the paste was sent line by line");
+	cr_assert(tmux_wait_for(&term, "me: first line", HARNESS_TIMEOUT_MS));
+
+	/* /clear empties the window. */
+	type_line("/clear");
+	cr_expect(wait_gone("me: first line"), "/clear left the window's lines");
 }
 
 /* The first "msg NN" on the screen, or "" (static buffer). */
