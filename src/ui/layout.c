@@ -160,31 +160,72 @@ static void short_name(const struct ui *ui, const struct window *w, char *out, s
 	         w->title);
 }
 
+#define BAR_ITEM_MAX 24
+
+static int bar_item(const struct ui *ui, int i, char *item, size_t size)
+{
+	const struct window *w = ui->wins[i];
+	char name[64];
+	int width;
+
+	short_name(ui, w, name, sizeof(name));
+	if (w->unread > 0)
+		snprintf(item, size, "%d:%s(%u)", i + 1, name, w->unread);
+	else
+		snprintf(item, size, "%d:%s", i + 1, name);
+	width = (int)utf8_width(item, strlen(item));
+	return (width < BAR_ITEM_MAX ? width : BAR_ITEM_MAX) + 2;
+}
+
+/* The first window shown: the bar starts late enough for the active
+ * window to fit, with "<" marking windows hidden on the left. */
+static int bar_first(const struct ui *ui)
+{
+	char item[96];
+	int first = 0, width = 1;
+
+	for (int i = 0; i <= ui->active; i++)
+		width += bar_item(ui, i, item, sizeof(item));
+	while (first < ui->active && width > COLS - 2)
+		width -= bar_item(ui, first++, item, sizeof(item));
+	return first;
+}
+
 static void draw_bar(struct ui *ui)
 {
-	int y = LINES - 2;
+	int y = LINES - 2, first = bar_first(ui), i;
+	bool unread = false;
 
 	attrset(theme_attr(&ui->theme, TH_BAR));
 	move(y, 0);
 	fill_to(y, COLS);
 	move(y, 0);
-	for (int i = 0; i < ui->nwins && getcurx(stdscr) < COLS - 4; i++) {
-		const struct window *w = ui->wins[i];
-		char name[64], item[96];
+	for (i = 0; i < first; i++)
+		unread |= ui->wins[i]->unread > 0;
+	if (first > 0) {
+		attrset(theme_attr(&ui->theme, unread ? TH_UNREAD : TH_BAR));
+		addch('<');
+	}
+	for (i = first; i < ui->nwins; i++) {
+		char item[96];
 		bool act = i == ui->active;
+		int width = bar_item(ui, i, item, sizeof(item));
 
-		short_name(ui, w, name, sizeof(name));
-		if (w->unread > 0)
-			snprintf(item, sizeof(item), "%d:%s(%u)", i + 1, name, w->unread);
-		else
-			snprintf(item, sizeof(item), "%d:%s", i + 1, name);
-		attrset(theme_attr(&ui->theme, w->unread > 0 ? TH_UNREAD
-		                               : act         ? TH_BAR_ACTIVE
-		                                             : TH_BAR));
+		if (getcurx(stdscr) + width > COLS - 1)
+			break;
+		attrset(theme_attr(&ui->theme, ui->wins[i]->unread > 0 ? TH_UNREAD
+		                               : act                  ? TH_BAR_ACTIVE
+		                                                      : TH_BAR));
 		addstr(act ? "[" : " ");
-		draw_clipped(item,
-		             COLS - getcurx(stdscr) - 2 < 24 ? COLS - getcurx(stdscr) - 2 : 24);
+		draw_clipped(item, width - 2);
 		addstr(act ? "]" : " ");
+	}
+	if (i < ui->nwins) {
+		/* Windows hidden on the right: ">", highlighted when unread. */
+		for (unread = false; i < ui->nwins; i++)
+			unread |= ui->wins[i]->unread > 0;
+		attrset(theme_attr(&ui->theme, unread ? TH_UNREAD : TH_BAR));
+		mvaddch(y, COLS - 1, '>');
 	}
 	attrset(A_NORMAL);
 }
