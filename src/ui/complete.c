@@ -138,6 +138,11 @@ static char **attempt(const char *text, int start, int end)
 		return NULL;
 	idx = word_index(line, start);
 	if (e->complete == COMPLETE_FILE && (e->subcommands == NULL || idx > 1)) {
+		/* "/sendfile JID PATH": the JID first, then the path. */
+		if (idx == 1 && str_starts_with(e->usage, "JID")) {
+			gather(COMPLETE_JID, NULL);
+			return comp.n > 0 ? rl_completion_matches(text, generator) : NULL;
+		}
 		rl_filename_completion_desired = 1;
 		return rl_completion_matches(text, rl_filename_completion_function);
 	}
