@@ -207,6 +207,8 @@ static void resource_drop(struct contact *c, size_t i)
 	free(c->res[i].name);
 	free(c->res[i].status);
 	c->res[i] = c->res[--c->nres];
+	/* The vacated slot must not keep pointers now owned by slot i. */
+	memset(&c->res[c->nres], 0, sizeof(c->res[c->nres]));
 }
 
 static bool same_status(const char *a, const char *b)

@@ -1,6 +1,7 @@
 /* The roster pane's model: presence of the best resource, subscription
  * marks, names. (Drawing is covered by the tmux tests.) */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ui/rosterpane.h"
@@ -37,5 +38,34 @@ Test(rpane, names_are_sanitised_and_removal_works)
 	cr_assert_null(rpane_name(rp, "eve@localhost"));
 	rpane_subscription(rp, "carol@localhost", "subscribe");
 	cr_assert_eq(rpane_pres(rp, "carol@localhost"), PRES_OFFLINE);
+	rpane_free(rp);
+}
+
+/* A resource going offline, then a new one: no slot keeps another's
+ * strings (this crashed with a double free once). */
+Test(rpane, resources_come_and_go)
+{
+	struct roster_pane *rp = rpane_new();
+
+	rpane_roster(rp, "bob@localhost", NULL, NULL, 0, "both", false, false);
+	rpane_presence(rp, "bob@localhost/a", "away", "first", 1);
+	rpane_presence(rp, "bob@localhost/b", "dnd", "second", 2);
+	rpane_presence(rp, "bob@localhost/a", "offline", NULL, 0);
+	cr_assert_str_eq(rpane_status(rp, "bob@localhost"), "second");
+	rpane_presence(rp, "bob@localhost/c", "chat", "third", 3);
+	cr_assert_str_eq(rpane_status(rp, "bob@localhost"), "third");
+	cr_assert_eq(rpane_pres(rp, "bob@localhost"), PRES_CHAT);
+	rpane_presence(rp, "bob@localhost/c", "offline", NULL, 0);
+	cr_assert_str_eq(rpane_status(rp, "bob@localhost"), "second");
+	cr_assert_eq(rpane_pres(rp, "bob@localhost"), PRES_DND);
+	for (int i = 0; i < 40; i++) {
+		char from[64];
+
+		snprintf(from, sizeof(from), "bob@localhost/r%d", i);
+		rpane_presence(rp, from, "online", "many", 0);
+	}
+	rpane_all_offline(rp);
+	cr_assert_eq(rpane_pres(rp, "bob@localhost"), PRES_OFFLINE);
+	cr_assert_null(rpane_status(rp, "bob@localhost"));
 	rpane_free(rp);
 }
