@@ -16,7 +16,10 @@ static const char *const help_keys[][2] = {
 	{"Alt-Left, Alt-Right", N_("previous, next window")},
 	{"PageUp, PageDown", N_("scroll the window")},
 	{"Ctrl-L", N_("redraw the screen")},
-	{"Tab", N_("complete a command, JID or file name")},
+	{"F2", N_("show or hide the roster pane")},
+	{"Alt-PgUp, Alt-PgDn", N_("scroll the roster pane")},
+	{"Tab", N_("complete a command, subcommand, JID, name, file or setting")},
+	{N_("paste"), N_("a multi-line paste stays in the prompt as one message")},
 	{"Up, Down", N_("recall earlier lines")},
 };
 

@@ -6,6 +6,7 @@
 #include "app.h"
 #include "cmd/cmd.h"
 #include "i18n.h"
+#include "ui/ui.h"
 #include "xmpp/roster.h"
 
 static int cmd_roster_exec(struct cmd_ctx *ctx, struct cmd_args *a)
@@ -14,6 +15,15 @@ static int cmd_roster_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	char name[64];
 
 	snprintf(name, sizeof(name), "/roster %.20s", sub);
+	if (strcmp(sub, "pane") == 0 && a->argc == 1) {
+		if (ctx->ui == NULL) {
+			app_error(ctx->app, name, "ui-only",
+				  _("/roster pane is not available in batch mode."));
+			return -1;
+		}
+		ui_roster_pane_toggle(ctx->ui);
+		return 0;
+	}
 	if (strcmp(sub, "list") == 0 && a->argc <= 1) {
 		roster_list(ctx->app);
 		return 0;
@@ -31,15 +41,17 @@ static int cmd_roster_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	return cmd_usage(ctx, &cmd_roster_entry);
 }
 
-static const char *const roster_subs[] = {"list", "add", "remove", "name", "group", NULL};
+static const char *const roster_subs[] = {"list", "add", "remove", "name", "group", "pane",
+					     NULL};
 
 const struct cmd_entry cmd_roster_entry = {
     .name = "roster",
-    .usage = "[list | add JID [NAME] | remove JID | name JID NAME | group JID [GROUP...]]",
+    .usage = "[list | add JID [NAME] | remove JID | name JID NAME | group JID [GROUP...] | pane]",
     .summary = N_("list or edit the roster"),
     .help = N_("Alone or with list, lists the contacts. add puts JID in the roster (with "
                "NAME), remove takes it out (and ends the subscriptions), name renames it, "
-               "group sets its groups (none given: no group). Quote names with spaces."),
+               "group sets its groups (none given: no group). Quote names with spaces. pane "
+               "shows or hides the roster pane (F2 does too)."),
     .min_args = 0,
     .max_args = -1,
     .subcommands = roster_subs,

@@ -16,6 +16,7 @@
 /* Grouped by area; /help sorts them by name. */
 const struct cmd_entry *const cmd_table[] = {
 	/* session and chat */
+	&cmd_clear_entry,
 	&cmd_close_entry,
 	&cmd_connect_entry,
 	&cmd_disconnect_entry,

@@ -30,7 +30,7 @@ struct cmd_ctx {
 	void *ui;           /* struct ui *, NULL in batch mode */
 };
 
-enum cmd_complete { COMPLETE_NONE, COMPLETE_JID, COMPLETE_FILE, COMPLETE_COMMAND };
+enum cmd_complete { COMPLETE_NONE, COMPLETE_JID, COMPLETE_FILE, COMPLETE_COMMAND, COMPLETE_SETTING };
 
 enum cmd_flags {
 	CMD_UI_ONLY = 1 << 0, /* meaningless in batch mode */
@@ -55,7 +55,7 @@ struct cmd_entry {
 
 extern const struct cmd_entry *const cmd_table[];
 /* The entries, each defined in its cmd-NAME.c. */
-extern const struct cmd_entry cmd_close_entry, cmd_connect_entry, cmd_disconnect_entry,
+extern const struct cmd_entry cmd_clear_entry, cmd_close_entry, cmd_connect_entry, cmd_disconnect_entry,
 	cmd_help_entry, cmd_msg_entry, cmd_quit_entry, cmd_tls_entry, cmd_win_entry;
 /* roster, presence, subscriptions (add entries here) */
 extern const struct cmd_entry cmd_info_entry, cmd_presence_entry, cmd_priority_entry,

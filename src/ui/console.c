@@ -20,6 +20,7 @@ enum { P_ELEMENT = 20, P_ATTR, P_VALUE, P_IN, P_OUT, P_HEAD };
 
 /* One entry laid out into rows; drawn only when draw is set. */
 struct lay {
+	int x0; /* screen column of the area's left edge */
 	int cols;
 	int y0;  /* screen row of the entry's first row */
 	int top; /* rows above it are not drawn */
@@ -71,7 +72,7 @@ static void put(struct lay *L, attr_t attr, const char *s, size_t n, int cont)
 		}
 		if (visible(L)) {
 			attrset(attr);
-			mvaddnstr(L->y0 + L->row, L->x, s + i, (int)k);
+			mvaddnstr(L->y0 + L->row, L->x0 + L->x, s + i, (int)k);
 		}
 		L->x += cw;
 		i += k;
@@ -109,7 +110,15 @@ static void lay_entry(struct lay *L, const struct console_entry *e, const struct
 	attrset(A_NORMAL);
 }
 
-static void draw_header(struct console *c, const struct window *w, int y, int cols,
+/* Blanks one row of the area (clrtoeol would also wipe a pane beside it). */
+static void blank(int y, int x0, int cols)
+{
+	move(y, x0);
+	for (int x = 0; x < cols; x++)
+		addch(' ');
+}
+
+static void draw_header(struct console *c, const struct window *w, int y, int x0, int cols,
                         bool colors)
 {
 	struct console_view *v = console_view(c);
@@ -120,10 +129,9 @@ static void draw_header(struct console *c, const struct window *w, int y, int co
 	                       w->scroll > 0 ? _(" — scrolled up") : "");
 	/* The filter holds what the user typed: no control reaches the tty. */
 	char *clean = sanitize_str(head);
-	struct lay L = {.cols = cols, .y0 = y, .top = y, .bottom = y, .draw = true};
+	struct lay L = {.x0 = x0, .cols = cols, .y0 = y, .top = y, .bottom = y, .draw = true};
 
-	move(y, 0);
-	clrtoeol();
+	blank(y, x0, cols);
 	put(&L, colors ? COLOR_PAIR(P_HEAD) | A_BOLD : A_REVERSE, clean, strlen(clean), cols);
 	attrset(A_NORMAL);
 	free(clean);
@@ -131,7 +139,7 @@ static void draw_header(struct console *c, const struct window *w, int y, int co
 	free(desc);
 }
 
-void console_ui_draw(struct console *c, struct window *w, int top, int bottom, int cols,
+void console_ui_draw(struct console *c, struct window *w, int top, int bottom, int x0, int cols,
                      bool colors)
 {
 	struct console_view *v = console_view(c);
@@ -146,17 +154,16 @@ void console_ui_draw(struct console *c, struct window *w, int top, int bottom, i
 		init_pair(P_OUT, COLOR_YELLOW, -1);
 		init_pair(P_HEAD, COLOR_WHITE, COLOR_BLUE);
 	}
-	for (int r = top; r <= bottom; r++) {
-		move(r, 0);
-		clrtoeol();
-	}
-	draw_header(c, w, top, cols, colors);
+	for (int r = top; r <= bottom; r++)
+		blank(r, x0, cols);
+	draw_header(c, w, top, x0, cols, colors);
 	top++;
 	/* The last notice given while this window was active (a /raw error):
 	 * the window's own line ring holds it, already sanitised. */
 	if (w->count > 0 && top < bottom) {
 		const struct line *l = window_line(w, w->count - 1);
-		struct lay L = {.cols = cols, .y0 = top, .top = top, .bottom = top, .draw = true};
+		struct lay L = {
+			.x0 = x0, .cols = cols, .y0 = top, .top = top, .bottom = top, .draw = true};
 
 		put(&L, l->kind == LINE_ERROR ? A_BOLD : A_NORMAL, l->text, strlen(l->text), cols);
 		attrset(A_NORMAL);
@@ -164,7 +171,8 @@ void console_ui_draw(struct console *c, struct window *w, int top, int bottom, i
 	}
 	for (size_t i = console_count(c); i-- > 0 && y >= top;) {
 		const struct console_entry *e = console_entry(c, i);
-		struct lay L = {.cols = cols, .top = top, .bottom = bottom, .colors = colors};
+		struct lay L = {
+			.x0 = x0, .cols = cols, .top = top, .bottom = bottom, .colors = colors};
 		int rows;
 
 		if ((v->paused && e->seq > v->paused_seq) || !console_filter_match(&v->filter, e))

@@ -12,7 +12,7 @@ struct window;
 
 /* Draws into screen rows top..bottom (inclusive), cols wide; w->scroll is
  * the number of rows scrolled up from the newest. */
-void console_ui_draw(struct console *c, struct window *w, int top, int bottom, int cols,
+void console_ui_draw(struct console *c, struct window *w, int top, int bottom, int x0, int cols,
                      bool colors);
 
 /* The line announcing the answer to a /raw iq (malloc'd, raw: the window

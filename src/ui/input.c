@@ -23,6 +23,9 @@ static struct {
 	char *history_file;
 	const unsigned char *feed; /* bytes read from the terminal, not yet eaten */
 	size_t feed_len;
+	/* bracketed paste: bytes between ESC[200~ and ESC[201~ */
+	bool pasting;
+	struct buf paste;
 	/* secret prompt */
 	bool secret;
 	char *secret_prompt;
@@ -73,8 +76,12 @@ static void on_line(char *line)
 		HIST_ENTRY *last = history_length > 0 ? history_get(history_base + history_length - 1)
 						      : NULL;
 
-		if (last == NULL || strcmp(last->line, line) != 0)
+		if (last == NULL || strcmp(last->line, line) != 0) {
 			add_history(line);
+			/* Kept at once, so a crash loses nothing typed. */
+			if (in.history_file != NULL)
+				append_history(1, in.history_file);
+		}
 	}
 	in.ops->line(in.ui, line);
 }
@@ -107,25 +114,46 @@ ACTION_FN(key_next, INPUT_WIN_NEXT)
 ACTION_FN(key_pgup, INPUT_PAGE_UP)
 ACTION_FN(key_pgdn, INPUT_PAGE_DOWN)
 ACTION_FN(key_redraw, INPUT_REDRAW)
+ACTION_FN(key_pane, INPUT_PANE_TOGGLE)
+ACTION_FN(key_pane_up, INPUT_PANE_UP)
+ACTION_FN(key_pane_down, INPUT_PANE_DOWN)
 
+static const struct {
+	const char *seq;
+	rl_command_func_t *fn;
+} keys[] = {
+	{"\0331", key_win1},        {"\0332", key_win2},       {"\0333", key_win3},
+	{"\0334", key_win4},        {"\0335", key_win5},       {"\0336", key_win6},
+	{"\0337", key_win7},        {"\0338", key_win8},       {"\0339", key_win9},
+	{"\0330", key_win10},       {"\033[1;3D", key_prev},   {"\033[1;3C", key_next},
+	{"\033\033[D", key_prev},   {"\033\033[C", key_next},  {"\033[5~", key_pgup},
+	{"\033[6~", key_pgdn},      {"\f", key_redraw},        {"\033OQ", key_pane},
+	{"\033[12~", key_pane},     {"\033[5;3~", key_pane_up}, {"\033[6;3~", key_pane_down},
+};
+
+/* Bound in the emacs and both vi maps, so ~/.inputrc's "set editing-mode vi"
+ * keeps the window keys. */
 static void bind_keys(void)
 {
-	static rl_command_func_t *const wins[] = {key_win1, key_win2, key_win3, key_win4,
-						   key_win5, key_win6, key_win7, key_win8,
-						   key_win9, key_win10};
-	for (int i = 0; i < 10; i++) {
-		char s[8];
+	Keymap maps[] = {emacs_standard_keymap, vi_insertion_keymap, vi_movement_keymap};
 
-		snprintf(s, sizeof(s), "\033%d", (i + 1) % 10);
-		rl_bind_keyseq(s, wins[i]);
+	for (size_t m = 0; m < sizeof(maps) / sizeof(maps[0]); m++)
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			rl_bind_keyseq_in_map(keys[i].seq, keys[i].fn, maps[m]);
+}
+
+static void show_matches(char **matches, int n, int max_len)
+{
+	struct buf b;
+
+	(void)max_len;
+	buf_init(&b);
+	for (int i = 1; i <= n && b.len < 2000; i++) {
+		buf_puts(&b, matches[i]);
+		buf_puts(&b, "  ");
 	}
-	rl_bind_keyseq("\033[1;3D", key_prev);
-	rl_bind_keyseq("\033[1;3C", key_next);
-	rl_bind_keyseq("\033\033[D", key_prev);
-	rl_bind_keyseq("\033\033[C", key_next);
-	rl_bind_keyseq("\033[5~", key_pgup);
-	rl_bind_keyseq("\033[6~", key_pgdn);
-	rl_bind_keyseq("\f", key_redraw);
+	in.ops->matches(in.ui, buf_cstr(&b));
+	buf_free(&b);
 }
 
 void input_init(struct ui *ui, const struct input_ops *ops, const char *history_file)
@@ -145,10 +173,18 @@ void input_init(struct ui *ui, const struct input_ops *ops, const char *history_
 	rl_outstream = fopen("/dev/null", "w"); /* readline must never write */
 	using_history();
 	stifle_history(HISTORY_MAX);
+	/* A pasted multi-line message stays one entry across restarts: with
+	 * time stamps in the file, readline joins the lines of an entry. */
+	history_write_timestamps = 1;
+	history_multiline_entries = 1;
 	if (in.history_file != NULL)
 		read_history(in.history_file);
+	rl_completion_display_matches_hook = show_matches;
+	/* Our own paste handling below replaces readline's. */
+	rl_variable_bind("enable-bracketed-paste", "off");
 	rl_callback_handler_install("", on_line);
 	bind_keys();
+	buf_init(&in.paste);
 }
 
 void input_fini(void)
@@ -161,13 +197,17 @@ void input_fini(void)
 	}
 	free(in.secret_prompt);
 	in.secret_prompt = NULL;
+	buf_free(&in.paste);
 	if (rl_outstream != NULL && rl_outstream != stdout) {
 		fclose(rl_outstream);
 		rl_outstream = NULL;
 	}
 }
 
-void input_feed(const char *bytes, size_t n)
+#define PASTE_BEGIN "\033[200~"
+#define PASTE_END "\033[201~"
+
+static void feed_readline(const char *bytes, size_t n)
 {
 	/* readline pulls bytes through input_getc and asks input_available
 	 * whether more are queued, so an escape sequence that arrived in one
@@ -177,6 +217,73 @@ void input_feed(const char *bytes, size_t n)
 	while (in.feed_len > 0)
 		rl_callback_read_char();
 	in.feed = NULL;
+}
+
+/* A paste goes into the prompt as text, newlines included: Enter then sends
+ * it as one message. CR (what terminals paste for a newline) becomes LF;
+ * the trailing newline is dropped. */
+static void paste_done(void)
+{
+	char *p = in.paste.data;
+	size_t n = in.paste.len;
+
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '\r')
+			p[i] = (i + 1 < n && p[i + 1] == '\n') ? '\0' : '\n';
+	while (n > 0 && (p[n - 1] == '\n' || p[n - 1] == '\0'))
+		n--;
+	{
+		char *text = xmalloc(n + 1);
+		size_t k = 0;
+
+		for (size_t i = 0; i < n; i++)
+			if (p[i] != '\0')
+				text[k++] = p[i];
+		text[k] = '\0';
+		if (!in.secret || k > 0)
+			rl_insert_text(text);
+		free(text);
+	}
+	buf_clear(&in.paste);
+	in.ops->dirty(in.ui);
+}
+
+void input_feed(const char *bytes, size_t n)
+{
+	while (n > 0) {
+		const char *mark;
+
+		if (in.pasting) {
+			size_t before = in.paste.len;
+
+			buf_append(&in.paste, bytes, n);
+			mark = memmem(in.paste.data, in.paste.len, PASTE_END, strlen(PASTE_END));
+			if (mark == NULL)
+				return;
+			{
+				/* Bytes after the end mark are typed keys again. */
+				size_t end = (size_t)(mark - in.paste.data) + strlen(PASTE_END);
+				size_t used = end - before;
+
+				in.paste.len = (size_t)(mark - in.paste.data);
+				in.pasting = false;
+				paste_done();
+				bytes += used;
+				n -= used;
+			}
+			continue;
+		}
+		mark = memmem(bytes, n, PASTE_BEGIN, strlen(PASTE_BEGIN));
+		if (mark == NULL) {
+			feed_readline(bytes, n);
+			return;
+		}
+		if (mark > bytes)
+			feed_readline(bytes, (size_t)(mark - bytes));
+		n -= (size_t)(mark - bytes) + strlen(PASTE_BEGIN);
+		bytes = mark + strlen(PASTE_BEGIN);
+		in.pasting = true;
+	}
 }
 
 static size_t width_of(const char *s, size_t len)

@@ -12,6 +12,7 @@ struct input_ops {
 	void (*line)(struct ui *ui, char *line); /* a line was entered (malloc'd) */
 	void (*key)(struct ui *ui, int action);  /* a bound key was pressed */
 	void (*dirty)(struct ui *ui);            /* the prompt needs drawing */
+	void (*matches)(struct ui *ui, const char *text); /* completion candidates */
 };
 
 enum input_action {
@@ -21,6 +22,9 @@ enum input_action {
 	INPUT_PAGE_UP,
 	INPUT_PAGE_DOWN,
 	INPUT_REDRAW,
+	INPUT_PANE_TOGGLE,
+	INPUT_PANE_UP,
+	INPUT_PANE_DOWN,
 };
 
 void input_init(struct ui *ui, const struct input_ops *ops, const char *history_file);

@@ -1,12 +1,14 @@
-/* The curses front end. Events mark parts of the screen dirty; one prepare
- * step per loop turn draws what is dirty and refreshes once, so a burst of
- * stanzas costs one repaint and a typed key repaints only the prompt. */
+/* The curses front end: events become window lines and roster pane
+ * updates; keys and lines from the prompt become commands. Events only mark
+ * parts of the screen dirty; one prepare step per loop turn draws what is
+ * dirty (layout.c), so a burst of stanzas costs one repaint. */
 #include "config.h"
 
 #include <curses.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -19,39 +21,19 @@
 #include "i18n.h"
 #include "loop.h"
 #include "ui/input.h"
+#include "ui/rosterpane.h"
+#include "ui/ui-int.h"
 #include "ui/ui.h"
 #include "ui/window.h"
 #include "util/jid.h"
-#include "util/sanitize.h"
-#include "xmpp/presence.h"
 #include "util/str.h"
-#include "util/utf8.h"
 #include "util/xdg.h"
-#include "xmpp/session.h"
+#include "xmpp/presence.h"
 
-#define UI_SCROLLBACK 5000
-#define UI_MAX_WINDOWS 100
-
-enum dirty {
-	DIRTY_TITLE = 1 << 0,
-	DIRTY_MAIN = 1 << 1,
-	DIRTY_BAR = 1 << 2,
-	DIRTY_INPUT = 1 << 3,
-	DIRTY_ALL = 0xff,
-};
-
-enum color { C_BAR = 1, C_OWN, C_PEER, C_ERROR, C_INFO, C_UNREAD };
-
-struct ui {
-	struct app *app;
-	struct window *wins[UI_MAX_WINDOWS];
-	int nwins;
-	int active; /* index into wins */
-	int dirty;
-	bool colors;
-	bool on; /* curses active */
-	SCREEN *screen;
-};
+/* Bracketed paste on and off (xterm): pastes arrive framed, so a pasted
+ * newline is text rather than Enter. */
+#define PASTE_ON "\033[?2004h"
+#define PASTE_OFF "\033[?2004l"
 
 /* For the exit paths that have no ui at hand (fatal signals, atexit). */
 static struct ui *the_ui;
@@ -59,19 +41,12 @@ static struct ui *the_ui;
 static void ui_line(struct ui *ui, struct window *w, enum line_kind kind, const char *who,
 		    const char *text);
 
-static int attr_for(struct ui *ui, enum color c)
-{
-	if (!ui->colors)
-		return c == C_BAR ? A_REVERSE : (c == C_ERROR || c == C_UNREAD ? A_BOLD : 0);
-	return COLOR_PAIR(c) | (c == C_UNREAD ? A_BOLD : 0);
-}
-
 static struct window *status_win(struct ui *ui)
 {
 	return ui->wins[0];
 }
 
-static int find_chat(struct ui *ui, const char *bare)
+static int find_chat(const struct ui *ui, const char *bare)
 {
 	for (int i = 1; i < ui->nwins; i++)
 		if (ui->wins[i]->jid != NULL && jid_bare_eq(ui->wins[i]->jid, bare))
@@ -89,7 +64,7 @@ static struct window *chat_win(struct ui *ui, const char *jid)
 		return ui->wins[i];
 	if (ui->nwins == UI_MAX_WINDOWS)
 		return status_win(ui);
-	ui->wins[ui->nwins++] = window_new(WIN_CHAT, bare, bare, UI_SCROLLBACK);
+	ui->wins[ui->nwins++] = window_new(WIN_CHAT, bare, bare, ui->set.scrollback);
 	ui->dirty |= DIRTY_BAR;
 	return ui->wins[ui->nwins - 1];
 }
@@ -108,12 +83,20 @@ const char *ui_active_jid(const struct ui *ui)
 	return ui->wins[ui->active]->jid;
 }
 
+static void set_unread(struct ui *ui, struct window *w, unsigned n)
+{
+	w->unread = n;
+	if (w->jid != NULL)
+		rpane_set_unread(ui->roster, w->jid, n);
+	ui->dirty |= DIRTY_BAR | DIRTY_PANE;
+}
+
 int ui_win_select(struct ui *ui, int n)
 {
 	if (n < 1 || n > ui->nwins)
 		return -1;
 	ui->active = n - 1;
-	ui->wins[ui->active]->unread = 0;
+	set_unread(ui, ui->wins[ui->active], 0);
 	ui->dirty |= DIRTY_ALL;
 	return 0;
 }
@@ -124,6 +107,7 @@ int ui_win_close(struct ui *ui, int n)
 
 	if (i <= 0 || i >= ui->nwins)
 		return -1;
+	set_unread(ui, ui->wins[i], 0);
 	window_free(ui->wins[i]);
 	memmove(&ui->wins[i], &ui->wins[i + 1], (size_t)(ui->nwins - i - 1) * sizeof(ui->wins[0]));
 	ui->nwins--;
@@ -144,51 +128,82 @@ void ui_open_console(struct ui *ui)
 	ui_win_select(ui, i < ui->nwins ? i + 1 : 1);
 }
 
+void ui_win_clear(struct ui *ui)
+{
+	window_clear(ui->wins[ui->active]);
+	ui->dirty |= DIRTY_MAIN;
+}
+
+void ui_roster_pane_toggle(struct ui *ui)
+{
+	ui->pane_on = !ui->pane_on;
+	ui->dirty |= DIRTY_ALL;
+}
+
 void ui_print_help(struct ui *ui, const char *text)
 {
 	ui_line(ui, ui->wins[ui->active], LINE_INFO, NULL, text);
 }
 
+static void notify_unread(struct ui *ui)
+{
+	if (ui->set.unread_bell && ui->on)
+		beep();
+}
+
 static void ui_line(struct ui *ui, struct window *w, enum line_kind kind, const char *who,
 		    const char *text)
 {
-	window_add(w, kind, time(NULL), who, text);
+	window_add(w, kind, time(NULL), who, text != NULL ? text : "");
+	if (w->scroll > 0) {
+		/* The user reads history: keep the view where it is. */
+		w->scroll += layout_line_rows(ui, w, w->count - 1);
+	}
 	if (w == ui->wins[ui->active]) {
 		ui->dirty |= DIRTY_MAIN;
 	} else if (kind == LINE_IN) {
-		w->unread++;
-		ui->dirty |= DIRTY_BAR;
+		set_unread(ui, w, w->unread + 1);
+		notify_unread(ui);
 	}
 }
 
-/* --- events --------------------------------------------------------- */
+/* --- events ------------------------------------------------------------ */
 
 static void show_message(struct ui *ui, const struct event *ev)
 {
-	const char *from = ev_get(ev, "from");
+	const char *from = ev_get(ev, "from"), *name;
 	char bare[JID_MAX + 1], who[JID_MAX + 1];
-	struct window *w = chat_win(ui, from);
+	struct window *w;
 	const char *at;
 
+	if (from == NULL)
+		return;
+	w = chat_win(ui, from);
 	jid_bare_str(from, bare, sizeof(bare));
+	name = rpane_name(ui->roster, bare);
 	at = strchr(bare, '@');
-	snprintf(who, sizeof(who), "%.*s", at != NULL ? (int)(at - bare) : (int)strlen(bare),
-		 bare);
+	if (name != NULL)
+		snprintf(who, sizeof(who), "%s", name);
+	else
+		snprintf(who, sizeof(who), "%.*s",
+			 at != NULL ? (int)(at - bare) : (int)strlen(bare), bare);
 	ui_line(ui, w, LINE_IN, who, ev_get(ev, "body"));
 }
 
 static void show_sent(struct ui *ui, const struct event *ev)
 {
-	ui_line(ui, chat_win(ui, ev_get(ev, "to")), LINE_OUT, _("me"), ev_get(ev, "body"));
+	if (ev_get(ev, "to") != NULL)
+		ui_line(ui, chat_win(ui, ev_get(ev, "to")), LINE_OUT, _("me"), ev_get(ev, "body"));
 }
 
 static void show_message_error(struct ui *ui, const struct event *ev)
 {
-	const char *text = ev_get(ev, "text");
-	char *line = xasprintf(_("Message not delivered: %s%s%s"), ev_get(ev, "condition"),
+	const char *text = ev_get(ev, "text"), *cond = ev_get(ev, "condition");
+	char *line = xasprintf(_("Message not delivered: %s%s%s"), cond ? cond : "",
 			       text ? " — " : "", text ? text : "");
 
-	ui_line(ui, chat_win(ui, ev_get(ev, "from")), LINE_ERROR, NULL, line);
+	ui_line(ui, ev_get(ev, "from") ? chat_win(ui, ev_get(ev, "from")) : status_win(ui),
+		LINE_ERROR, NULL, line);
 	free(line);
 }
 
@@ -206,13 +221,15 @@ static void show_status(struct ui *ui, const struct event *ev)
 		break;
 	case EV_DISCONNECTED:
 		line = xasprintf(_("Disconnected: %s."), ev_get(ev, "reason"));
+		rpane_all_offline(ui->roster);
+		ui->dirty |= DIRTY_PANE;
 		break;
 	case EV_ERROR:
 		kind = LINE_ERROR;
-		line = xstrdup(ev_get(ev, "text"));
+		line = xstrdup(ev_get(ev, "text") ? ev_get(ev, "text") : "");
 		break;
 	case EV_INFO:
-		line = xstrdup(ev_get(ev, "text"));
+		line = xstrdup(ev_get(ev, "text") ? ev_get(ev, "text") : "");
 		break;
 	default:
 		/* settings, accounts: described by their own module */
@@ -232,6 +249,70 @@ static void show_status(struct ui *ui, const struct event *ev)
 		ui_line(ui, ui->wins[ui->active], kind, NULL, line);
 	free(line);
 	ui->dirty |= DIRTY_TITLE;
+}
+
+static const char *const *ev_strv_get(const struct event *ev, const char *key, size_t *n)
+{
+	for (size_t i = 0; i < ev->nfields; i++)
+		if (ev->f[i].type == EVF_STRV && strcmp(ev->f[i].key, key) == 0) {
+			*n = ev->f[i].u.sv.n;
+			return ev->f[i].u.sv.v;
+		}
+	*n = 0;
+	return NULL;
+}
+
+static bool ev_bool_get(const struct event *ev, const char *key)
+{
+	for (size_t i = 0; i < ev->nfields; i++)
+		if (strcmp(ev->f[i].key, key) == 0)
+			return ev->f[i].type == EVF_BOOL ? ev->f[i].u.b
+			       : ev->f[i].type == EVF_INT ? ev->f[i].u.i != 0
+			       : ev->f[i].type == EVF_STR && ev->f[i].u.s[0] != '\0';
+	return false;
+}
+
+static void show_roster(struct ui *ui, const struct event *ev)
+{
+	size_t n;
+	const char *const *groups = ev_strv_get(ev, "groups", &n);
+
+	rpane_roster(ui->roster, ev_get(ev, "jid"), ev_get(ev, "name"), groups, n,
+		     ev_get(ev, "subscription"), ev_bool_get(ev, "ask"), ev_bool_get(ev, "removed"));
+	ui->dirty |= DIRTY_BAR | DIRTY_TITLE;
+}
+
+/* A contact's presence: the pane, and a line in its chat window if open. */
+static void show_presence(struct ui *ui, const struct event *ev)
+{
+	const char *from = ev_get(ev, "from"), *name;
+	char bare[JID_MAX + 1];
+	int i;
+
+	if (from == NULL || !rpane_presence(ui->roster, from, ev_get(ev, "show"),
+					    ev_get(ev, "status"),
+					    (int)ev_get_int(ev, "priority", 0)))
+		return;
+	jid_bare_str(from, bare, sizeof(bare));
+	ui->dirty |= DIRTY_TITLE;
+	if ((i = find_chat(ui, bare)) >= 0) {
+		const char *status = rpane_status(ui->roster, bare);
+		char *line;
+
+		name = rpane_name(ui->roster, bare);
+		line = xasprintf(_("%s is now %s%s%s"), name != NULL ? name : bare,
+				 rpane_pres_name(rpane_pres(ui->roster, bare)),
+				 status != NULL ? ": " : "", status != NULL ? status : "");
+		ui_line(ui, ui->wins[i], LINE_PRESENCE, NULL, line);
+		free(line);
+	}
+}
+
+/* The subscription module says what happened in the status window; the
+ * pane marks the pending request. */
+static void show_subscription(struct ui *ui, const struct event *ev)
+{
+	rpane_subscription(ui->roster, ev_get(ev, "from"), ev_get(ev, "type"));
 }
 
 static void ui_emit(void *fe, const struct event *ev)
@@ -261,6 +342,21 @@ static void ui_emit(void *fe, const struct event *ev)
 		free(text);
 		break;
 	}
+	case EV_ROSTER:
+		show_roster(ui, ev);
+		ui->dirty |= DIRTY_PANE;
+		break;
+	case EV_ROSTER_LOADED:
+		ui->dirty |= DIRTY_PANE;
+		break;
+	case EV_PRESENCE:
+		show_presence(ui, ev);
+		ui->dirty |= DIRTY_PANE;
+		break;
+	case EV_SUBSCRIPTION:
+		show_subscription(ui, ev);
+		ui->dirty |= DIRTY_PANE;
+		break;
 	default:
 		show_status(ui, ev);
 		break;
@@ -275,199 +371,22 @@ static void ui_ask_secret(void *fe, const char *prompt, void (*done)(void *, cha
 
 const struct frontend ui_frontend = {ui_emit, ui_ask_secret};
 
-/* --- drawing -------------------------------------------------------- */
-
-static void put_clipped(const char *s, int cols)
+/* The terminal title shows the unread count when the setting asks. Only
+ * our own digits go there, never remote text. */
+static void update_title(struct ui *ui)
 {
-	int w = 0;
+	unsigned total = 0;
 
-	for (size_t i = 0, len = strlen(s); i < len;) {
-		uint32_t cp;
-		size_t n = utf8_decode(s + i, len - i, &cp);
-		int cw = utf8_cp_width(cp);
-
-		if (cw < 0)
-			cw = 1;
-		if (w + cw > cols)
-			break;
-		addnstr(s + i, (int)n);
-		w += cw;
-		i += n;
-	}
-}
-
-static void draw_title(struct ui *ui)
-{
-	struct session *s = ui->app->session;
-	struct window *w = ui->wins[ui->active];
-	const char *state;
-	char *t;
-
-	switch (session_state(s)) {
-	case SESSION_ONLINE:
-		state = _("online, TLS");
-		break;
-	case SESSION_CONNECTING:
-		state = _("connecting");
-		break;
-	case SESSION_CLOSING:
-		state = _("closing");
-		break;
-	default:
-		state = _("offline");
-		break;
-	}
-	t = xasprintf(" jabiru  %s [%s]  — %s", session_jid(s) ? session_jid(s) : "", state,
-		      w->kind == WIN_STATUS ? _("status window") : w->title);
-	attrset(attr_for(ui, C_BAR));
-	move(0, 0);
-	put_clipped(t, COLS);
-	for (int x = getcurx(stdscr); x < COLS && x >= 0; x++)
-		addch(' ');
-	attrset(A_NORMAL);
-	free(t);
-}
-
-static void draw_bar(struct ui *ui)
-{
-	int y = LINES - 2;
-
-	attrset(attr_for(ui, C_BAR));
-	move(y, 0);
-	for (int x = 0; x < COLS; x++)
-		addch(' ');
-	move(y, 0);
-	for (int i = 0; i < ui->nwins; i++) {
-		struct window *w = ui->wins[i];
-		char item[96];
-
-		if (w->unread > 0)
-			snprintf(item, sizeof(item), "%d:%s(%u)", i + 1,
-				 w->kind == WIN_STATUS ? "status" : w->title, w->unread);
-		else
-			snprintf(item, sizeof(item), "%d:%s", i + 1,
-				 w->kind == WIN_STATUS ? "status" : w->title);
-		attrset(attr_for(ui, C_BAR) | (i == ui->active ? A_BOLD : 0) |
-			(w->unread ? attr_for(ui, C_UNREAD) : 0));
-		addstr(i == ui->active ? "[" : " ");
-		put_clipped(item, COLS - getcurx(stdscr) - 2);
-		addstr(i == ui->active ? "]" : " ");
-		if (getcurx(stdscr) >= COLS - 2)
-			break;
-	}
-	attrset(A_NORMAL);
-}
-
-struct rowbuf {
-	const char **row;
-	size_t *len;
-	size_t n, cap;
-};
-
-static void collect_row(void *ud, const char *row, size_t len)
-{
-	struct rowbuf *rb = ud;
-
-	if (rb->n == rb->cap) {
-		rb->cap = rb->cap ? rb->cap * 2 : 16;
-		rb->row = xrealloc(rb->row, rb->cap * sizeof(*rb->row));
-		rb->len = xrealloc(rb->len, rb->cap * sizeof(*rb->len));
-	}
-	rb->row[rb->n] = row;
-	rb->len[rb->n++] = len;
-}
-
-static int line_attr(struct ui *ui, enum line_kind k)
-{
-	switch (k) {
-	case LINE_OUT:
-		return attr_for(ui, C_OWN);
-	case LINE_IN:
-		return attr_for(ui, C_PEER);
-	case LINE_ERROR:
-		return attr_for(ui, C_ERROR);
-	default:
-		return attr_for(ui, C_INFO);
-	}
-}
-
-/* Draws one logical line into rows [top, bottom], from its last row up;
- * skip is how many of its last rows are hidden below. Returns rows used. */
-static int draw_line(struct ui *ui, const struct line *l, int bottom, int top, int *skip)
-{
-	char stamp[16], *prefix;
-	struct tm tm;
-	struct rowbuf rb = {0};
-	size_t pw, width;
-	int used = 0;
-
-	localtime_r(&l->when, &tm);
-	strftime(stamp, sizeof(stamp), "%H:%M", &tm);
-	prefix = l->who != NULL ? xasprintf("%s %s: ", stamp, l->who) : xasprintf("%s ", stamp);
-	pw = utf8_width(prefix, strlen(prefix));
-	if (pw > (size_t)COLS / 2)
-		pw = (size_t)COLS / 2;
-	width = (size_t)COLS > pw ? (size_t)COLS - pw : 1;
-	window_wrap(l->text, width, collect_row, &rb);
-	for (size_t r = rb.n; r-- > 0;) {
-		int y;
-
-		if (*skip > 0) {
-			(*skip)--;
-			continue;
-		}
-		y = bottom - used;
-		if (y < top)
-			break;
-		move(y, 0);
-		clrtoeol();
-		if (r == 0) {
-			attrset(line_attr(ui, l->kind) | (l->kind == LINE_IN || l->kind == LINE_OUT
-							  ? A_BOLD
-							  : 0));
-			put_clipped(prefix, (int)pw);
-		}
-		move(y, (int)pw);
-		attrset(l->kind == LINE_ERROR ? attr_for(ui, C_ERROR) : (int)A_NORMAL);
-		{
-			char *row = xstrndup(rb.row[r], rb.len[r]);
-
-			put_clipped(row, (int)width);
-			free(row);
-		}
-		attrset(A_NORMAL);
-		used++;
-	}
-	free(rb.row);
-	free(rb.len);
-	free(prefix);
-	return used;
-}
-
-static void draw_main(struct ui *ui)
-{
-	struct window *w = ui->wins[ui->active];
-	int top = 1, bottom = LINES - 3, y = bottom;
-	int skip = (int)w->scroll;
-
-	if (w->kind == WIN_CONSOLE) {
-		console_ui_draw(ui->app->console, w, top, bottom, COLS, ui->colors);
+	for (int i = 0; i < ui->nwins; i++)
+		total += ui->wins[i]->unread;
+	if (!ui->set.unread_title || total == ui->title_unread)
 		return;
-	}
-	for (size_t i = w->count; i-- > 0 && y >= top;)
-		y -= draw_line(ui, window_line(w, i), y, top, &skip);
-	for (; y >= top; y--) {
-		move(y, 0);
-		clrtoeol();
-	}
-	if (w->scroll > 0) {
-		const char *mark = w->more_below ? _("-- more below --") : _("-- scrolled --");
-
-		attrset(attr_for(ui, C_UNREAD));
-		move(bottom, COLS - (int)utf8_width(mark, strlen(mark)) - 1);
-		addstr(mark);
-		attrset(A_NORMAL);
-	}
+	ui->title_unread = total;
+	if (total > 0)
+		printf("\033]2;jabiru (%u)\007", total);
+	else
+		printf("\033]2;jabiru\007");
+	fflush(stdout);
 }
 
 static bool ui_prepare(void *ud)
@@ -476,25 +395,12 @@ static bool ui_prepare(void *ud)
 
 	if (!ui->on || ui->dirty == 0)
 		return false;
-	if (LINES < 4 || COLS < 10) {
-		erase();
-		refresh();
-		ui->dirty = 0;
-		return false;
-	}
-	if (ui->dirty & DIRTY_TITLE)
-		draw_title(ui);
-	if (ui->dirty & DIRTY_MAIN)
-		draw_main(ui);
-	if (ui->dirty & DIRTY_BAR)
-		draw_bar(ui);
-	input_draw(LINES - 1, COLS);
-	refresh();
-	ui->dirty = 0;
+	layout_draw(ui);
+	update_title(ui);
 	return false;
 }
 
-/* --- input ---------------------------------------------------------- */
+/* --- input ------------------------------------------------------------- */
 
 static void on_line(struct ui *ui, char *line)
 {
@@ -505,11 +411,28 @@ static void on_line(struct ui *ui, char *line)
 	ui->dirty |= DIRTY_INPUT;
 }
 
+/* Rows of the whole window at the current width: the scroll limit. Only
+ * counted on PageUp, so it costs nothing while messages arrive. */
+static size_t total_rows(const struct ui *ui, const struct window *w)
+{
+	size_t rows = 0;
+
+	for (size_t i = 0; i < w->count; i++)
+		rows += layout_line_rows(ui, w, i);
+	return rows;
+}
+
 static void scroll_by(struct ui *ui, int delta)
 {
 	struct window *w = ui->wins[ui->active];
+	struct rect m = layout_main(ui);
 	long s = (long)w->scroll + delta;
+	/* The console's rows come from the capture ring, not the window's
+	 * lines: its drawing stops at the oldest entry by itself. */
+	long max = w->kind == WIN_CONSOLE ? s : (long)total_rows(ui, w) - m.h;
 
+	if (s > max)
+		s = max;
 	if (s < 0)
 		s = 0;
 	w->scroll = (size_t)s;
@@ -520,7 +443,7 @@ static void scroll_by(struct ui *ui, int delta)
 
 static void on_key(struct ui *ui, int action)
 {
-	int page = LINES - 4 > 1 ? LINES - 4 : 1;
+	int page = layout_main(ui).h - 1 > 1 ? layout_main(ui).h - 1 : 1;
 
 	if (action >= INPUT_WIN_1 && action < INPUT_WIN_1 + 10) {
 		ui_win_select(ui, action - INPUT_WIN_1 + 1);
@@ -539,6 +462,17 @@ static void on_key(struct ui *ui, int action)
 	case INPUT_PAGE_DOWN:
 		scroll_by(ui, -page);
 		break;
+	case INPUT_PANE_TOGGLE:
+		ui_roster_pane_toggle(ui);
+		break;
+	case INPUT_PANE_UP:
+		rpane_scroll(ui->roster, -page);
+		ui->dirty |= DIRTY_PANE;
+		break;
+	case INPUT_PANE_DOWN:
+		rpane_scroll(ui->roster, page);
+		ui->dirty |= DIRTY_PANE;
+		break;
 	case INPUT_REDRAW:
 		clearok(curscr, TRUE);
 		ui->dirty |= DIRTY_ALL;
@@ -551,7 +485,12 @@ static void on_dirty(struct ui *ui)
 	ui->dirty |= DIRTY_INPUT;
 }
 
-static const struct input_ops ui_input_ops = {on_line, on_key, on_dirty};
+static void on_matches(struct ui *ui, const char *text)
+{
+	ui_line(ui, ui->wins[ui->active], LINE_INFO, NULL, text);
+}
+
+static const struct input_ops ui_input_ops = {on_line, on_key, on_dirty, on_matches};
 
 static void on_tty(int fd, short revents, void *ud)
 {
@@ -570,6 +509,8 @@ static void on_tty(int fd, short revents, void *ud)
 	}
 }
 
+/* Lines are wrapped when drawn, never stored wrapped, so a new size reflows
+ * every window without losing anything. */
 static void on_winch(int signo, void *ud)
 {
 	struct ui *ui = ud;
@@ -578,6 +519,10 @@ static void on_winch(int signo, void *ud)
 	(void)signo;
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
 		resizeterm(ws.ws_row, ws.ws_col);
+	for (int i = 0; i < ui->nwins; i++) {
+		ui->wins[i]->scroll = 0; /* row counts changed with the width */
+		ui->wins[i]->more_below = false;
+	}
 	clearok(curscr, TRUE);
 	ui->dirty |= DIRTY_ALL;
 }
@@ -598,9 +543,33 @@ static void on_quit_signal(int signo, void *ud)
 void ui_restore_terminal(void)
 {
 	if (the_ui != NULL && the_ui->on) {
+		fputs(PASTE_OFF, stdout);
+		fflush(stdout);
 		endwin();
 		the_ui->on = false;
 	}
+}
+
+static void theme_warn(void *ud, const char *msg)
+{
+	ui_line(ud, status_win(ud), LINE_ERROR, NULL, msg);
+}
+
+static void start_curses(struct ui *ui)
+{
+	char *theme = ui->set.theme[0] != '\0' ? xstrdup(ui->set.theme)
+					       : xdg_path(XDG_CONFIG, "theme");
+
+	ui->on = true;
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, FALSE); /* readline reads the raw bytes */
+	theme_init(&ui->theme, theme, theme_warn, ui);
+	free(theme);
+	fputs(PASTE_ON, stdout);
+	fflush(stdout);
 }
 
 struct ui *ui_new(struct app *app)
@@ -609,35 +578,23 @@ struct ui *ui_new(struct app *app)
 	char *hist;
 
 	ui->app = app;
+	ui_settings_defaults(&ui->set);
+	ui->pane_on = ui->set.roster_pane;
 	ui->screen = newterm(NULL, stdout, stdin);
 	if (ui->screen == NULL) {
 		free(ui);
 		return NULL;
 	}
 	the_ui = ui;
-	ui->on = true;
 	atexit(ui_restore_terminal);
-	cbreak();
-	noecho();
-	nonl();
-	intrflush(stdscr, FALSE);
-	keypad(stdscr, FALSE); /* readline reads the raw bytes */
-	ui->colors = has_colors() && getenv("NO_COLOR") == NULL;
-	if (ui->colors) {
-		start_color();
-		use_default_colors();
-		init_pair(C_BAR, COLOR_WHITE, COLOR_BLUE);
-		init_pair(C_OWN, COLOR_CYAN, -1);
-		init_pair(C_PEER, COLOR_GREEN, -1);
-		init_pair(C_ERROR, COLOR_RED, -1);
-		init_pair(C_INFO, COLOR_YELLOW, -1);
-		init_pair(C_UNREAD, COLOR_YELLOW, COLOR_BLUE);
-	}
-	ui->wins[0] = window_new(WIN_STATUS, NULL, "status", UI_SCROLLBACK);
+	ui->roster = rpane_new();
+	ui->wins[0] = window_new(WIN_STATUS, NULL, "status", ui->set.scrollback);
 	ui->nwins = 1;
+	start_curses(ui);
 	hist = xdg_path(XDG_DATA, "history");
 	input_init(ui, &ui_input_ops, hist);
 	free(hist);
+	complete_init(ui);
 	loop_fd_set(app->loop, STDIN_FILENO, POLLIN, on_tty, ui);
 	loop_signal(app->loop, SIGWINCH, on_winch, ui);
 	loop_signal(app->loop, SIGINT, on_quit_signal, ui);
@@ -660,6 +617,7 @@ void ui_free(struct ui *ui)
 		delscreen(ui->screen);
 	for (int i = 0; i < ui->nwins; i++)
 		window_free(ui->wins[i]);
+	rpane_free(ui->roster);
 	if (the_ui == ui)
 		the_ui = NULL;
 	free(ui);

@@ -24,6 +24,10 @@ void ui_open_chat(struct ui *ui, const char *jid);
 const char *ui_active_jid(const struct ui *ui);
 /* Opens (or finds) the XML console window and shows it. */
 void ui_open_console(struct ui *ui);
+/* Empties the active window (/clear). */
+void ui_win_clear(struct ui *ui);
+/* Shows or hides the roster pane (F2, /roster pane). */
+void ui_roster_pane_toggle(struct ui *ui);
 /* Prints a line of help text into the active window. */
 void ui_print_help(struct ui *ui, const char *text);
 

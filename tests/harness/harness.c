@@ -1459,7 +1459,8 @@ bool tmux_start(struct tmux *t, int cols, int rows, const char *const *argv, con
 	static const char conf[] = "set -g remain-on-exit on\n"
 	                           "set -g status off\n"
 	                           "set -g default-terminal tmux-256color\n"
-	                           "set -g history-limit 1000\n";
+	                           "set -g history-limit 1000\n"
+	                           "set -g set-clipboard on\n";
 	struct strv args = {0};
 	char *path, *qsock, *qdir, *cmd, *c, *r;
 	FILE *f;
@@ -1599,6 +1600,35 @@ bool tmux_wait_for(struct tmux *t, const char *text, int timeout_ms)
 	        timeout_ms);
 	fprintf(stderr, "+----\n%s+----\n", t->screen ? t->screen : "(no capture)\n");
 	return false;
+}
+
+bool tmux_resize(struct tmux *t, int cols, int rows)
+{
+	char c[16], r[16];
+
+	snprintf(c, sizeof(c), "%d", cols);
+	snprintf(r, sizeof(r), "%d", rows);
+	return tmux_run(t, NULL, "resize-window", "-t", TMUX_TARGET, "-x", c, "-y", r,
+	                (char *)NULL) == 0;
+}
+
+bool tmux_paste(struct tmux *t, const char *text)
+{
+	return tmux_run(t, NULL, "set-buffer", "-b", "harness-paste", "--", text, (char *)NULL) ==
+	               0 &&
+	       tmux_run(t, NULL, "paste-buffer", "-p", "-d", "-b", "harness-paste", "-t",
+	                TMUX_TARGET, (char *)NULL) == 0;
+}
+
+char *tmux_buffers(struct tmux *t)
+{
+	char *out = NULL;
+
+	if (tmux_run(t, &out, "list-buffers", "-F", "#{buffer_name}", (char *)NULL) != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }
 
 char *tmux_query(struct tmux *t, const char *format)

@@ -164,6 +164,14 @@ char *tmux_query(struct tmux *t, const char *format);
 /* Waits until the pane's command exited; its exit status, 128 + signal, or
  * -1 on timeout. */
 int tmux_wait_exit(struct tmux *t, int timeout_ms);
+/* Resizes the window (and so the pane) to cols x rows. */
+bool tmux_resize(struct tmux *t, int cols, int rows);
+/* Pastes text into the pane as a terminal paste (bracketed when the
+ * program asked for it). */
+bool tmux_paste(struct tmux *t, const char *text);
+/* The names of tmux's paste buffers, one a line ("" when none): an OSC 52
+ * clipboard write would add one. malloc'd; NULL on failure. */
+char *tmux_buffers(struct tmux *t);
 /* Kills the server and removes the directory. Safe to call twice. */
 void tmux_stop(struct tmux *t);
 

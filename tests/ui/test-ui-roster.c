@@ -1,0 +1,117 @@
+/* The roster pane in a real terminal against a real Prosody: contacts in
+ * their groups ("no group" last) with presence symbols, following a contact
+ * who comes online, goes away and goes offline, with the change shown in
+ * the contact's chat window too, and /roster pane hiding the pane. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/harness.h"
+
+static struct prosody srv;
+static struct tmux term;
+static struct jproc *bob, *dave;
+
+static void setup(void)
+{
+	const char *users[] = {"alice:wonderland", "bob:builder", "carol:singer", "dave:diver", NULL};
+
+	cr_assert(prosody_befriend(&srv, "alice", "bob"));
+	cr_assert(prosody_roster(&srv, "alice", "carol@localhost", "Carol", NULL, "both"));
+	cr_assert(prosody_start(&srv, users), "Prosody did not start");
+}
+
+static void teardown(void)
+{
+	tmux_stop(&term);
+	jproc_free(bob);
+	jproc_free(dave);
+	bob = dave = NULL;
+	prosody_stop(&srv);
+}
+
+TestSuite(roster, .init = setup, .fini = teardown, .timeout = 120);
+
+/* The row of the pane holding text: the screen line's part after the
+ * separator (the pane is on the right). */
+static bool pane_row(struct tmux *t, const char *row, int timeout_ms)
+{
+	char *want = malloc(strlen(row) + 8);
+	bool ok;
+
+	sprintf(want, "\xe2\x94\x82%s", row);
+	ok = tmux_wait_for(t, want, timeout_ms);
+	free(want);
+	return ok;
+}
+
+Test(roster, pane_groups_and_follows_presence)
+{
+	char port[16];
+	const char *argv[] = {harness_jabiru_bin(), "--jid", "alice@localhost", "--server",
+			      "127.0.0.1", "--port", port, "--ca-file", srv.ca_file, NULL};
+	const char *env[] = {"JABIRU_PASSWORD=wonderland", NULL};
+
+	snprintf(port, sizeof port, "%d", srv.c2s_port);
+	cr_assert(tmux_start(&term, 100, 30, argv, env), "tmux did not start");
+	cr_assert(tmux_wait_for(&term, "Logged in as alice@localhost", HARNESS_TIMEOUT_MS));
+	/* Groups in order, "no group" last; both contacts offline. */
+	cr_assert(pane_row(&term, "Friends", HARNESS_TIMEOUT_MS), "no Friends group in the pane");
+	cr_assert(pane_row(&term, " . bob", HARNESS_TIMEOUT_MS));
+	cr_assert(pane_row(&term, "no group", HARNESS_TIMEOUT_MS));
+	cr_assert(pane_row(&term, " . Carol", HARNESS_TIMEOUT_MS));
+	cr_expect(strstr(term.screen, "Friends") < strstr(term.screen, "no group"),
+		  "\"no group\" is not last:\n%s", term.screen);
+
+	/* alice has bob's window open: presence changes show there too. */
+	cr_assert(tmux_send_text(&term, "/msg bob@localhost"));
+	cr_assert(tmux_send_keys(&term, "Enter"));
+	cr_assert(tmux_wait_for(&term, "[2:bob]", HARNESS_TIMEOUT_MS));
+
+	bob = jproc_start(&srv, "bob", "builder", NULL);
+	cr_assert_not_null(bob);
+	cr_assert_not_null(jproc_expect(bob, "connected", NULL, HARNESS_TIMEOUT_MS));
+	cr_assert(pane_row(&term, " o bob", HARNESS_TIMEOUT_MS), "bob does not show online");
+	cr_assert(jproc_send(bob, "/status away gone fishing"));
+	cr_assert(pane_row(&term, " a bob", HARNESS_TIMEOUT_MS), "bob does not show away");
+	cr_expect(tmux_wait_for(&term, "bob is now away: gone fishing", HARNESS_TIMEOUT_MS),
+		  "the chat window does not tell bob went away");
+	cr_expect(tmux_wait_for(&term, "(away): gone fishing", HARNESS_TIMEOUT_MS),
+		  "the title bar does not show bob's presence");
+
+	jproc_close_stdin(bob);
+	cr_assert_eq(jproc_wait_exit(bob, HARNESS_TIMEOUT_MS), 0);
+	cr_assert(pane_row(&term, " . bob", HARNESS_TIMEOUT_MS), "bob does not show offline");
+	cr_expect(tmux_wait_for(&term, "bob is now offline", HARNESS_TIMEOUT_MS));
+
+	/* A stranger asks for alice's presence: listed, marked pending. */
+	dave = jproc_start(&srv, "dave", "diver", NULL);
+	cr_assert_not_null(dave);
+	cr_assert_not_null(jproc_expect(dave, "connected", NULL, HARNESS_TIMEOUT_MS));
+	cr_assert(jproc_send(dave, "/sub request alice@localhost"));
+	cr_assert(pane_row(&term, " . dave@localhost ?", HARNESS_TIMEOUT_MS),
+		  "the pending request is not marked in the pane");
+
+	/* /roster pane hides it: no separator left on the screen. */
+	cr_assert(tmux_send_text(&term, "/roster pane"));
+	cr_assert(tmux_send_keys(&term, "Enter"));
+	{
+		long long deadline = harness_now_ms() + HARNESS_TIMEOUT_MS;
+		char *s = NULL;
+
+		while (harness_now_ms() < deadline) {
+			free(s);
+			s = tmux_capture(&term);
+			if (s != NULL && strstr(s, "\xe2\x94\x82") == NULL)
+				break;
+		}
+		cr_expect(s != NULL && strstr(s, "\xe2\x94\x82") == NULL,
+			  "/roster pane did not hide the pane:\n%s", s ? s : "");
+		free(s);
+	}
+}
