@@ -11,6 +11,7 @@
 
 struct loop;
 struct session;
+struct ft;
 
 /* What the core asks of a front end. */
 struct frontend {
@@ -26,6 +27,7 @@ struct app {
 	struct loop *loop;
 	struct session *session;
 	struct opts *opts;
+	struct ft *ft; /* file transfers */
 	const struct frontend *fe_ops;
 	void *fe;
 	bool batch;

@@ -11,6 +11,7 @@
 #include "app.h"
 #include "batch/batch.h"
 #include "cmd/cmd.h"
+#include "ft/ft.h"
 #include "i18n.h"
 #include "loop.h"
 #include "opts.h"
@@ -119,6 +120,8 @@ int main(int argc, char **argv)
 	app.session = session_new(&app);
 	message_init(&app);
 	presence_init(&app);
+	ft_init(&app);
+	ft_disco_responder_install(&app); /* until the disco module answers */
 
 	if (opts.batch) {
 		batch = batch_new(&app);
@@ -147,6 +150,7 @@ int main(int argc, char **argv)
 	loop_run(app.loop);
 
 	ui_free(ui);
+	ft_fini(&app);
 	message_fini(&app);
 	session_free(app.session);
 	batch_free(batch);
