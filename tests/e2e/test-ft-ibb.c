@@ -117,3 +117,149 @@ Test(ft_ibb, chinese_name_and_description, .init = start_auto)
 	cr_assert_not_null(line);
 	cr_expect(json_field_is(line, "name", "报告 2026年.txt"), "%s", line);
 }
+
+Test(ft_ibb, offer_rejected_by_receiver, .init = start_manual)
+{
+	const char *src = ft_make_file(&P, "unwanted.txt", 1000), *line;
+	char *id, *bid;
+
+	id = offer(src, "please take it");
+	line = jproc_expect(P.bob, "file-offer", NULL, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "desc", "please take it"), "%s", line);
+	bid = json_field(line, "id");
+	cr_assert(jproc_sendf(P.bob, "/files reject %s", bid));
+	line = ft_expect_id(P.alice, "file-failed", id, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line, "alice was not told");
+	cr_expect(json_field_is(line, "state", "rejected"), "%s", line);
+	line = ft_expect_id(P.bob, "file-failed", bid, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "state", "rejected"), "%s", line);
+	cr_expect_eq(ft_count_entries(P.down), 0);
+	/* Answering again is an error, not a crash. */
+	cr_assert(jproc_sendf(P.bob, "/files accept %s", bid));
+	line = jproc_expect(P.bob, "error", NULL, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "code", "bad-state"), "%s", line);
+	free(id);
+	free(bid);
+}
+
+Test(ft_ibb, accepted_into_a_path_and_never_overwrites, .init = start_manual)
+{
+	const char *src = ft_make_file(&P, "notes.txt", 5000), *line;
+	char *bid, *path, existing[HARNESS_PATH_MAX * 2], *want = strdup(ft_sha256_file(src));
+	FILE *f;
+
+	/* A file of that name is already there: it must survive untouched. */
+	snprintf(existing, sizeof(existing), "%s/notes.txt", P.down);
+	f = fopen(existing, "w");
+	cr_assert_not_null(f);
+	fputs("keep me\n", f);
+	fclose(f);
+
+	for (int round = 0; round < 2; round++) {
+		free(offer(src, NULL));
+		line = jproc_expect(P.bob, "file-offer", NULL, HARNESS_TIMEOUT_MS);
+		cr_assert_not_null(line);
+		bid = json_field(line, "id");
+		cr_assert(jproc_sendf(P.bob, "/files accept %s %s", bid, P.down));
+		line = ft_expect_id(P.bob, "file-done", bid, HARNESS_TIMEOUT_MS);
+		cr_assert_not_null(line);
+		path = json_field(line, "path");
+		cr_expect(strstr(path, round == 0 ? "/notes (1).txt" : "/notes (2).txt") != NULL,
+			  "saved as %s", path);
+		cr_expect_str_eq(ft_sha256_file(path), want);
+		free(path);
+		free(bid);
+	}
+	f = fopen(existing, "r");
+	cr_assert_not_null(f);
+	{
+		char buf[32] = "";
+
+		cr_expect(fgets(buf, sizeof(buf), f) != NULL && strcmp(buf, "keep me\n") == 0,
+			  "the existing file was changed");
+	}
+	fclose(f);
+	free(want);
+}
+
+/* Starts a transfer big enough to be caught midway; returns both ids once
+ * bytes are moving. */
+static void start_long_transfer(char **aid, char **bid)
+{
+	const char *src = ft_make_file(&P, "long.bin", 64LL << 20), *line;
+
+	*aid = offer(src, NULL);
+	line = jproc_expect(P.bob, "file-offer", NULL, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	*bid = json_field(line, "id");
+	line = ft_expect_id(P.bob, "file-progress", *bid, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line, "no progress seen");
+}
+
+static void check_nothing_left(void)
+{
+	cr_expect_eq(ft_count_entries(P.down), 0, "the download dir should be empty");
+}
+
+Test(ft_ibb, cancel_midway_by_sender, .init = start_auto)
+{
+	char *aid, *bid;
+	const char *line;
+
+	start_long_transfer(&aid, &bid);
+	cr_assert(jproc_sendf(P.alice, "/files cancel %s", aid));
+	line = ft_expect_id(P.alice, "file-failed", aid, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "state", "cancelled"), "%s", line);
+	line = ft_expect_id(P.bob, "file-failed", bid, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line, "bob was not told");
+	check_nothing_left();
+	free(aid);
+	free(bid);
+}
+
+Test(ft_ibb, cancel_midway_by_receiver, .init = start_auto)
+{
+	char *aid, *bid;
+	const char *line;
+
+	start_long_transfer(&aid, &bid);
+	cr_assert(jproc_sendf(P.bob, "/files cancel %s", bid));
+	line = ft_expect_id(P.bob, "file-failed", bid, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "state", "cancelled"), "%s", line);
+	line = ft_expect_id(P.alice, "file-failed", aid, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line, "alice was not told");
+	check_nothing_left();
+	free(aid);
+	free(bid);
+}
+
+Test(ft_ibb, two_transfers_at_once_and_batch_waits_at_eof, .init = start_auto)
+{
+	char a[HARNESS_PATH_MAX * 2], b[HARNESS_PATH_MAX * 2], wa[65], wb[65];
+	const char *line;
+	bool got_a = false, got_b = false;
+
+	snprintf(a, sizeof(a), "%s", ft_make_file(&P, "first.bin", 3 << 20));
+	snprintf(wa, sizeof(wa), "%s", ft_sha256_file(a));
+	snprintf(b, sizeof(b), "%s", ft_make_file(&P, "second.bin", 2 << 20));
+	snprintf(wb, sizeof(wb), "%s", ft_sha256_file(b));
+	cr_assert(jproc_sendf(P.alice, "/sendfile %s \"%s\"", P.bob_jid, a));
+	cr_assert(jproc_sendf(P.alice, "/sendfile %s \"%s\"", P.bob_jid, b));
+	/* End of input right away: alice must still deliver both. */
+	jproc_close_stdin(P.alice);
+	for (int i = 0; i < 2; i++) {
+		line = jproc_expect(P.bob, "file-done", NULL, 120000);
+		cr_assert_not_null(line);
+		got_a |= json_field_is(line, "sha256", wa);
+		got_b |= json_field_is(line, "sha256", wb);
+	}
+	cr_expect(got_a && got_b, "both files arrive intact");
+	cr_expect_eq(jproc_wait_exit(P.alice, HARNESS_TIMEOUT_MS), 0);
+	cr_expect_eq(jproc_nlines(P.alice) > 0, 1);
+	cr_expect_not_null(jproc_seen(P.alice, "file-done", "first.bin"));
+}
