@@ -6,6 +6,10 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +22,6 @@ static struct jproc *login(struct ft_pair *p, const char *user, const char *pw,
 			   const char *const *args, char **jid)
 {
 	const char *expanded[16];
-	char *owned[16];
 	size_t n = 0;
 	struct jproc *j;
 	const char *line;
@@ -26,7 +29,6 @@ static struct jproc *login(struct ft_pair *p, const char *user, const char *pw,
 	for (; args != NULL && args[n] != NULL && n < 15; n++) {
 		const char *a = args[n];
 
-		owned[n] = NULL;
 		if (strcmp(a, "%DOWN%") == 0)
 			a = p->down;
 		expanded[n] = a;
@@ -37,17 +39,18 @@ static struct jproc *login(struct ft_pair *p, const char *user, const char *pw,
 	line = jproc_expect(j, "connected", NULL, HARNESS_TIMEOUT_MS);
 	cr_assert_not_null(line, "%s did not connect", user);
 	*jid = json_field(line, "jid");
-	(void)owned;
 	return j;
 }
 
 void ft_pair_start(struct ft_pair *p, const char *const *bob_args)
 {
-	const char *users[] = {"alice:wonderland", "bob:builder", NULL};
+	const char *users[] = {"alice:wonderland", "bob:builder", "carol:peer-secret", NULL};
 
 	cr_assert(harness_mkdtemp(p->dir, sizeof(p->dir), "ft-src"));
 	cr_assert(harness_mkdtemp(p->down, sizeof(p->down), "ft-down"));
 	cr_assert(prosody_befriend(&p->srv, "alice", "bob"));
+	cr_assert(prosody_befriend(&p->srv, "carol", "bob"));
+	cr_assert(prosody_befriend(&p->srv, "carol", "alice"));
 	cr_assert(prosody_start(&p->srv, users), "Prosody did not start");
 	p->alice = login(p, "alice", "wonderland", NULL, &p->alice_jid);
 	p->bob = login(p, "bob", "builder", bob_args, &p->bob_jid);
@@ -164,4 +167,93 @@ bool ft_dir_has_suffix(const char *dir, const char *suffix)
 const char *ft_expect_id(struct jproc *j, const char *event, const char *id, int timeout_ms)
 {
 	return jproc_expect_field(j, event, "id", id, timeout_ms);
+}
+
+struct ft_peer *ft_peer_start(const struct ft_pair *p, const char *const *args)
+{
+	char port[16], script[HARNESS_PATH_MAX * 2];
+	const char *argv[24];
+	const char *src = getenv("JABIRU_SRCDIR");
+	struct ft_peer *peer = calloc(1, sizeof(*peer));
+	size_t n = 0;
+	int fds[2];
+
+	snprintf(port, sizeof(port), "%d", p->srv.c2s_port);
+	snprintf(script, sizeof(script), "%s/tests/interop/si-peer.py", src ? src : ".");
+	argv[n++] = "/usr/bin/python3";
+	argv[n++] = script;
+	argv[n++] = args[0];
+	argv[n++] = "carol@localhost";
+	argv[n++] = "127.0.0.1";
+	argv[n++] = port;
+	argv[n++] = p->srv.ca_file;
+	for (size_t i = 1; args[i] != NULL && n < 23; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	cr_assert_eq(pipe(fds), 0);
+	peer->pid = fork();
+	cr_assert_neq(peer->pid, -1);
+	if (peer->pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(fds[1], STDOUT_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		setenv("SI_PEER_PASSWORD", "peer-secret", 1);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	peer->fd = fds[0];
+	return peer;
+}
+
+/* Reads what the peer printed until contains appears (NULL: until it
+ * exits) or the deadline passes. True when found (or exited). */
+bool ft_peer_read(struct ft_peer *peer, const char *contains, int timeout_ms)
+{
+	long long deadline = harness_now_ms() + timeout_ms;
+
+	for (;;) {
+		struct pollfd pfd = {peer->fd, POLLIN, 0};
+		long long left = deadline - harness_now_ms();
+		char chunk[4096];
+		ssize_t r;
+
+		if (contains != NULL && peer->out != NULL && strstr(peer->out, contains) != NULL)
+			return true;
+		if (peer->eof)
+			return contains == NULL;
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			return false;
+		r = read(peer->fd, chunk, sizeof(chunk));
+		if (r <= 0) {
+			peer->eof = true;
+			continue;
+		}
+		peer->out = realloc(peer->out, peer->len + (size_t)r + 1);
+		memcpy(peer->out + peer->len, chunk, (size_t)r);
+		peer->len += (size_t)r;
+		peer->out[peer->len] = '\0';
+	}
+}
+
+int ft_peer_finish(struct ft_peer *peer, int timeout_ms)
+{
+	int status = -1;
+
+	ft_peer_read(peer, NULL, timeout_ms);
+	close(peer->fd);
+	kill(peer->pid, SIGKILL); /* a no-op when it has exited */
+	waitpid(peer->pid, &status, 0);
+	if (peer->out == NULL)
+		peer->out = calloc(1, 1);
+	return status;
+}
+
+void ft_peer_free(struct ft_peer *peer)
+{
+	if (peer == NULL)
+		return;
+	free(peer->out);
+	free(peer);
 }

@@ -33,4 +33,21 @@ bool ft_dir_has_suffix(const char *dir, const char *suffix);
 /* Waits for an event with field id == id. */
 const char *ft_expect_id(struct jproc *j, const char *event, const char *id, int timeout_ms);
 
+/* tests/interop/si-peer.py running as carol@localhost (a contact of alice
+ * and bob): args[0] is the mode, then its arguments (NULL-terminated). */
+struct ft_peer {
+	int pid;
+	int fd;
+	char *out; /* everything it printed so far */
+	size_t len;
+	bool eof;
+};
+struct ft_peer *ft_peer_start(const struct ft_pair *p, const char *const *args);
+/* Reads its output until contains appears (NULL: until it exits) or the
+ * deadline passes; true when found. */
+bool ft_peer_read(struct ft_peer *peer, const char *contains, int timeout_ms);
+/* Waits for it to exit (killed at the deadline); its wait status. */
+int ft_peer_finish(struct ft_peer *peer, int timeout_ms);
+void ft_peer_free(struct ft_peer *peer);
+
 #endif
