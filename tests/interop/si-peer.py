@@ -92,9 +92,9 @@ class Peer(slixmpp.ClientXMPP):
     async def run_send(self, target, path, desc=None):
         data = open(path, 'rb').read()
         sid = uuid.uuid4().hex
-        # slixmpp 1.8.3's offer() leaves the data form without a type, so
-        # add_field drops the method options: build the same stanza with
-        # the plugin's stanza classes and a typed form.
+        # slixmpp 1.8.3's offer() passes the method list as plain strings
+        # where add_field wants mappings (a TypeError), and its form has no
+        # type: build the same stanza with the plugin's stanza classes.
         iq = self.make_iq_set(ito=target)
         iq['si']['id'] = sid
         iq['si']['profile'] = FT
@@ -106,7 +106,7 @@ class Peer(slixmpp.ClientXMPP):
             iq['si']['file']['desc'] = desc
         form = iq['si']['feature_neg']['form']
         form['type'] = 'form'
-        form.add_field(var='stream-method', ftype='list-single', options=[IBB])
+        form.add_field(var='stream-method', ftype='list-single', options=[{'label': '', 'value': IBB}])
         try:
             res = await iq.send(timeout=DEADLINE)
         except IqError as e:
