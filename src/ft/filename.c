@@ -125,6 +125,24 @@ int ft_filename_create(const char *dir, const char *name, char **final, char **p
 	return -1;
 }
 
+/* "notes (1).txt" -> "notes.txt": numbering starts again from the name
+ * the file was offered with. */
+static char *unnumbered(const char *name)
+{
+	const char *dot = strrchr(name, '.'), *open;
+	size_t stem = dot != NULL && dot != name ? (size_t)(dot - name) : strlen(name);
+	size_t i;
+
+	if (stem < 4 || name[stem - 1] != ')')
+		return xstrdup(name);
+	for (i = stem - 2; i > 0 && name[i] >= '0' && name[i] <= '9'; i--)
+		;
+	open = name + i;
+	if (i < 1 || *open != '(' || name[i - 1] != ' ' || i == stem - 2)
+		return xstrdup(name);
+	return xasprintf("%.*s%s", (int)(i - 1), name, name + stem);
+}
+
 int ft_filename_commit(const char *part, char **final)
 {
 	const char *slash = strrchr(*final, '/');
@@ -137,7 +155,7 @@ int ft_filename_commit(const char *part, char **final)
 		return -1;
 	/* Someone created the final name while we were receiving. */
 	dir = xstrndup(*final, (size_t)(slash - *final));
-	name = xstrdup(slash + 1);
+	name = unnumbered(slash + 1);
 	for (unsigned n = 1; n < 1000; n++) {
 		char *f = numbered(dir, name, n);
 

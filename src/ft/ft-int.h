@@ -135,5 +135,13 @@ void ibb_b64_encode(const void *in, size_t len, char *out);
 /* Skips whitespace; returns the decoded length (at most max) or -1 on bad
  * input or overflow. */
 long ibb_b64_decode(const char *in, size_t len, unsigned char *out, size_t max);
+/* <data sid seq>base64</data> for len bytes of buf; enc is scratch space of
+ * the size ibb_b64_encode needs. */
+xmpp_stanza_t *ibb_data_build(xmpp_ctx_t *ctx, const char *sid, uint16_t seq, const void *buf,
+			      size_t len, char *enc);
+/* Checks a <data/> against the expected seq and decodes it into out (at
+ * most max bytes, the block size). NULL, or the stanza error condition. */
+const char *ibb_data_parse(xmpp_stanza_t *el, uint16_t expect, unsigned char *out, size_t max,
+			   size_t *len);
 
 #endif

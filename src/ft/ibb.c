@@ -119,6 +119,44 @@ long ibb_b64_decode(const char *in, size_t len, unsigned char *out, size_t max)
 	return (long)n;
 }
 
+/* ---- the data element -------------------------------------------------- */
+
+xmpp_stanza_t *ibb_data_build(xmpp_ctx_t *ctx, const char *sid, uint16_t seq, const void *buf,
+			      size_t len, char *enc)
+{
+	xmpp_stanza_t *el = xmpp_stanza_new(ctx), *text = xmpp_stanza_new(ctx);
+	char seqs[8];
+
+	xmpp_stanza_set_name(el, "data");
+	xmpp_stanza_set_ns(el, SI_IBB_NS);
+	xmpp_stanza_set_attribute(el, "sid", sid);
+	snprintf(seqs, sizeof(seqs), "%u", (unsigned)seq);
+	xmpp_stanza_set_attribute(el, "seq", seqs);
+	ibb_b64_encode(buf, len, enc);
+	xmpp_stanza_set_text(text, enc);
+	xmpp_stanza_add_child_ex(el, text, 0);
+	return el;
+}
+
+const char *ibb_data_parse(xmpp_stanza_t *el, uint16_t expect, unsigned char *out, size_t max,
+			   size_t *len)
+{
+	const char *seq = xmpp_stanza_get_attribute(el, "seq");
+	char *text, *end;
+	long n, seqn;
+
+	seqn = seq != NULL ? strtol(seq, &end, 10) : -1;
+	if (seq == NULL || *end != '\0' || seqn != (long)expect)
+		return "unexpected-request";
+	text = xmpp_stanza_get_text(el);
+	n = text != NULL ? ibb_b64_decode(text, strlen(text), out, max) : 0;
+	xmpp_free(xmpp_stanza_get_context(el), text);
+	if (n < 0)
+		return "bad-request";
+	*len = (size_t)n;
+	return NULL;
+}
+
 /* ---- streams ---------------------------------------------------------- */
 
 static struct ibb *mgr(struct app *app)
@@ -348,9 +386,9 @@ static void on_data_result(struct app *app, unsigned serial, xmpp_stanza_t *repl
 static ssize_t ibb_write(struct bytestream *bs, const void *buf, size_t len)
 {
 	struct ibb_stream *s = (struct ibb_stream *)bs;
-	xmpp_stanza_t *iq, *el, *text;
+	xmpp_stanza_t *iq, *el;
 	size_t n = len < s->block ? len : s->block;
-	char seq[8];
+	char *id;
 
 	if (s->phase != IBB_OPEN || s->finishing)
 		return -1;
@@ -358,14 +396,12 @@ static ssize_t ibb_write(struct bytestream *bs, const void *buf, size_t len)
 		return 0;
 	if (!session_online(s->app->session))
 		return -1;
-	iq = ibb_iq(s, "data");
-	el = xmpp_stanza_get_children(iq);
-	snprintf(seq, sizeof(seq), "%u", (unsigned)s->seq);
-	xmpp_stanza_set_attribute(el, "seq", seq);
-	ibb_b64_encode(buf, n, s->enc);
-	text = xmpp_stanza_new(xmpp_stanza_get_context(iq));
-	xmpp_stanza_set_text(text, s->enc);
-	xmpp_stanza_add_child_ex(el, text, 0);
+	id = session_new_id(s->app->session);
+	iq = xmpp_iq_new(session_ctx(s->app->session), "set", id);
+	free(id);
+	xmpp_stanza_set_to(iq, s->bs.peer);
+	el = ibb_data_build(xmpp_stanza_get_context(iq), s->bs.sid, s->seq, buf, n, s->enc);
+	xmpp_stanza_add_child_ex(iq, el, 0);
 	ft_iq_send(s->app, iq, on_data_result, s->serial);
 	s->seq++; /* uint16_t: 65535 wraps to 0 as XEP-0047 wants */
 	s->inflight++;
@@ -448,31 +484,26 @@ static void target_fail(struct ibb_stream *s, xmpp_stanza_t *iq, const char *con
 static void handle_data(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *el, const char *from)
 {
 	const char *sid = xmpp_stanza_get_attribute(el, "sid");
-	const char *seq = xmpp_stanza_get_attribute(el, "seq");
 	struct ibb_stream *s = sid != NULL ? find_sid(app, sid, from) : NULL;
-	char *text, *end;
-	long n, seqn;
+	const char *cond;
+	size_t n;
 
 	if (s == NULL || s->bs.role != BS_TARGET) {
 		/* Unknown sid, or one that belongs to somebody else. */
 		ft_iq_error(app, iq, "cancel", "item-not-found");
 		return;
 	}
-	seqn = seq != NULL ? strtol(seq, &end, 10) : -1;
-	if (seq == NULL || *end != '\0' || seqn != (long)s->seq) {
-		target_fail(s, iq, "unexpected-request", _("in-band data arrived out of sequence"));
-		return;
-	}
-	text = xmpp_stanza_get_text(el);
-	n = text != NULL ? ibb_b64_decode(text, strlen(text), s->dec, s->block) : 0;
-	xmpp_free(session_ctx(app->session), text);
-	if (n < 0) {
-		target_fail(s, iq, "bad-request", _("in-band data that is not valid base64"));
+	cond = ibb_data_parse(el, s->seq, s->dec, s->block, &n);
+	if (cond != NULL) {
+		target_fail(s, iq, cond,
+			    strcmp(cond, "unexpected-request") == 0
+				    ? _("in-band data arrived out of sequence")
+				    : _("in-band data that is not valid base64"));
 		return;
 	}
 	s->seq++;
 	idle_reset(s, ft_settings(app)->idle_timeout_ms);
-	if (n > 0 && !s->bs.cb->data(s->bs.owner, &s->bs, s->dec, (size_t)n)) {
+	if (n > 0 && !s->bs.cb->data(s->bs.owner, &s->bs, s->dec, n)) {
 		target_fail(s, iq, "not-acceptable", _("the data was refused"));
 		return;
 	}
