@@ -33,17 +33,17 @@ static int cmd_files_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 }
 
 const struct cmd_entry cmd_files_entry = {
-	.name = "files",
-	.usage = "[accept ID [PATH] | reject ID | cancel ID]",
-	.summary = N_("list, accept, reject or cancel file transfers"),
-	.help = N_("Alone, lists the transfers with their progress. accept ID saves an offered "
-		   "file into the download directory, or into PATH (a directory, or a new file "
-		   "name); an existing file is never overwritten. reject ID declines an offer. "
-		   "cancel ID stops a transfer in either direction at any stage; the peer is "
-		   "told."),
-	.min_args = 0,
-	.max_args = 3,
-	.subcommands = files_subcommands,
-	.complete = COMPLETE_FILE,
-	.exec = cmd_files_exec,
+    .name = "files",
+    .usage = "[accept ID [PATH] | reject ID | cancel ID]",
+    .summary = N_("list, accept, reject or cancel file transfers"),
+    .help = N_("Alone, lists the transfers with their progress. accept ID saves an offered "
+               "file into the download directory, or into PATH (a directory, or a new file "
+               "name); an existing file is never overwritten. reject ID declines an offer. "
+               "cancel ID stops a transfer in either direction at any stage; the peer is "
+               "told."),
+    .min_args = 0,
+    .max_args = 3,
+    .subcommands = files_subcommands,
+    .complete = COMPLETE_FILE,
+    .exec = cmd_files_exec,
 };

@@ -20,9 +20,9 @@ struct loop_timer;
 enum ft_dir { FT_SEND, FT_RECV };
 
 enum ft_state {
-	FT_RESOLVING, /* send: asking the contact's resources what they support */
-	FT_HASHING,   /* send: md5 of the file for the offer */
-	FT_OFFERED,   /* send: waiting for the answer; recv: waiting for the user */
+	FT_RESOLVING,  /* send: asking the contact's resources what they support */
+	FT_HASHING,    /* send: md5 of the file for the offer */
+	FT_OFFERED,    /* send: waiting for the answer; recv: waiting for the user */
 	FT_CONNECTING, /* the stream is being set up */
 	FT_ACTIVE,
 	FT_FINISHING, /* send: everything written, waiting for the close */
@@ -38,10 +38,10 @@ struct transfer {
 	char idstr[16];
 	enum ft_dir dir;
 	enum ft_state state;
-	char *peer; /* full JID (send: once resolved) */
-	char *path; /* send: the source; recv: the final name */
-	char *part; /* recv: the .part file while receiving */
-	char *iq_id; /* the offer's iq id */
+	char *peer;      /* full JID (send: once resolved) */
+	char *path;      /* send: the source; recv: the final name */
+	char *part;      /* recv: the .part file while receiving */
+	char *iq_id;     /* the offer's iq id */
 	char *safe_name; /* sanitised, for display */
 	struct si_offer offer;
 	enum si_method method;
@@ -60,7 +60,7 @@ struct transfer {
 	/* send: bytes read but not yet taken by the stream (bounded) */
 	unsigned char *buf;
 	size_t buf_len, buf_off;
-	struct loop_timer *timer; /* hashing slices, pump continuation, idle */
+	struct loop_timer *timer;           /* hashing slices, pump continuation, idle */
 	void (*hashed)(struct transfer *t); /* what follows the md5 */
 	/* resolving: resources still to ask */
 	char **cands;
@@ -101,12 +101,23 @@ void ft_iq_result(struct app *app, xmpp_stanza_t *iq);
 bool ft_target_attach(struct app *app, enum si_method m, struct bytestream *bs);
 extern const struct bytestream_cb transfer_bs_cb;
 
+/* peers.c: the presence handler; candidates are the given full JID or
+ * every available resource; resolving asks them in turn (disco#info) and
+ * goes on with the md5 and the offer (ft_send_offer) at the first that
+ * takes files, or fails the transfer. */
+void ft_peers_online(struct app *app, xmpp_conn_t *conn);
+struct jid;
+void ft_peers_candidates(struct transfer *t, const struct jid *j);
+void ft_peers_resolve(struct transfer *t);
+/* ft.c */
+void ft_send_offer(struct transfer *t);
+
 /* transfer.c */
 struct transfer *transfer_new(struct ft *ft, enum ft_dir dir);
 struct transfer *transfer_find(struct ft *ft, unsigned id);
 struct transfer *transfer_find_str(struct ft *ft, const char *id);
 struct transfer *transfer_find_sid(struct ft *ft, enum ft_dir dir, const char *sid,
-				   const char *peer);
+                                   const char *peer);
 bool transfer_final(const struct transfer *t);
 bool transfer_busy(const struct transfer *t);
 /* Ends a transfer: state FT_FAILED/CANCELLED/REJECTED with reason (emits
@@ -129,7 +140,7 @@ void ibb_free(struct ibb *ibb);
 void ibb_online(struct app *app, xmpp_conn_t *conn);
 void ibb_offline(struct app *app);
 struct bytestream *ibb_initiate(struct app *app, const char *sid, const char *peer,
-				const struct bytestream_cb *cb, void *owner);
+                                const struct bytestream_cb *cb, void *owner);
 /* base64 without line breaks; out needs 4 * ((len + 2) / 3) + 1 bytes. */
 void ibb_b64_encode(const void *in, size_t len, char *out);
 /* Skips whitespace; returns the decoded length (at most max) or -1 on bad
@@ -138,10 +149,10 @@ long ibb_b64_decode(const char *in, size_t len, unsigned char *out, size_t max);
 /* <data sid seq>base64</data> for len bytes of buf; enc is scratch space of
  * the size ibb_b64_encode needs. */
 xmpp_stanza_t *ibb_data_build(xmpp_ctx_t *ctx, const char *sid, uint16_t seq, const void *buf,
-			      size_t len, char *enc);
+                              size_t len, char *enc);
 /* Checks a <data/> against the expected seq and decodes it into out (at
  * most max bytes, the block size). NULL, or the stanza error condition. */
 const char *ibb_data_parse(xmpp_stanza_t *el, uint16_t expect, unsigned char *out, size_t max,
-			   size_t *len);
+                           size_t *len);
 
 #endif

@@ -32,29 +32,6 @@
 #endif
 #endif
 
-#define DISCO_INFO_NS "http://jabber.org/protocol/disco#info"
-#define MAX_RESOURCES 16
-
-struct ft_iq {
-	struct app *app;
-	ft_iq_cb cb;
-	unsigned serial;
-	struct ft_iq *next;
-};
-
-static const char *const features[] = {
-	SI_NS, SI_FT_NS, SI_IBB_NS,
-#ifdef HAVE_S5B
-	SI_BYTESTREAMS_NS,
-#endif
-	NULL,
-};
-
-const char *const *ft_disco_features(void)
-{
-	return features;
-}
-
 struct ft *ft_of(struct app *app)
 {
 	return app->ft;
@@ -76,173 +53,7 @@ void ft_set_str(char **field, const char *value)
 	*field = value != NULL && value[0] != '\0' ? xstrdup(value) : NULL;
 }
 
-void ft_set_contact_check(struct app *app, ft_contact_fn fn, void *ud)
-{
-	app->ft->contact_fn = fn;
-	app->ft->contact_ud = ud;
-}
-
-bool ft_is_contact(struct app *app, const char *jid)
-{
-	struct ft *ft = app->ft;
-	char bare[JID_MAX + 1];
-
-	jid_bare_str(jid, bare, sizeof(bare));
-	if (ft->contact_fn != NULL)
-		return ft->contact_fn(ft->contact_ud, bare);
-	/* Without the roster: the server sends us the presence of the JIDs we
-	 * are subscribed to, that is of contacts in our roster, and of nobody
-	 * else (RFC 6121 §4). Whoever we heard presence from this session is
-	 * one. */
-	return map_get(&ft->resources, bare) != NULL;
-}
-
-/* ---- iq plumbing ------------------------------------------------------ */
-
-static int on_iq_reply(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
-{
-	struct ft_iq *q = ud, **pp;
-	struct ft *ft = q->app->ft;
-
-	(void)conn;
-	for (pp = &ft->iqs; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == q) {
-			*pp = q->next;
-			break;
-		}
-	}
-	q->cb(q->app, q->serial, st);
-	free(q);
-	return 0;
-}
-
-void ft_iq_send(struct app *app, xmpp_stanza_t *iq, ft_iq_cb cb, unsigned serial)
-{
-	struct ft_iq *q = xcalloc(1, sizeof(*q));
-
-	q->app = app;
-	q->cb = cb;
-	q->serial = serial;
-	q->next = app->ft->iqs;
-	app->ft->iqs = q;
-	xmpp_id_handler_add(session_conn(app->session), on_iq_reply, xmpp_stanza_get_id(iq), q);
-	session_send(app->session, iq);
-	xmpp_stanza_release(iq);
-}
-
-/* The connection that held the handlers is gone; so are its answers. */
-void ft_iq_forget_all(struct ft *ft)
-{
-	while (ft->iqs != NULL) {
-		struct ft_iq *q = ft->iqs;
-
-		ft->iqs = q->next;
-		free(q);
-	}
-}
-
-void ft_iq_error(struct app *app, xmpp_stanza_t *iq, const char *type, const char *cond)
-{
-	xmpp_stanza_t *e = si_error_build(session_ctx(app->session), xmpp_stanza_get_from(iq),
-					  xmpp_stanza_get_id(iq), type, cond, false);
-
-	session_send(app->session, e);
-	xmpp_stanza_release(e);
-}
-
-void ft_iq_result(struct app *app, xmpp_stanza_t *iq)
-{
-	xmpp_stanza_t *r = xmpp_iq_new(session_ctx(app->session), "result", xmpp_stanza_get_id(iq));
-
-	if (xmpp_stanza_get_from(iq) != NULL)
-		xmpp_stanza_set_to(r, xmpp_stanza_get_from(iq));
-	session_send(app->session, r);
-	xmpp_stanza_release(r);
-}
-
-/* ---- resources of contacts -------------------------------------------- */
-
-/* Remembers which resources of a contact are available: /sendfile to a bare
- * JID asks them, in order, whether they take files. */
-static int on_presence(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
-{
-	struct ft *ft = ((struct app *)ud)->ft;
-	const char *from = xmpp_stanza_get_from(st), *type = xmpp_stanza_get_type(st), *res;
-	char bare[JID_MAX + 1], *list, *line;
-	struct buf b;
-	size_t count = 0;
-	bool available;
-
-	(void)conn;
-	if (from == NULL || (res = jid_resource_str(from)) == NULL || strchr(res, '\n') != NULL)
-		return 1;
-	available = type == NULL;
-	if (!available && strcmp(type, "unavailable") != 0)
-		return 1;
-	jid_bare_str(from, bare, sizeof(bare));
-	list = map_get(&ft->resources, bare);
-	buf_init(&b);
-	for (char *p = list; p != NULL && *p != '\0'; p = line + 1) {
-		line = strchr(p, '\n');
-		if ((size_t)(line - p) == strlen(res) && strncmp(p, res, strlen(res)) == 0)
-			continue;
-		buf_append(&b, p, (size_t)(line - p) + 1);
-		count++;
-	}
-	if (available && count < MAX_RESOURCES)
-		buf_printf(&b, "%s\n", res);
-	free(map_put(&ft->resources, bare, xstrdup(buf_cstr(&b))));
-	buf_free(&b);
-	return 1;
-}
-
-/* ---- disco#info ------------------------------------------------------- */
-
-static int on_disco_info(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
-{
-	struct app *app = ud;
-	xmpp_ctx_t *ctx = session_ctx(app->session);
-	xmpp_stanza_t *r = xmpp_iq_new(ctx, "result", xmpp_stanza_get_id(iq)), *q, *c;
-
-	(void)conn;
-	if (xmpp_stanza_get_from(iq) != NULL)
-		xmpp_stanza_set_to(r, xmpp_stanza_get_from(iq));
-	q = xmpp_stanza_new(ctx);
-	xmpp_stanza_set_name(q, "query");
-	xmpp_stanza_set_ns(q, DISCO_INFO_NS);
-	xmpp_stanza_add_child_ex(r, q, 0);
-	c = xmpp_stanza_new(ctx);
-	xmpp_stanza_set_name(c, "identity");
-	xmpp_stanza_set_attribute(c, "category", "client");
-	xmpp_stanza_set_attribute(c, "type", "console");
-	xmpp_stanza_set_attribute(c, "name", "jabiru");
-	xmpp_stanza_add_child_ex(q, c, 0);
-	for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++) {
-		c = xmpp_stanza_new(ctx);
-		xmpp_stanza_set_name(c, "feature");
-		xmpp_stanza_set_attribute(c, "var", features[i] != NULL ? features[i] : DISCO_INFO_NS);
-		xmpp_stanza_add_child_ex(q, c, 0);
-	}
-	session_send(app->session, r);
-	xmpp_stanza_release(r);
-	return 1;
-}
-
-static void disco_online(struct session *s, void *ud)
-{
-	xmpp_handler_add(session_conn(s), on_disco_info, DISCO_INFO_NS, "iq", "get", ud);
-}
-
-static const struct session_hooks disco_hooks = {disco_online, NULL};
-
-void ft_disco_responder_install(struct app *app)
-{
-	session_add_hooks(app->session, &disco_hooks, app);
-}
-
 /* ---- sending ---------------------------------------------------------- */
-
-static void send_offer(struct transfer *t);
 
 static void on_offer_answer(struct app *app, unsigned serial, xmpp_stanza_t *reply);
 
@@ -323,7 +134,7 @@ static void iso_date(time_t when, char *out, size_t len)
 	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void send_offer(struct transfer *t)
+void ft_send_offer(struct transfer *t)
 {
 	xmpp_stanza_t *iq;
 	struct event ev;
@@ -342,88 +153,6 @@ static void send_offer(struct transfer *t)
 	ev_str(&ev, "name", t->safe_name);
 	ev_int(&ev, "size", t->total);
 	app_emit(t->app, &ev);
-}
-
-static void resolve_next(struct transfer *t);
-
-static bool disco_has(xmpp_stanza_t *reply, const char *var)
-{
-	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(reply, "query", DISCO_INFO_NS);
-
-	for (xmpp_stanza_t *c = q ? xmpp_stanza_get_children(q) : NULL; c != NULL;
-	     c = xmpp_stanza_get_next(c)) {
-		const char *name = xmpp_stanza_get_name(c), *v = xmpp_stanza_get_attribute(c, "var");
-
-		if (name != NULL && strcmp(name, "feature") == 0 && v != NULL && strcmp(v, var) == 0)
-			return true;
-	}
-	return false;
-}
-
-static void on_disco_answer(struct app *app, unsigned serial, xmpp_stanza_t *reply)
-{
-	struct transfer *t = transfer_find(app->ft, serial);
-	const char *type = xmpp_stanza_get_type(reply);
-
-	if (t == NULL || t->state != FT_RESOLVING)
-		return;
-	if ((type == NULL || strcmp(type, "result") == 0) && disco_has(reply, SI_NS) &&
-	    disco_has(reply, SI_FT_NS)) {
-		free(t->peer);
-		t->peer = xstrdup(t->cands[t->cand]);
-		transfer_start_hashing(t, send_offer);
-		return;
-	}
-	t->cand++;
-	resolve_next(t);
-}
-
-/* Asks the next candidate resource for its features. */
-static void resolve_next(struct transfer *t)
-{
-	xmpp_ctx_t *ctx = session_ctx(t->app->session);
-	xmpp_stanza_t *iq, *q;
-	char *id, *reason;
-
-	if (t->cand == t->ncands) {
-		reason = xasprintf(_("%s has no online resource that accepts files "
-				     "(SI file transfer)"),
-				   t->peer);
-		transfer_fail(t, FT_FAILED, reason);
-		free(reason);
-		return;
-	}
-	id = session_new_id(t->app->session);
-	iq = xmpp_iq_new(ctx, "get", id);
-	free(id);
-	xmpp_stanza_set_to(iq, t->cands[t->cand]);
-	q = xmpp_stanza_new(ctx);
-	xmpp_stanza_set_name(q, "query");
-	xmpp_stanza_set_ns(q, DISCO_INFO_NS);
-	xmpp_stanza_add_child_ex(iq, q, 0);
-	ft_iq_send(t->app, iq, on_disco_answer, t->id);
-}
-
-/* The full JIDs to ask: the one given, or every available resource. */
-static void collect_candidates(struct transfer *t, const struct jid *j)
-{
-	char bare[JID_MAX + 1], full[2 * JID_MAX + 2];
-	const char *list;
-
-	jid_bare(j, bare, sizeof(bare));
-	if (j->resource[0] != '\0') {
-		t->cands = xcalloc(1, sizeof(char *));
-		t->cands[t->ncands++] = xstrdup(jid_full(j, full, sizeof(full)));
-		return;
-	}
-	list = map_get(&t->app->ft->resources, bare);
-	t->cands = xcalloc(MAX_RESOURCES, sizeof(char *));
-	for (const char *p = list; p != NULL && *p != '\0' && t->ncands < MAX_RESOURCES;) {
-		const char *nl = strchr(p, '\n');
-
-		t->cands[t->ncands++] = xasprintf("%s/%.*s", bare, (int)(nl - p), p);
-		p = nl + 1;
-	}
 }
 
 static bool method_available(enum si_method m)
@@ -472,7 +201,8 @@ static int open_source(struct app *app, const char *path, struct stat *st)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		app_error(app, "/sendfile", "file", _("Cannot read %s: %s."), path, strerror(errno));
+		app_error(app, "/sendfile", "file", _("Cannot read %s: %s."), path,
+		          strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
@@ -517,10 +247,10 @@ int ft_sendfile(struct app *app, const char *jid, const char *path, const char *
 	t->offer.nmethods = usable_methods(ft->set.methods, t->offer.methods);
 	t->peer = xstrdup(jid_full(&j, full, sizeof(full)));
 	t->state = FT_RESOLVING;
-	collect_candidates(t, &j);
+	ft_peers_candidates(t, &j);
 	app_info(app, _("Transfer %s: offering %s (%lld bytes) to %s."), t->idstr, t->safe_name,
-		 t->total, t->peer);
-	resolve_next(t);
+	         t->total, t->peer);
+	ft_peers_resolve(t);
 	return 0;
 }
 
@@ -541,10 +271,10 @@ static void emit_offer(struct transfer *t)
 }
 
 static void reply_error(struct app *app, xmpp_stanza_t *iq, const char *type, const char *cond,
-			bool no_streams)
+                        bool no_streams)
 {
 	xmpp_stanza_t *e = si_error_build(session_ctx(app->session), xmpp_stanza_get_from(iq),
-					  xmpp_stanza_get_id(iq), type, cond, no_streams);
+	                                  xmpp_stanza_get_id(iq), type, cond, no_streams);
 
 	session_send(app->session, e);
 	xmpp_stanza_release(e);
@@ -553,14 +283,14 @@ static void reply_error(struct app *app, xmpp_stanza_t *iq, const char *type, co
 /* Gives the reason for a refused offer to the user as well: nothing a peer
  * sends is dropped silently. */
 static void refuse_offer(struct app *app, xmpp_stanza_t *iq, const char *from, const char *cond,
-			 const char *why, bool no_streams)
+                         const char *why, bool no_streams)
 {
 	char *safe_from = xstrdup(from);
 
 	reply_error(app, iq, strcmp(cond, "bad-request") == 0 ? "modify" : "cancel", cond,
-		    no_streams);
+	            no_streams);
 	app_error(app, NULL, "file-offer-refused", _("A file offer from %s was refused: %s."),
-		  safe_from, why);
+	          safe_from, why);
 	free(safe_from);
 }
 
@@ -605,7 +335,8 @@ static int on_si_offer(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 		return 1;
 	}
 	if (!ft_is_contact(app, from) && !ft->set.accept_strangers && ft->set.accept_dir == NULL) {
-		refuse_offer(app, iq, from, "forbidden", _("the sender is not in the roster"), false);
+		refuse_offer(app, iq, from, "forbidden", _("the sender is not in the roster"),
+		             false);
 		si_offer_free(&o);
 		return 1;
 	}
@@ -652,8 +383,8 @@ int ft_accept(struct app *app, const char *id, const char *path)
 	if (t == NULL)
 		return -1;
 	if (t->dir != FT_RECV || t->state != FT_OFFERED) {
-		app_error(app, "/files", "bad-state", _("Transfer %s is not an offer waiting for you."),
-			  id);
+		app_error(app, "/files", "bad-state",
+		          _("Transfer %s is not an offer waiting for you."), id);
 		return -1;
 	}
 	if (!session_online(app->session)) {
@@ -663,9 +394,10 @@ int ft_accept(struct app *app, const char *id, const char *path)
 	m = choose_method(ft, &t->offer); /* never NONE: checked at the offer */
 	if (path == NULL)
 		path = dir = ft->set.download_dir != NULL ? xstrdup(ft->set.download_dir)
-							  : xdg_download_dir();
+		                                          : xdg_download_dir();
 	if (path == NULL || transfer_open_part(t, path, &err) != 0) {
-		app_error(app, "/files", "file", "%s", err != NULL ? err : _("No download directory."));
+		app_error(app, "/files", "file", "%s",
+		          err != NULL ? err : _("No download directory."));
 		free(err);
 		free(dir);
 		return -1; /* the offer stays: another PATH may do */
@@ -677,8 +409,8 @@ int ft_accept(struct app *app, const char *id, const char *path)
 	answer = si_answer_build(session_ctx(app->session), t->peer, t->iq_id, m);
 	session_send(app->session, answer);
 	xmpp_stanza_release(answer);
-	t->timer = loop_timer_add(app->loop, (uint64_t)ft->set.idle_timeout_ms, on_connect_timeout,
-				  t);
+	t->timer =
+	    loop_timer_add(app->loop, (uint64_t)ft->set.idle_timeout_ms, on_connect_timeout, t);
 	app_info(app, _("Transfer %s: receiving %s into %s."), t->idstr, t->safe_name, t->part);
 	return 0;
 }
@@ -690,13 +422,13 @@ int ft_reject(struct app *app, const char *id)
 	if (t == NULL)
 		return -1;
 	if (t->dir != FT_RECV || t->state != FT_OFFERED) {
-		app_error(app, "/files", "bad-state", _("Transfer %s is not an offer waiting for you."),
-			  id);
+		app_error(app, "/files", "bad-state",
+		          _("Transfer %s is not an offer waiting for you."), id);
 		return -1;
 	}
 	if (session_online(app->session)) {
 		xmpp_stanza_t *e = si_error_build(session_ctx(app->session), t->peer, t->iq_id,
-						  "cancel", "forbidden", false);
+		                                  "cancel", "forbidden", false);
 
 		session_send(app->session, e);
 		xmpp_stanza_release(e);
@@ -714,7 +446,7 @@ int ft_cancel(struct app *app, const char *id)
 		return -1;
 	if (transfer_final(t)) {
 		app_error(app, "/files", "bad-state", _("Transfer %s is already over (%s)."), id,
-			  transfer_state_name(t->state));
+		          transfer_state_name(t->state));
 		return -1;
 	}
 	if (t->dir == FT_RECV && t->state == FT_OFFERED)
@@ -769,8 +501,8 @@ bool ft_target_attach(struct app *app, enum si_method m, struct bytestream *bs)
 }
 
 #ifdef HAVE_S5B
-static bool s5b_lookup(void *ud, const char *sid, const char *from,
-		       const struct bytestream_cb **cb, void **owner)
+static bool s5b_lookup(void *ud, const char *sid, const char *from, const struct bytestream_cb **cb,
+                       void **owner)
 {
 	struct bytestream probe = {.sid = (char *)sid, .peer = (char *)from};
 	struct transfer *t;
@@ -817,7 +549,7 @@ static void online(struct session *s, void *ud)
 	xmpp_conn_t *conn = session_conn(s);
 
 	xmpp_handler_add(conn, on_si_offer, SI_NS, "iq", "set", app);
-	xmpp_handler_add(conn, on_presence, NULL, "presence", NULL, app);
+	ft_peers_online(app, conn);
 	ibb_online(app, conn);
 #ifdef HAVE_S5B
 	s5b_set_lookup(app, s5b_lookup, app);
@@ -846,9 +578,9 @@ void ft_init(struct app *app)
 
 	ft->app = app;
 	/* The environment overrides the setting (scripts, tests, interop). */
-	ft->set.methods = xstrdup(getenv("JABIRU_FILE_METHODS") != NULL
-					  ? getenv("JABIRU_FILE_METHODS")
-					  : "bytestreams ibb");
+	ft->set.methods =
+	    xstrdup(getenv("JABIRU_FILE_METHODS") != NULL ? getenv("JABIRU_FILE_METHODS")
+	                                                  : "bytestreams ibb");
 	ft->set.max_size = 64LL << 30;
 	ft->set.ibb_block_size = 4096;
 	ft->set.ibb_window = 4;

@@ -122,7 +122,7 @@ long ibb_b64_decode(const char *in, size_t len, unsigned char *out, size_t max)
 /* ---- the data element -------------------------------------------------- */
 
 xmpp_stanza_t *ibb_data_build(xmpp_ctx_t *ctx, const char *sid, uint16_t seq, const void *buf,
-			      size_t len, char *enc)
+                              size_t len, char *enc)
 {
 	xmpp_stanza_t *el = xmpp_stanza_new(ctx), *text = xmpp_stanza_new(ctx);
 	char seqs[8];
@@ -139,7 +139,7 @@ xmpp_stanza_t *ibb_data_build(xmpp_ctx_t *ctx, const char *sid, uint16_t seq, co
 }
 
 const char *ibb_data_parse(xmpp_stanza_t *el, uint16_t expect, unsigned char *out, size_t max,
-			   size_t *len)
+                           size_t *len)
 {
 	const char *seq = xmpp_stanza_get_attribute(el, "seq");
 	char *text, *end;
@@ -223,7 +223,7 @@ static void on_idle(void *ud)
 		return;
 	}
 	why = xasprintf(_("no data from %s for %d seconds"), s->bs.peer,
-			ft_settings(s->app)->idle_timeout_ms / 1000);
+	                ft_settings(s->app)->idle_timeout_ms / 1000);
 	stream_end(s, why);
 	free(why);
 }
@@ -236,7 +236,7 @@ static void idle_reset(struct ibb_stream *s, int ms)
 }
 
 static struct ibb_stream *stream_new(struct app *app, enum bs_role role, const char *sid,
-				     const char *peer)
+                                     const char *peer)
 {
 	struct ibb_stream *s = xcalloc(1, sizeof(*s));
 	struct ibb *m = mgr(app);
@@ -341,7 +341,7 @@ static void send_open(struct ibb_stream *s)
 }
 
 struct bytestream *ibb_initiate(struct app *app, const char *sid, const char *peer,
-				const struct bytestream_cb *cb, void *owner)
+                                const struct bytestream_cb *cb, void *owner)
 {
 	struct ibb_stream *s;
 	int block = ft_settings(app)->ibb_block_size;
@@ -367,8 +367,8 @@ static void on_data_result(struct app *app, unsigned serial, xmpp_stanza_t *repl
 		return;
 	s->inflight--;
 	if (type != NULL && strcmp(type, "error") == 0) {
-		why = xasprintf(_("%s refused the data (%s)"), s->bs.peer,
-				si_error_condition(reply));
+		why =
+		    xasprintf(_("%s refused the data (%s)"), s->bs.peer, si_error_condition(reply));
 		send_close(s, NULL);
 		stream_end(s, why);
 		free(why);
@@ -473,8 +473,7 @@ static void handle_open(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *el, c
 }
 
 /* The owner learns why, the peer gets a close: the stream is over. */
-static void target_fail(struct ibb_stream *s, xmpp_stanza_t *iq, const char *cond,
-			const char *why)
+static void target_fail(struct ibb_stream *s, xmpp_stanza_t *iq, const char *cond, const char *why)
 {
 	ft_iq_error(s->app, iq, "cancel", cond);
 	send_close(s, NULL);
@@ -496,9 +495,9 @@ static void handle_data(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *el, c
 	cond = ibb_data_parse(el, s->seq, s->dec, s->block, &n);
 	if (cond != NULL) {
 		target_fail(s, iq, cond,
-			    strcmp(cond, "unexpected-request") == 0
-				    ? _("in-band data arrived out of sequence")
-				    : _("in-band data that is not valid base64"));
+		            strcmp(cond, "unexpected-request") == 0
+		                ? _("in-band data arrived out of sequence")
+		                : _("in-band data that is not valid base64"));
 		return;
 	}
 	s->seq++;
@@ -527,8 +526,8 @@ static void handle_close(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *el, 
 		send_close(s, NULL);
 		s->phase = IBB_DEAD;
 		stream_end(s, s->finishing && s->inflight == 0
-				      ? NULL
-				      : _("the receiver closed the stream"));
+		                  ? NULL
+		                  : _("the receiver closed the stream"));
 	}
 }
 

@@ -17,8 +17,8 @@ static const struct {
 	const char *ns;
 	const char *name;
 } methods[] = {
-	{SI_M_BYTESTREAMS, SI_BYTESTREAMS_NS, "bytestreams"},
-	{SI_M_IBB, SI_IBB_NS, "ibb"},
+    {SI_M_BYTESTREAMS, SI_BYTESTREAMS_NS, "bytestreams"},
+    {SI_M_IBB, SI_IBB_NS, "ibb"},
 };
 
 const char *si_method_ns(enum si_method m)
@@ -101,7 +101,7 @@ static xmpp_stanza_t *method_field(xmpp_stanza_t *si, const char *xtype)
 }
 
 xmpp_stanza_t *si_offer_build(xmpp_ctx_t *ctx, const char *to, const char *id,
-			      const struct si_offer *o)
+                              const struct si_offer *o)
 {
 	xmpp_stanza_t *iq = iq_new(ctx, "set", to, id), *si, *file, *f;
 	char size[32];
@@ -110,7 +110,7 @@ xmpp_stanza_t *si_offer_build(xmpp_ctx_t *ctx, const char *to, const char *id,
 	xmpp_stanza_set_id(si, o->sid);
 	xmpp_stanza_set_attribute(si, "profile", SI_FT_NS);
 	xmpp_stanza_set_attribute(si, "mime-type",
-				  o->mime != NULL ? o->mime : "application/octet-stream");
+	                          o->mime != NULL ? o->mime : "application/octet-stream");
 	file = child(si, "file", SI_FT_NS);
 	xmpp_stanza_set_attribute(file, "name", o->name);
 	snprintf(size, sizeof(size), "%lld", o->size);
@@ -171,9 +171,10 @@ static bool is_md5_hex(const char *s)
 /* The stream-method field inside <feature/>, or NULL. */
 static xmpp_stanza_t *find_method_field(xmpp_stanza_t *si)
 {
-	xmpp_stanza_t *feat = xmpp_stanza_get_child_by_name_and_ns(si, "feature", SI_FEATURE_NEG_NS);
-	xmpp_stanza_t *x = feat ? xmpp_stanza_get_child_by_name_and_ns(feat, "x", "jabber:x:data")
-				: NULL;
+	xmpp_stanza_t *feat =
+	    xmpp_stanza_get_child_by_name_and_ns(si, "feature", SI_FEATURE_NEG_NS);
+	xmpp_stanza_t *x =
+	    feat ? xmpp_stanza_get_child_by_name_and_ns(feat, "x", "jabber:x:data") : NULL;
 
 	for (xmpp_stanza_t *f = x ? xmpp_stanza_get_children(x) : NULL; f != NULL;
 	     f = xmpp_stanza_get_next(f)) {
@@ -225,7 +226,7 @@ static int fail(const char **cond, const char **why, const char *c, const char *
 }
 
 int si_offer_parse(xmpp_stanza_t *iq, long long max_size, struct si_offer *o, const char **cond,
-		   const char **why, bool *no_streams)
+                   const char **why, bool *no_streams)
 {
 	xmpp_stanza_t *si = xmpp_stanza_get_child_by_name_and_ns(iq, "si", SI_NS), *file, *field;
 	const char *profile, *size;
@@ -315,7 +316,7 @@ enum si_method si_answer_parse(xmpp_stanza_t *iq, const struct si_offer *offered
 }
 
 xmpp_stanza_t *si_error_build(xmpp_ctx_t *ctx, const char *to, const char *id, const char *type,
-			      const char *cond, bool no_valid_streams)
+                              const char *cond, bool no_valid_streams)
 {
 	xmpp_stanza_t *iq = iq_new(ctx, "error", to, id), *err;
 

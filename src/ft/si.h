@@ -8,12 +8,12 @@
 #include <stddef.h>
 #include <strophe.h>
 
-#define SI_NS "http://jabber.org/protocol/si"
-#define SI_FT_NS "http://jabber.org/protocol/si/profile/file-transfer"
+#define SI_NS             "http://jabber.org/protocol/si"
+#define SI_FT_NS          "http://jabber.org/protocol/si/profile/file-transfer"
 #define SI_FEATURE_NEG_NS "http://jabber.org/protocol/feature-neg"
 #define SI_BYTESTREAMS_NS "http://jabber.org/protocol/bytestreams"
-#define SI_IBB_NS "http://jabber.org/protocol/ibb"
-#define STANZAS_NS "urn:ietf:params:xml:ns:xmpp-stanzas"
+#define SI_IBB_NS         "http://jabber.org/protocol/ibb"
+#define STANZAS_NS        "urn:ietf:params:xml:ns:xmpp-stanzas"
 
 /* Stream methods, as bits of a set. */
 enum si_method { SI_M_NONE = 0, SI_M_BYTESTREAMS = 1, SI_M_IBB = 2 };
@@ -41,13 +41,13 @@ size_t si_methods_parse(const char *list, enum si_method *out);
 
 /* The offer iq (type set) to the full JID to. */
 xmpp_stanza_t *si_offer_build(xmpp_ctx_t *ctx, const char *to, const char *id,
-			      const struct si_offer *o);
+                              const struct si_offer *o);
 /* Parses the <si/> of an incoming set. Returns 0, or -1 with *cond set to a
  * stanza error condition ("bad-request", "not-acceptable") and *why to a
  * short untranslated reason; *no_streams is set when no offered method is
  * one we know. The offer is filled (free it) either way. */
 int si_offer_parse(xmpp_stanza_t *iq, long long max_size, struct si_offer *o, const char **cond,
-		   const char **why, bool *no_streams);
+                   const char **why, bool *no_streams);
 void si_offer_free(struct si_offer *o);
 
 /* The result a receiver sends to accept with method m. */
@@ -59,7 +59,7 @@ enum si_method si_answer_parse(xmpp_stanza_t *iq, const struct si_offer *offered
 /* An iq error reply: type is "cancel", "modify", ...; with no_valid_streams
  * the SI condition is added. */
 xmpp_stanza_t *si_error_build(xmpp_ctx_t *ctx, const char *to, const char *id, const char *type,
-			      const char *cond, bool no_valid_streams);
+                              const char *cond, bool no_valid_streams);
 /* The defined condition of an error stanza, or "undefined-condition". */
 const char *si_error_condition(xmpp_stanza_t *st);
 

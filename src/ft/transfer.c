@@ -22,16 +22,17 @@
 /* Bytes handed to a stream per loop iteration, so that a fast stream
  * cannot starve the terminal and the XMPP socket. */
 #define PUMP_BUDGET (1024 * 1024)
-#define HASH_SLICE (4 * 1024 * 1024)
+#define HASH_SLICE  (4 * 1024 * 1024)
 #define PROGRESS_MS 500
 /* Finished transfers kept for /files; older ones are forgotten. */
 #define KEEP_FINISHED 64
 
 static const char *const state_names[] = {
-	[FT_RESOLVING] = "resolving", [FT_HASHING] = "hashing",     [FT_OFFERED] = "offered",
-	[FT_CONNECTING] = "connecting", [FT_ACTIVE] = "active",   [FT_FINISHING] = "finishing",
-	[FT_DONE] = "done",           [FT_FAILED] = "failed",       [FT_CANCELLED] = "cancelled",
-	[FT_REJECTED] = "rejected",
+    [FT_RESOLVING] = "resolving", [FT_HASHING] = "hashing",
+    [FT_OFFERED] = "offered",     [FT_CONNECTING] = "connecting",
+    [FT_ACTIVE] = "active",       [FT_FINISHING] = "finishing",
+    [FT_DONE] = "done",           [FT_FAILED] = "failed",
+    [FT_CANCELLED] = "cancelled", [FT_REJECTED] = "rejected",
 };
 
 const char *transfer_state_name(enum ft_state s)
@@ -88,7 +89,7 @@ struct transfer *transfer_find_str(struct ft *ft, const char *id)
 }
 
 struct transfer *transfer_find_sid(struct ft *ft, enum ft_dir dir, const char *sid,
-				   const char *peer)
+                                   const char *peer)
 {
 	for (struct transfer *t = ft->list; t != NULL; t = t->next)
 		if (t->dir == dir && t->offer.sid != NULL && strcmp(t->offer.sid, sid) == 0 &&
@@ -378,9 +379,9 @@ int transfer_open_part(struct transfer *t, const char *path, char **err)
 		name = xstrdup(t->safe_name);
 	} else if (errno == ENOENT) {
 		slash = strrchr(path, '/');
-		dir = slash == NULL ? xstrdup(".")
+		dir = slash == NULL   ? xstrdup(".")
 		      : slash == path ? xstrdup("/")
-				      : xstrndup(path, (size_t)(slash - path));
+		                      : xstrndup(path, (size_t)(slash - path));
 		name = ft_filename_sanitize(slash != NULL ? slash + 1 : path);
 	} else {
 		*err = xasprintf(_("cannot use %s: %s"), path, strerror(errno));
@@ -432,8 +433,8 @@ static void receive_complete(struct transfer *t)
 	char *reason;
 
 	if (t->bytes != t->total) {
-		reason = xasprintf(_("the sender stopped after %lld of %lld bytes"), t->bytes,
-				   t->total);
+		reason =
+		    xasprintf(_("the sender stopped after %lld of %lld bytes"), t->bytes, t->total);
 		transfer_fail(t, FT_FAILED, reason);
 		free(reason);
 		return;
@@ -544,7 +545,7 @@ static void bs_closed(void *owner, struct bytestream *bs, const char *error)
 		finish_ok(t);
 	} else {
 		reason = xasprintf(_("the receiver closed the stream after %lld of %lld bytes"),
-				   t->bytes, t->total);
+		                   t->bytes, t->total);
 		transfer_fail(t, FT_FAILED, reason);
 		free(reason);
 	}
@@ -604,7 +605,8 @@ static void progress_arm(struct ft *ft)
 		return;
 	for (struct transfer *t = ft->list; t != NULL; t = t->next) {
 		if (t->state == FT_ACTIVE || t->state == FT_FINISHING) {
-			ft->progress_timer = loop_timer_add(ft->app->loop, PROGRESS_MS, on_progress, ft);
+			ft->progress_timer =
+			    loop_timer_add(ft->app->loop, PROGRESS_MS, on_progress, ft);
 			return;
 		}
 	}

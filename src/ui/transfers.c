@@ -14,7 +14,7 @@
 #include "util/str.h"
 
 #define BAR_WIDTH 20
-#define MAX_ROWS 128
+#define MAX_ROWS  128
 
 static void human_size(long long n, char *out, size_t len)
 {
@@ -39,22 +39,24 @@ char *transfers_event_line(const struct event *ev)
 	switch (ev->kind) {
 	case EV_FILE_OFFER:
 		human_size(ev_get_int(ev, "size", 0), size, sizeof(size));
-		return xasprintf(_("%s offers the file \"%s\" (%s)%s%s. Type /files accept %s [PATH] "
-				   "or /files reject %s."),
-				 ev_get(ev, "from"), ev_get(ev, "name"), size,
-				 ev_get(ev, "desc") != NULL ? ": " : "",
-				 ev_get(ev, "desc") != NULL ? ev_get(ev, "desc") : "", ev_get(ev, "id"),
-				 ev_get(ev, "id"));
+		return xasprintf(
+		    _("%s offers the file \"%s\" (%s)%s%s. Type /files accept %s [PATH] "
+		      "or /files reject %s."),
+		    ev_get(ev, "from"), ev_get(ev, "name"), size,
+		    ev_get(ev, "desc") != NULL ? ": " : "",
+		    ev_get(ev, "desc") != NULL ? ev_get(ev, "desc") : "", ev_get(ev, "id"),
+		    ev_get(ev, "id"));
 	case EV_FILE_OUTGOING:
-		return xasprintf(_("Transfer %s: waiting for %s to accept \"%s\"."), ev_get(ev, "id"),
-				 ev_get(ev, "to"), ev_get(ev, "name"));
+		return xasprintf(_("Transfer %s: waiting for %s to accept \"%s\"."),
+		                 ev_get(ev, "id"), ev_get(ev, "to"), ev_get(ev, "name"));
 	case EV_FILE_DONE:
 		human_size(ev_get_int(ev, "size", 0), size, sizeof(size));
 		return xasprintf(_("Transfer %s done: %s (%s, %s, %llds)."), ev_get(ev, "id"),
-				 ev_get(ev, "path"), size, ev_get(ev, "method"),
-				 ev_get_int(ev, "seconds", 0));
+		                 ev_get(ev, "path"), size, ev_get(ev, "method"),
+		                 ev_get_int(ev, "seconds", 0));
 	case EV_FILE_FAILED:
-		return xasprintf(_("Transfer %s ended: %s."), ev_get(ev, "id"), ev_get(ev, "reason"));
+		return xasprintf(_("Transfer %s ended: %s."), ev_get(ev, "id"),
+		                 ev_get(ev, "reason"));
 	default:
 		return NULL;
 	}
@@ -64,7 +66,7 @@ char *transfers_row(const struct ft_view *v, int width)
 {
 	char size[32], rate[32], eta[32], bar[BAR_WIDTH + 3], *row;
 	int fill = v->total > 0 ? (int)(v->bytes * BAR_WIDTH / v->total)
-				: (strcmp(v->state, "done") == 0 ? BAR_WIDTH : 0);
+	                        : (strcmp(v->state, "done") == 0 ? BAR_WIDTH : 0);
 
 	human_size(v->total, size, sizeof(size));
 	human_size(v->rate, rate, sizeof(rate));
@@ -78,9 +80,9 @@ char *transfers_row(const struct ft_view *v, int width)
 	bar[BAR_WIDTH + 1] = ']';
 	bar[BAR_WIDTH + 2] = '\0';
 	row = xasprintf("%3s %s %-24.24s %-24.24s %9s %s %9s/s %6s %-13s %s", v->id,
-			strcmp(v->direction, "send") == 0 ? "->" : "<-", v->peer, v->name, size, bar,
-			v->rate > 0 ? rate : "-", eta, v->method[0] != '\0' ? v->method : "-",
-			v->state);
+	                strcmp(v->direction, "send") == 0 ? "->" : "<-", v->peer, v->name, size,
+	                bar, v->rate > 0 ? rate : "-", eta, v->method[0] != '\0' ? v->method : "-",
+	                v->state);
 	(void)width; /* the window wraps what does not fit */
 	return row;
 }
@@ -95,7 +97,7 @@ void transfers_show(struct ui *ui, struct app *app)
 		return;
 	}
 	ui_print_help(ui, _(" ID    peer                     name                          size "
-			    "progress                    rate    ETA method        state"));
+	                    "progress                    rate    ETA method        state"));
 	for (size_t i = 0; i < n; i++) {
 		char *row = transfers_row(&views[i], 0);
 

@@ -6,20 +6,20 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <openssl/evp.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "ft-common.h"
 
 static struct jproc *login(struct ft_pair *p, const char *user, const char *pw,
-			   const char *const *args, char **jid)
+                           const char *const *args, char **jid)
 {
 	const char *expanded[16];
 	size_t n = 0;

@@ -46,7 +46,7 @@ static char *offer(const char *path, const char *desc)
 	const char *line;
 
 	cr_assert(jproc_sendf(P.alice, "/sendfile %s \"%s\"%s%s", P.bob_jid, path,
-			      desc != NULL ? " " : "", desc != NULL ? desc : ""));
+	                      desc != NULL ? " " : "", desc != NULL ? desc : ""));
 	line = jproc_expect(P.alice, "file-outgoing", NULL, HARNESS_TIMEOUT_MS);
 	cr_assert_not_null(line, "alice's offer did not go out");
 	return json_field(line, "id");
@@ -76,8 +76,7 @@ static void send_and_check(const char *name, long long size, int timeout_ms)
 	cr_assert_not_null(path);
 	v = strrchr(path, '/');
 	cr_expect(v != NULL && strcmp(v + 1, name) == 0, "saved as %s", path);
-	cr_expect(strncmp(path, P.down, strlen(P.down)) == 0, "saved outside %s: %s", P.down,
-		  path);
+	cr_expect(strncmp(path, P.down, strlen(P.down)) == 0, "saved outside %s: %s", P.down, path);
 	cr_expect_str_eq(ft_sha256_file(path), want, "the file on disk differs");
 	cr_expect(!ft_dir_has_suffix(P.down, ".part"), "a .part file was left behind");
 	free(path);
@@ -168,7 +167,7 @@ Test(ft_ibb, accepted_into_a_path_and_never_overwrites, .init = start_manual)
 		cr_assert_not_null(line);
 		path = json_field(line, "path");
 		cr_expect(strstr(path, round == 0 ? "/notes (1).txt" : "/notes (2).txt") != NULL,
-			  "saved as %s", path);
+		          "saved as %s", path);
 		cr_expect_str_eq(ft_sha256_file(path), want);
 		free(path);
 		free(bid);
@@ -179,7 +178,7 @@ Test(ft_ibb, accepted_into_a_path_and_never_overwrites, .init = start_manual)
 		char buf[32] = "";
 
 		cr_expect(fgets(buf, sizeof(buf), f) != NULL && strcmp(buf, "keep me\n") == 0,
-			  "the existing file was changed");
+		          "the existing file was changed");
 	}
 	fclose(f);
 	free(want);

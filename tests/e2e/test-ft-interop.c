@@ -89,7 +89,7 @@ Test(ft_interop, jabiru_sends_to_slixmpp)
 		peer = ft_peer_start(&P, args);
 	}
 	cr_assert(ft_peer_read(peer, "\"event\": \"ready\"", 60000), "slixmpp did not log in: %s",
-		  peer->out ? peer->out : "");
+	          peer->out ? peer->out : "");
 	at = strstr(peer->out, "\"jid\": \"");
 	cr_assert_not_null(at);
 	at += strlen("\"jid\": \"");

@@ -57,11 +57,17 @@ Test(filename, controls_and_bidi_become_underscores)
 {
 	name_is("a\tb", "a_b");
 	name_is("a\nb", "a_b");
-	name_is("x\xc2\x9b" "31m.txt", "x_31m.txt");         /* C1 CSI */
+	name_is("x\xc2\x9b"
+	        "31m.txt",
+	        "x_31m.txt");                                     /* C1 CSI */
 	name_is("invoice\xe2\x80\xaegpj.exe", "invoice_gpj.exe"); /* RLO */
-	name_is("a\xe2\x81\xa6" "b", "a_b");                  /* LRI */
+	name_is("a\xe2\x81\xa6"
+	        "b",
+	        "a_b"); /* LRI */
 	name_is("zero\xe2\x80\x8bwidth", "zero_width");
-	name_is("bad\xff" "utf8", "bad_utf8");
+	name_is("bad\xff"
+	        "utf8",
+	        "bad_utf8");
 	name_is("del\x7f", "del_");
 }
 
@@ -86,7 +92,8 @@ static char dir[256];
 
 static void mkdir_tmp(void)
 {
-	snprintf(dir, sizeof(dir), "%s/jabiru-ft-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(dir, sizeof(dir), "%s/jabiru-ft-XXXXXX",
+	         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	cr_assert_not_null(mkdtemp(dir));
 }
 
@@ -237,14 +244,14 @@ Test(ibb, data_out_of_sequence_or_too_big_is_refused, .init = ctx_new, .fini = c
 static struct si_offer sample(void)
 {
 	struct si_offer o = {
-		.sid = "sid-1",
-		.name = "报告.pdf",
-		.size = 123456,
-		.hash = "0123456789abcdef0123456789abcdef",
-		.date = "2026-11-21T08:00:00Z",
-		.desc = "the <report> & more",
-		.methods = {SI_M_BYTESTREAMS, SI_M_IBB},
-		.nmethods = 2,
+	    .sid = "sid-1",
+	    .name = "报告.pdf",
+	    .size = 123456,
+	    .hash = "0123456789abcdef0123456789abcdef",
+	    .date = "2026-11-21T08:00:00Z",
+	    .desc = "the <report> & more",
+	    .methods = {SI_M_BYTESTREAMS, SI_M_IBB},
+	    .nmethods = 2,
 	};
 	return o;
 }
@@ -300,12 +307,14 @@ static const char *parse_fails(const char *xml, bool *no_streams)
 	return rc == 0 ? NULL : cond;
 }
 
-#define SI_HEAD "<iq type='set' id='1'><si xmlns='http://jabber.org/protocol/si' id='s' "     \
-		"profile='http://jabber.org/protocol/si/profile/file-transfer'>"
-#define FEATURE "<feature xmlns='http://jabber.org/protocol/feature-neg'><x "                 \
-		"xmlns='jabber:x:data' type='form'><field var='stream-method' "                 \
-		"type='list-single'><option><value>http://jabber.org/protocol/ibb</value>"      \
-		"</option></field></x></feature>"
+#define SI_HEAD                                                                                    \
+	"<iq type='set' id='1'><si xmlns='http://jabber.org/protocol/si' id='s' "                  \
+	"profile='http://jabber.org/protocol/si/profile/file-transfer'>"
+#define FEATURE                                                                                    \
+	"<feature xmlns='http://jabber.org/protocol/feature-neg'><x "                              \
+	"xmlns='jabber:x:data' type='form'><field var='stream-method' "                            \
+	"type='list-single'><option><value>http://jabber.org/protocol/ibb</value>"                 \
+	"</option></field></x></feature>"
 #define FILE_(attrs) "<file xmlns='http://jabber.org/protocol/si/profile/file-transfer' " attrs "/>"
 
 Test(si, bad_offers_are_refused_with_the_right_condition, .init = ctx_new, .fini = ctx_free)
@@ -322,9 +331,8 @@ Test(si, bad_offers_are_refused_with_the_right_condition, .init = ctx_new, .fini
 	cr_expect_str_eq(c, "bad-request");
 	c = parse_fails(SI_HEAD FILE_("name='a' size='12abc'") FEATURE "</si></iq>", &ns);
 	cr_expect_str_eq(c, "bad-request");
-	c = parse_fails(SI_HEAD FILE_("name='a' size='99999999999999999999999'") FEATURE
-			"</si></iq>",
-			&ns);
+	c = parse_fails(
+	    SI_HEAD FILE_("name='a' size='99999999999999999999999'") FEATURE "</si></iq>", &ns);
 	cr_expect_str_eq(c, "bad-request");
 	c = parse_fails(SI_HEAD FILE_("name='a' size='1001'") FEATURE "</si></iq>", &ns);
 	cr_expect_str_eq(c, "not-acceptable");
@@ -332,15 +340,15 @@ Test(si, bad_offers_are_refused_with_the_right_condition, .init = ctx_new, .fini
 	cr_expect_str_eq(c, "bad-request");
 	cr_expect(ns, "no-valid-streams when no method is offered");
 	c = parse_fails("<iq type='set' id='1'><si xmlns='http://jabber.org/protocol/si' id='s' "
-			"profile='urn:other'>" FILE_("name='a' size='1'") FEATURE "</si></iq>",
-			&ns);
+	                "profile='urn:other'>" FILE_("name='a' size='1'") FEATURE "</si></iq>",
+	                &ns);
 	cr_expect_str_eq(c, "bad-request");
 }
 
 Test(si, a_hash_that_is_not_md5_is_ignored, .init = ctx_new, .fini = ctx_free)
 {
 	xmpp_stanza_t *iq = xmpp_stanza_new_from_string(
-		ctx, SI_HEAD FILE_("name='a' size='1' hash='zz'") FEATURE "</si></iq>");
+	    ctx, SI_HEAD FILE_("name='a' size='1' hash='zz'") FEATURE "</si></iq>");
 	struct si_offer o;
 	const char *cond, *why;
 	bool ns;
@@ -363,11 +371,11 @@ Test(si, answer_round_trips_and_smack_style_answers_are_taken, .init = ctx_new, 
 	offered.nmethods = 1;
 	offered.methods[0] = SI_M_IBB;
 	iq = xmpp_stanza_new_from_string(
-		ctx, "<iq type='result' id='1'><si xmlns='http://jabber.org/protocol/si'><feature "
-		     "xmlns='http://jabber.org/protocol/feature-neg'><x xmlns='jabber:x:data' "
-		     "type='submit'><field var='stream-method'><value>"
-		     "http://jabber.org/protocol/bytestreams</value><value>"
-		     "http://jabber.org/protocol/ibb</value></field></x></feature></si></iq>");
+	    ctx, "<iq type='result' id='1'><si xmlns='http://jabber.org/protocol/si'><feature "
+	         "xmlns='http://jabber.org/protocol/feature-neg'><x xmlns='jabber:x:data' "
+	         "type='submit'><field var='stream-method'><value>"
+	         "http://jabber.org/protocol/bytestreams</value><value>"
+	         "http://jabber.org/protocol/ibb</value></field></x></feature></si></iq>");
 	cr_expect_eq(si_answer_parse(iq, &offered), SI_M_IBB);
 	xmpp_stanza_release(iq);
 
