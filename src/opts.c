@@ -148,7 +148,7 @@ void opts_print_help(const char *argv0)
 		"  --ca-file FILE     also trust the CA or certificate in FILE\n"
 		"  --resource NAME    the resource to bind (default: jabiru.XXXX)\n"
 		"  --batch            no screen: commands on stdin, JSON events on stdout\n"
-		"  --accept-files DIR accept every file offer, saving into DIR\n"
+		"  --accept-files DIR accept contacts' file offers into DIR\n"
 		"  -h, --help         show this help and exit\n"
 		"  -V, --version      show the version and exit\n\n"),
 	      stdout);

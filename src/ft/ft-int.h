@@ -129,6 +129,7 @@ int transfer_open_part(struct transfer *t, const char *path, char **err);
 void transfer_free_all(struct ft *ft);
 const char *transfer_state_name(enum ft_state s);
 void transfer_gc(struct ft *ft);
+void transfer_peer_gone(struct ft *ft, const char *full_jid);
 /* ft.c: the chosen stream failed before it opened; try IBB if offered. */
 void transfer_fallback(struct transfer *t, const char *why);
 

@@ -334,7 +334,7 @@ static int on_si_offer(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 		si_offer_free(&o);
 		return 1;
 	}
-	if (!ft_is_contact(app, from) && !ft->set.accept_strangers && ft->set.accept_dir == NULL) {
+	if (!ft_is_contact(app, from) && !ft->set.accept_strangers) {
 		refuse_offer(app, iq, from, "forbidden", _("the sender is not in the roster"),
 		             false);
 		si_offer_free(&o);

@@ -16,7 +16,7 @@ struct ft_settings {
 	char *download_dir;    /* [NULL: xdg_download_dir()] */
 	char *methods;         /* offer order ["bytestreams ibb"] */
 	bool accept_strangers; /* show offers from JIDs not in the roster [false] */
-	char *accept_dir;      /* accept every offer into this dir [NULL; --accept-files] */
+	char *accept_dir;      /* accept contacts' offers into this dir [NULL; --accept-files] */
 	long long max_size;    /* larger offers are refused [64 GiB] */
 	int ibb_block_size;    /* [4096] */
 	int ibb_window;        /* data iqs in flight [4] */
@@ -40,7 +40,8 @@ void ft_disco_responder_install(struct app *app);
  * module registers its answer with ft_set_contact_check(); until it does, a
  * contact is a JID whose presence reached us this session (the server sends
  * presence only from JIDs in our roster we are subscribed to). Offers from
- * others are refused unless accept_strangers or --accept-files say so. */
+ * others are refused unless accept_strangers says so (--accept-files does
+ * not). */
 typedef bool (*ft_contact_fn)(void *ud, const char *bare_jid);
 void ft_set_contact_check(struct app *app, ft_contact_fn fn, void *ud);
 bool ft_is_contact(struct app *app, const char *jid);

@@ -149,6 +149,8 @@ static int on_presence(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	available = type == NULL;
 	if (!available && strcmp(type, "unavailable") != 0)
 		return 1;
+	if (!available)
+		transfer_peer_gone(ft, from);
 	jid_bare_str(from, bare, sizeof(bare));
 	list = map_get(&ft->resources, bare);
 	buf_init(&b);

@@ -632,3 +632,19 @@ size_t ft_views(struct app *app, struct ft_view *out, size_t max)
 	}
 	return n;
 }
+
+/* The peer's resource went offline: its transfers cannot go on, and
+ * waiting for the idle timeout would only delay the news. */
+void transfer_peer_gone(struct ft *ft, const char *full_jid)
+{
+	for (struct transfer *t = ft->list; t != NULL; t = t->next) {
+		char *reason;
+
+		if (transfer_final(t) || t->peer == NULL || strcmp(t->peer, full_jid) != 0 ||
+		    t->state == FT_RESOLVING || t->state == FT_HASHING)
+			continue;
+		reason = xasprintf(_("%s went offline"), t->peer);
+		transfer_fail(t, FT_FAILED, reason);
+		free(reason);
+	}
+}

@@ -44,7 +44,8 @@ static struct jproc *login(struct ft_pair *p, const char *user, const char *pw,
 
 void ft_pair_start(struct ft_pair *p, const char *const *bob_args)
 {
-	const char *users[] = {"alice:wonderland", "bob:builder", "carol:peer-secret", NULL};
+	const char *users[] = {"alice:wonderland", "bob:builder", "carol:peer-secret",
+				"dave:peer-secret", NULL};
 
 	cr_assert(harness_mkdtemp(p->dir, sizeof(p->dir), "ft-src"));
 	cr_assert(harness_mkdtemp(p->down, sizeof(p->down), "ft-down"));
@@ -183,7 +184,7 @@ struct ft_peer *ft_peer_start(const struct ft_pair *p, const char *const *args)
 	argv[n++] = "/usr/bin/python3";
 	argv[n++] = script;
 	argv[n++] = args[0];
-	argv[n++] = "carol@localhost";
+	argv[n++] = p->peer_jid != NULL ? p->peer_jid : "carol@localhost";
 	argv[n++] = "127.0.0.1";
 	argv[n++] = port;
 	argv[n++] = p->srv.ca_file;

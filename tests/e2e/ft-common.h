@@ -14,6 +14,9 @@ struct ft_pair {
 	char *alice_jid, *bob_jid;
 	char dir[HARNESS_PATH_MAX];  /* files to send */
 	char down[HARNESS_PATH_MAX]; /* bob's download directory */
+	/* The JID si-peer.py logs in as: carol@localhost (a contact of alice
+	 * and bob) unless set; dave@localhost is nobody's contact. */
+	const char *peer_jid;
 };
 
 /* Prosody with alice and bob (friends); alice logs in, then bob with

@@ -176,3 +176,18 @@ Test(ft_hostile, offer_without_known_methods_is_refused)
 
 	cr_expect(strstr(out, "\"answer\": \"bad-request\"") != NULL, "%s", out);
 }
+
+Test(ft_hostile, offers_from_strangers_are_refused)
+{
+	const char *out, *line;
+
+	P.peer_jid = "dave@localhost";
+	out = run("too_few");
+	P.peer_jid = NULL;
+	cr_expect(strstr(out, "\"answer\": \"forbidden\"") != NULL, "%s", out);
+	line = jproc_expect(P.bob, "error", NULL, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line, "peer: %s", out);
+	cr_expect(json_field_is(line, "code", "file-offer-refused"), "%s", line);
+	cr_expect(strstr(line, "dave@localhost") != NULL, "%s", line);
+	cr_expect_null(jproc_seen(P.bob, "file-offer", NULL));
+}

@@ -262,3 +262,18 @@ Test(ft_ibb, two_transfers_at_once_and_batch_waits_at_eof, .init = start_auto)
 	cr_expect_eq(jproc_nlines(P.alice) > 0, 1);
 	cr_expect_not_null(jproc_seen(P.alice, "file-done", "first.bin"));
 }
+
+Test(ft_ibb, sender_vanishing_midway_fails_the_transfer, .init = start_auto)
+{
+	char *aid, *bid;
+	const char *line;
+
+	start_long_transfer(&aid, &bid);
+	jproc_kill(P.alice);
+	line = ft_expect_id(P.bob, "file-failed", bid, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line, "bob still waits for a sender that is gone");
+	cr_expect(strstr(line, "went offline") != NULL, "%s", line);
+	check_nothing_left();
+	free(aid);
+	free(bid);
+}
