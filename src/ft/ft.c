@@ -601,7 +601,9 @@ void ft_init(struct app *app)
 	    xstrdup(getenv("JABIRU_FILE_METHODS") != NULL ? getenv("JABIRU_FILE_METHODS")
 	                                                  : "bytestreams ibb");
 	ft->set.max_size = 64LL << 30;
-	ft->set.ibb_block_size = 4096;
+	ft->set.ibb_block_size = getenv("JABIRU_IBB_BLOCK_SIZE") != NULL
+	                             ? atoi(getenv("JABIRU_IBB_BLOCK_SIZE"))
+	                             : 4096; /* ibb_initiate() checks the range */
 	ft->set.ibb_window = 4;
 	ft->set.idle_timeout_ms = 60000;
 	if (app->opts != NULL && app->opts->accept_files != NULL)

@@ -106,3 +106,41 @@ Test(ft_interop, jabiru_sends_to_slixmpp)
 	v = strstr(peer->out, "\"name\": \"to-slixmpp.bin\"");
 	cr_expect_not_null(v, "%s", peer->out);
 }
+
+/* slixmpp refuses blocks over 8192 bytes with resource-constraint: jabiru
+ * offers smaller ones (16384 -> 8192) and the file still arrives. */
+Test(ft_interop, too_large_block_size_is_retried_smaller)
+{
+	const char *src, *line;
+	char want[65], jid[256], *at, *end;
+	int status;
+
+	if (!slixmpp_available())
+		cr_skip_test("python3-slixmpp is not installed");
+	jproc_free(P.alice);
+	free(P.alice_jid);
+	setenv("JABIRU_IBB_BLOCK_SIZE", "16384", 1);
+	P.alice = jproc_start(&P.srv, "alice", "wonderland", NULL);
+	unsetenv("JABIRU_IBB_BLOCK_SIZE");
+	cr_assert_not_null(P.alice);
+	line = jproc_expect(P.alice, "connected", NULL, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	P.alice_jid = json_field(line, "jid");
+	src = ft_make_file(&P, "blocks.bin", 100000);
+	snprintf(want, sizeof(want), "%s", ft_sha256_file(src));
+	{
+		const char *const args[] = {"receive", P.down, NULL};
+
+		peer = ft_peer_start(&P, args);
+	}
+	cr_assert(ft_peer_read(peer, "\"event\": \"ready\"", 60000), "slixmpp did not log in");
+	at = strstr(peer->out, "\"jid\": \"") + strlen("\"jid\": \"");
+	end = strchr(at, '"');
+	snprintf(jid, sizeof(jid), "%.*s", (int)(end - at), at);
+	cr_assert(jproc_sendf(P.alice, "/sendfile %s \"%s\"", jid, src));
+	line = jproc_expect(P.alice, "file-done", NULL, 60000);
+	cr_assert_not_null(line, "no retry with a smaller block");
+	status = ft_peer_finish(peer, 60000);
+	cr_expect(WIFEXITED(status) && WEXITSTATUS(status) == 0, "slixmpp: %s", peer->out);
+	cr_expect(strstr(peer->out, want) != NULL, "%s", peer->out);
+}

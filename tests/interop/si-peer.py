@@ -136,6 +136,12 @@ class Peer(slixmpp.ClientXMPP):
         # awaiting it, so the stream it agreed to would be refused:
         # preauthorize ourselves first.
         await self['xep_0047'].api['preauthorize_sid'](self.boundjid, sid, sender)
+        # And 1.8.3 spends that authorisation on an open it then refuses
+        # for its block size (resource-constraint), so the sender's retry
+        # with a smaller block would be refused: keep the sid authorised.
+        self['xep_0047'].api.register(
+            lambda jid, node, ifrom, data: node == sid and ifrom == sender,
+            'authorized', default=True)
         await self['xep_0095'].accept(sender, sid, ifrom=self.boundjid)
         stream = await opened
         data = await stream.gather(timeout=DEADLINE)
