@@ -18,6 +18,7 @@ struct presence;
 struct console;
 struct raw;
 struct config;
+struct ft;
 
 /* What the core asks of a front end. */
 struct frontend {
@@ -41,6 +42,7 @@ struct app {
 	struct roster *roster;
 	struct presence *presence;
 	struct config *config;
+	struct ft *ft; /* file transfers */
 	const struct frontend *fe_ops;
 	void *fe;
 	bool batch;

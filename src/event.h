@@ -27,6 +27,12 @@
 	X(EV_XML, "xml")                             \
 	X(EV_RAW_RESULT, "raw-result")               \
 	/* file transfer */                          \
+	X(EV_FILE_OFFER, "file-offer")               \
+	X(EV_FILE_OUTGOING, "file-outgoing")         \
+	X(EV_FILE_PROGRESS, "file-progress")         \
+	X(EV_FILE_DONE, "file-done")                 \
+	X(EV_FILE_FAILED, "file-failed")             \
+	X(EV_FILE, "file")                           \
 	/* configuration, accounts, registration */ \
 	X(EV_SETTING, "setting")                     \
 	X(EV_SAVED, "saved")                         \

@@ -13,6 +13,7 @@
 #include "cfg.h"
 #include "batch/batch.h"
 #include "cmd/cmd.h"
+#include "ft/ft.h"
 #include "i18n.h"
 #include "loop.h"
 #include "opts.h"
@@ -217,6 +218,7 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return EXIT_FAILURE_;
 	}
+	ft_init(&app);
 
 	if (opts.batch) {
 		batch = batch_new(&app);
@@ -240,6 +242,7 @@ int main(int argc, char **argv)
 	loop_run(app.loop);
 
 	ui_free(ui);
+	ft_fini(&app);
 	message_fini(&app);
 	roster_fini(&app);
 	presence_fini(&app);

@@ -27,7 +27,7 @@ static const struct opt_def opt_defs[] = {
 	{"version", ARG_NONE, OFF(version)},  {"jid", ARG_STR, OFF(jid)},
 	{"server", ARG_STR, OFF(server)},     {"port", ARG_PORT, OFF(port)},
 	{"ca-file", ARG_STR, OFF(ca_file)},   {"resource", ARG_STR, OFF(resource)},
-	{"tls", ARG_TLS, OFF(tls)},
+	{"tls", ARG_TLS, OFF(tls)},           {"accept-files", ARG_STR, OFF(accept_files)},
 	{"xml", ARG_NONE, OFF(xml)},          {"xml-log", ARG_STR, OFF(xml_log)},
 	{"account", ARG_STR, OFF(account)},   {"config", ARG_STR, OFF(config)},
 	{"register", ARG_STR, OFF(register_jid)},

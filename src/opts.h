@@ -22,6 +22,7 @@ struct opts {
 	char *account; /* -a, --account: an [account NAME] of the config */
 	char *config;  /* --config FILE instead of the XDG location */
 	char *register_jid; /* --register JID: create the account */
+	char *accept_files; /* batch: accept every file offer into this dir */
 };
 
 /* Exit statuses, documented in the man page (EXIT STATUS). */

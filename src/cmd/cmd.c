@@ -39,6 +39,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_xmlconsole_entry,
 
 	/* file transfer */
+	&cmd_files_entry,
+	&cmd_sendfile_entry,
 
 	/* configuration, accounts, registration */
 	&cmd_account_entry,

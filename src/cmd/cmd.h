@@ -63,6 +63,7 @@ extern const struct cmd_entry cmd_info_entry, cmd_presence_entry, cmd_priority_e
 /* XML console (add entries here) */
 extern const struct cmd_entry cmd_raw_entry, cmd_xmlconsole_entry;
 /* file transfer (add entries here) */
+extern const struct cmd_entry cmd_files_entry, cmd_sendfile_entry;
 /* configuration, accounts, registration (add entries here) */
 extern const struct cmd_entry cmd_account_entry, cmd_register_entry, cmd_save_entry,
 	cmd_set_entry;

@@ -22,6 +22,7 @@
 #include "loop.h"
 #include "ui/input.h"
 #include "ui/rosterpane.h"
+#include "ui/transfers.h"
 #include "ui/ui-int.h"
 #include "ui/ui.h"
 #include "ui/window.h"
@@ -232,8 +233,11 @@ static void show_status(struct ui *ui, const struct event *ev)
 		line = xstrdup(ev_get(ev, "text") ? ev_get(ev, "text") : "");
 		break;
 	default:
-		/* settings, accounts: described by their own module */
+		/* settings, accounts, file transfers: described by their own
+		 * module */
 		line = cmd_config_event_line(ev);
+		if (line == NULL)
+			line = transfers_event_line(ev);
 		if (line == NULL) {
 			/* tls-untrusted: the error event that follows says it all;
 			 * registration: its info or error line did. The title may

@@ -123,6 +123,10 @@ Test(ui_console, raw_ping_is_answered_and_a_filter_shows_only_presence)
 	start_alice();
 	type_line("/xmlconsole");
 	expect_screen("XML console:");
+	/* Only this exchange: the server's own disco queries must not push it
+	 * off the screen. */
+	type_line("/xmlconsole filter text:uiping1");
+	expect_screen("filter: text:uiping1");
 	type_line(
 	    "/raw <iq type='get' to='localhost' id='uiping1'><ping xmlns='urn:xmpp:ping'/></iq>");
 	expect_screen("id=\"uiping1\"");
