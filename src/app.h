@@ -11,6 +11,7 @@
 
 struct loop;
 struct session;
+struct s5b;
 
 /* What the core asks of a front end. */
 struct frontend {
@@ -25,6 +26,7 @@ struct frontend {
 struct app {
 	struct loop *loop;
 	struct session *session;
+	struct s5b *s5b; /* SOCKS5 bytestreams (ft/s5b.c) */
 	struct opts *opts;
 	const struct frontend *fe_ops;
 	void *fe;
