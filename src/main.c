@@ -11,6 +11,7 @@
 #include "app.h"
 #include "batch/batch.h"
 #include "cmd/cmd.h"
+#include "ft/s5b.h"
 #include "i18n.h"
 #include "loop.h"
 #include "opts.h"
@@ -119,6 +120,7 @@ int main(int argc, char **argv)
 	app.session = session_new(&app);
 	message_init(&app);
 	presence_init(&app);
+	s5b_init(&app);
 
 	if (opts.batch) {
 		batch = batch_new(&app);
@@ -148,6 +150,7 @@ int main(int argc, char **argv)
 
 	ui_free(ui);
 	message_fini(&app);
+	s5b_fini(&app);
 	session_free(app.session);
 	batch_free(batch);
 	loop_free(app.loop);

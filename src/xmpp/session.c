@@ -554,6 +554,11 @@ const char *session_jid(const struct session *s)
 	return xmpp_conn_get_bound_jid(s->conn);
 }
 
+int session_fd(const struct session *s)
+{
+	return s->conn != NULL ? s->fd : -1;
+}
+
 const char *session_domain(const struct session *s)
 {
 	return s->domain;

@@ -40,6 +40,9 @@ enum session_state session_state(const struct session *s);
 bool session_online(const struct session *s);
 /* The bound full JID while online, else NULL. */
 const char *session_jid(const struct session *s);
+/* The socket of the XMPP connection, or -1 (SOCKS5 bytestreams learn the
+ * local address from it). */
+int session_fd(const struct session *s);
 /* True while stanzas wait to be written. */
 bool session_sending(const struct session *s);
 
