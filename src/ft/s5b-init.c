@@ -33,7 +33,8 @@ static void local_addr(int fd, char *out, size_t len)
 
 	out[0] = '\0';
 	if (fd < 0 || getsockname(fd, (struct sockaddr *)&ss, &sl) != 0 ||
-	    getnameinfo((struct sockaddr *)&ss, sl, out, (socklen_t)len, NULL, 0, NI_NUMERICHOST) != 0)
+	    getnameinfo((struct sockaddr *)&ss, sl, out, (socklen_t)len, NULL, 0, NI_NUMERICHOST) !=
+	        0)
 		out[0] = '\0';
 }
 
@@ -60,7 +61,8 @@ static int bind_one(const struct addrinfo *ai, int port)
 static int open_listener(struct s5b_stream *st)
 {
 	const struct s5b_settings *set = &st->m->set;
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST | AI_PASSIVE};
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
+	                         .ai_flags = AI_NUMERICHOST | AI_PASSIVE};
 	struct addrinfo *ai = NULL;
 	char local[64];
 	const char *addr;
@@ -85,7 +87,7 @@ static int open_listener(struct s5b_stream *st)
 		return -1;
 	}
 	st->listen_port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
-							: ((struct sockaddr_in6 *)&ss)->sin6_port);
+	                                                : ((struct sockaddr_in6 *)&ss)->sin6_port);
 	/* Advertise the external address if set; a wildcard listener is
 	 * reached at the address that routes to the server. */
 	if (set->external_addr != NULL)
@@ -122,8 +124,7 @@ static void on_accept(int lfd, short revents, void *ud)
 	s5b_watch_conn(c);
 }
 
-static void add_host(xmpp_ctx_t *ctx, xmpp_stanza_t *q, const char *jid, const char *host,
-		     int port)
+static void add_host(xmpp_ctx_t *ctx, xmpp_stanza_t *q, const char *jid, const char *host, int port)
 {
 	xmpp_stanza_t *h = xmpp_stanza_new(ctx);
 	char p[16];
@@ -136,8 +137,8 @@ static void add_host(xmpp_ctx_t *ctx, xmpp_stanza_t *q, const char *jid, const c
 	xmpp_stanza_add_child_ex(q, h, 0);
 }
 
-static xmpp_stanza_t *new_query(xmpp_ctx_t *ctx, const char *type, const char *id,
-				const char *to, const char *sid)
+static xmpp_stanza_t *new_query(xmpp_ctx_t *ctx, const char *type, const char *id, const char *to,
+                                const char *sid)
 {
 	xmpp_stanza_t *iq = xmpp_iq_new(ctx, type, id), *q = xmpp_stanza_new(ctx);
 
@@ -154,7 +155,8 @@ static const char *error_condition(xmpp_stanza_t *iq)
 {
 	xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(iq, "error");
 
-	for (xmpp_stanza_t *c = e ? xmpp_stanza_get_children(e) : NULL; c; c = xmpp_stanza_get_next(c))
+	for (xmpp_stanza_t *c = e ? xmpp_stanza_get_children(e) : NULL; c;
+	     c = xmpp_stanza_get_next(c))
 		if (!xmpp_stanza_is_text(c) && xmpp_stanza_get_name(c) != NULL &&
 		    strcmp(xmpp_stanza_get_name(c), "text") != 0)
 			return xmpp_stanza_get_name(c);
@@ -238,7 +240,7 @@ static void use_direct(struct s5b_stream *st)
 			chosen = c;
 	if (chosen == NULL) {
 		s5b_stream_fail(st, _("the peer named our address, but no SOCKS5 connection "
-				      "from it was completed"));
+		                      "from it was completed"));
 		return;
 	}
 	fd = chosen->s5.fd;
@@ -287,8 +289,8 @@ static int on_used(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	free(st->iq_id);
 	st->iq_id = NULL;
 	if (!is_result(iq)) {
-		char *why = xasprintf(_("the peer could not use any streamhost (%s)"),
-				      error_condition(iq));
+		char *why =
+		    xasprintf(_("the peer could not use any streamhost (%s)"), error_condition(iq));
 
 		s5b_stream_fail(st, why);
 		free(why);
@@ -315,7 +317,7 @@ static void on_init_deadline(void *ud)
 }
 
 struct bytestream *s5b_init_start(struct s5b *m, const char *sid, const char *peer,
-				  const struct bytestream_cb *cb, void *owner)
+                                  const struct bytestream_cb *cb, void *owner)
 {
 	const char *self = session_jid(m->app->session);
 	struct s5b_stream *st;

@@ -12,7 +12,7 @@
 #include "ft/socks5.h"
 
 #define NS_BYTESTREAMS "http://jabber.org/protocol/bytestreams"
-#define S5B_MAX_HOSTS 8
+#define S5B_MAX_HOSTS  8
 
 struct loop_timer;
 
@@ -81,7 +81,7 @@ xmpp_ctx_t *s5b_ctx(struct s5b *m);
 xmpp_conn_t *s5b_xconn(struct s5b *m);
 void s5b_send(struct s5b *m, xmpp_stanza_t *st);
 struct s5b_stream *s5b_stream_new(struct s5b *m, enum bs_role role, const char *sid,
-				  const char *peer, const struct bytestream_cb *cb, void *owner);
+                                  const char *peer, const struct bytestream_cb *cb, void *owner);
 /* Ends the stream: cb->closed(error) unless aborted, then frees when idle. */
 void s5b_stream_fail(struct s5b_stream *st, const char *error);
 /* The SOCKS5 handshake on fd is done: the stream carries bytes now. */
@@ -95,7 +95,7 @@ int s5b_timeout(struct s5b *m, int ms, int dflt);
 
 /* s5b-init.c */
 struct bytestream *s5b_init_start(struct s5b *m, const char *sid, const char *peer,
-				  const struct bytestream_cb *cb, void *owner);
+                                  const struct bytestream_cb *cb, void *owner);
 /* An accepted or proxy SOCKS5 connection of an initiator made progress. */
 void s5b_init_conn_done(struct s5b_stream *st, struct s5b_conn *c);
 

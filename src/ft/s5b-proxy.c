@@ -10,12 +10,13 @@
 
 #include "app.h"
 #include "ft/s5b-int.h"
+#include "i18n.h"
 #include "loop.h"
 #include "util/str.h"
 #include "xmpp/session.h"
 
 #define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
-#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
+#define NS_DISCO_INFO  "http://jabber.org/protocol/disco#info"
 /* Items of the domain asked about at most (bounded work at login). */
 #define S5B_MAX_DISCO 16
 
@@ -75,6 +76,10 @@ static int on_address(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	m->proxy_jid = xstrdup(jid);
 	m->proxy_host = xstrdup(host);
 	m->proxy_port = (int)p;
+	/* Said once per login, so a user (or script) knows proxied transfers
+	 * are possible from now on. */
+	app_info(m->app, _("SOCKS5 proxy for file transfers: %s (%s port %d)"), m->proxy_jid,
+	         m->proxy_host, m->proxy_port);
 	return 0;
 }
 
@@ -87,7 +92,8 @@ static int on_info(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	(void)conn;
 	if (q == NULL || from == NULL || !is_result(iq) || m->proxy_host != NULL)
 		return 0;
-	for (xmpp_stanza_t *c = xmpp_stanza_get_children(q); c != NULL; c = xmpp_stanza_get_next(c)) {
+	for (xmpp_stanza_t *c = xmpp_stanza_get_children(q); c != NULL;
+	     c = xmpp_stanza_get_next(c)) {
 		const char *name = xmpp_stanza_get_name(c);
 		const char *cat = xmpp_stanza_get_attribute(c, "category");
 		const char *type = xmpp_stanza_get_attribute(c, "type");
@@ -112,7 +118,8 @@ static int on_items(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 		return 0;
 	for (xmpp_stanza_t *c = xmpp_stanza_get_children(q); c != NULL && n < S5B_MAX_DISCO;
 	     c = xmpp_stanza_get_next(c)) {
-		const char *name = xmpp_stanza_get_name(c), *jid = xmpp_stanza_get_attribute(c, "jid");
+		const char *name = xmpp_stanza_get_name(c),
+		           *jid = xmpp_stanza_get_attribute(c, "jid");
 
 		if (name == NULL || strcmp(name, "item") != 0 || jid == NULL)
 			continue;

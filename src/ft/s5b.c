@@ -58,7 +58,7 @@ static const struct bytestream_ops ops_direct = {"socks5-direct", op_write, op_f
 static const struct bytestream_ops ops_proxy = {"socks5-proxy", op_write, op_finish, op_abort};
 
 struct s5b_stream *s5b_stream_new(struct s5b *m, enum bs_role role, const char *sid,
-				  const char *peer, const struct bytestream_cb *cb, void *owner)
+                                  const char *peer, const struct bytestream_cb *cb, void *owner)
 {
 	struct s5b_stream *st = xcalloc(1, sizeof(*st));
 
@@ -285,8 +285,8 @@ static void op_finish(struct bytestream *bs)
 	shutdown(st->fd, SHUT_WR);
 	loop_fd_events(st->m->app->loop, st->fd, POLLIN);
 	st->timer = loop_timer_add(st->m->app->loop,
-				   (uint64_t)s5b_timeout(st->m, st->m->set.deadline_ms, 30000),
-				   on_finish_timeout, st);
+	                           (uint64_t)s5b_timeout(st->m, st->m->set.deadline_ms, 30000),
+	                           on_finish_timeout, st);
 }
 
 /* ---- connecting --------------------------------------------------------- */
@@ -339,7 +339,7 @@ void s5b_watch_conn(struct s5b_conn *c)
 /* ---- target: trying the streamhosts ------------------------------------- */
 
 static void reply_error(struct s5b *m, const char *to, const char *id, const char *type,
-			const char *condition)
+                        const char *condition)
 {
 	xmpp_ctx_t *ctx = s5b_ctx(m);
 	xmpp_stanza_t *iq = xmpp_iq_new(ctx, "error", id);
@@ -442,13 +442,13 @@ static void try_next_host(struct s5b_stream *st)
 		c->next = st->conns;
 		st->conns = c;
 		s5b_watch_conn(c);
-		st->timer = loop_timer_add(m->app->loop,
-					   (uint64_t)s5b_timeout(m, m->set.connect_timeout_ms, 10000),
-					   on_host_timeout, st);
+		st->timer = loop_timer_add(
+		    m->app->loop, (uint64_t)s5b_timeout(m, m->set.connect_timeout_ms, 10000),
+		    on_host_timeout, st);
 		return;
 	}
 	target_all_failed(st, st->last_why != NULL ? st->last_why
-						   : _("no streamhost could be reached"));
+	                                           : _("no streamhost could be reached"));
 }
 
 static void on_conn_fd(int fd, short revents, void *ud)
@@ -476,8 +476,8 @@ static void on_conn_fd(int fd, short revents, void *ud)
 
 static int parse_hosts(struct s5b_stream *st, xmpp_stanza_t *q)
 {
-	for (xmpp_stanza_t *c = xmpp_stanza_get_children(q); c != NULL && st->nhosts < S5B_MAX_HOSTS;
-	     c = xmpp_stanza_get_next(c)) {
+	for (xmpp_stanza_t *c = xmpp_stanza_get_children(q);
+	     c != NULL && st->nhosts < S5B_MAX_HOSTS; c = xmpp_stanza_get_next(c)) {
 		const char *name = xmpp_stanza_get_name(c), *jid, *host, *port;
 		char *end;
 		long p;
@@ -547,9 +547,8 @@ static int on_query(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 		s5b_stream_fail(st, _("the peer offered no usable streamhost"));
 		return 1;
 	}
-	st->deadline = loop_timer_add(m->app->loop,
-				      (uint64_t)s5b_timeout(m, m->set.deadline_ms, 30000),
-				      on_deadline, st);
+	st->deadline = loop_timer_add(
+	    m->app->loop, (uint64_t)s5b_timeout(m, m->set.deadline_ms, 30000), on_deadline, st);
 	try_next_host(st);
 	return 1;
 }
@@ -640,7 +639,7 @@ const char *s5b_proxy_jid(struct app *app)
 }
 
 struct bytestream *s5b_initiate(struct app *app, const char *sid, const char *peer_full_jid,
-				const struct bytestream_cb *cb, void *owner)
+                                const struct bytestream_cb *cb, void *owner)
 {
 	return s5b_init_start(app->s5b, sid, peer_full_jid, cb, owner);
 }

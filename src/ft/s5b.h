@@ -27,14 +27,14 @@ struct app;
 /* Settings (defaults in brackets). Strings are owned by s5b (set them with
  * s5b_set_str); change them at any time: they apply to the next stream. */
 struct s5b_settings {
-	bool offer_direct;   /* offer our own address [true] */
-	bool use_proxy;      /* offer the server's proxy [true] */
-	char *listen_addr;   /* IP literal to listen on [NULL: the local address
-			      * of the XMPP connection] */
-	int port_min;        /* listening port range [0, 0: any port] */
+	bool offer_direct; /* offer our own address [true] */
+	bool use_proxy;    /* offer the server's proxy [true] */
+	char *listen_addr; /* IP literal to listen on [NULL: the local address
+	                    * of the XMPP connection] */
+	int port_min;      /* listening port range [0, 0: any port] */
 	int port_max;
-	char *external_addr; /* advertised host [NULL: the listening address] */
-	char *proxy_jid;     /* a proxy set by hand [NULL: discovered at login] */
+	char *external_addr;    /* advertised host [NULL: the listening address] */
+	char *proxy_jid;        /* a proxy set by hand [NULL: discovered at login] */
 	int connect_timeout_ms; /* per streamhost [10000] */
 	int deadline_ms;        /* all streamhosts of one query [30000] */
 };
@@ -42,7 +42,7 @@ struct s5b_settings {
 /* Target side: is (sid, from) a stream we expect? If so set *cb and *owner
  * and return true. from is the initiator's full JID as the server stamped it. */
 typedef bool (*s5b_lookup_fn)(void *ud, const char *sid, const char *from,
-			      const struct bytestream_cb **cb, void **owner);
+                              const struct bytestream_cb **cb, void **owner);
 
 /* Registers the session hooks (proxy discovery at login, the iq handler). */
 void s5b_init(struct app *app);
@@ -60,7 +60,7 @@ void s5b_set_lookup(struct app *app, s5b_lookup_fn lookup, void *ud);
  * callback) when offline or when there is no streamhost at all to offer
  * (direct addresses off and no proxy known): fall back to another method. */
 struct bytestream *s5b_initiate(struct app *app, const char *sid, const char *peer_full_jid,
-				const struct bytestream_cb *cb, void *owner);
+                                const struct bytestream_cb *cb, void *owner);
 
 /* The proxy in use (hand-set or discovered), or NULL. */
 const char *s5b_proxy_jid(struct app *app);

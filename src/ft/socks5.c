@@ -21,7 +21,7 @@
 #include "i18n.h"
 
 void socks5_hash(char hash[SOCKS5_HASH_LEN + 1], const char *sid, const char *initiator,
-		 const char *target)
+                 const char *target)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
@@ -30,7 +30,8 @@ void socks5_hash(char hash[SOCKS5_HASH_LEN + 1], const char *sid, const char *in
 	if (c == NULL || EVP_DigestInit_ex(c, EVP_sha1(), NULL) != 1 ||
 	    EVP_DigestUpdate(c, sid, strlen(sid)) != 1 ||
 	    EVP_DigestUpdate(c, initiator, strlen(initiator)) != 1 ||
-	    EVP_DigestUpdate(c, target, strlen(target)) != 1 || EVP_DigestFinal_ex(c, md, &mdlen) != 1)
+	    EVP_DigestUpdate(c, target, strlen(target)) != 1 ||
+	    EVP_DigestFinal_ex(c, md, &mdlen) != 1)
 		mdlen = 0;
 	EVP_MD_CTX_free(c);
 	hash[0] = '\0';
@@ -257,7 +258,7 @@ static void check_connect(struct socks5 *s)
 		code = 8;
 		s->fail_after_write = _("SOCKS5 request without a host name");
 	} else if (s->in[4] != SOCKS5_HASH_LEN ||
-		   strncasecmp((const char *)s->in + 5, s->hash, SOCKS5_HASH_LEN) != 0) {
+	           strncasecmp((const char *)s->in + 5, s->hash, SOCKS5_HASH_LEN) != 0) {
 		code = 4;
 		s->fail_after_write = _("SOCKS5 request for an unknown hash");
 	}

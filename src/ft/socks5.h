@@ -61,7 +61,7 @@ struct socks5 {
 
 /* hash = lower-case hex SHA-1(sid + initiator + target), NUL-terminated. */
 void socks5_hash(char hash[SOCKS5_HASH_LEN + 1], const char *sid, const char *initiator,
-		 const char *target);
+                 const char *target);
 
 /* A client on fd (non-blocking). connecting: the connect(2) is still in
  * progress (EINPROGRESS); the first step checks its outcome. */

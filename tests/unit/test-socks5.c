@@ -221,7 +221,7 @@ Test(socks5, client_connect_refused)
 	close(l);
 	c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	cr_assert(connect(c, (struct sockaddr *)&sa, sizeof(sa)) == 0 || errno == EINPROGRESS ||
-		  errno == ECONNREFUSED);
+	          errno == ECONNREFUSED);
 	socks5_client_init(&s5, c, HASH, true);
 	p.fd = c;
 	p.events = socks5_events(&s5);

@@ -1,0 +1,188 @@
+/* SOCKS5 Bytestreams (XEP-0065) end to end against the real Prosody and its
+ * proxy65, both sides being jabiru's s5b code run by the test-only
+ * s5b-driver (SI negotiation is not involved): direct and through the proxy
+ * (the target connecting to the proxy, the initiator connecting and
+ * activating), fallback from an unreachable direct address to the proxy,
+ * and streamhosts that cannot work. Contents are compared by sha256. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <criterion/criterion.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../harness/harness.h"
+
+#define BOB_FULL       "bob@localhost/r1"
+#define BIG_TIMEOUT_MS 180000
+
+static struct prosody srv;
+static struct jproc *alice, *bob;
+
+/* The driver is built next to this test. */
+static void use_driver(void)
+{
+	static char path[PATH_MAX];
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	cr_assert_gt(n, 0);
+	self[n] = '\0';
+	snprintf(path, sizeof(path), "%s/s5b-driver", dirname(self));
+	cr_assert_eq(access(path, X_OK), 0, "no driver at %s", path);
+	setenv("JABIRU_BIN", path, 1);
+}
+
+static struct jproc *login(const char *user, const char *password, const char *resource)
+{
+	const char *args[] = {"--resource", resource, NULL};
+	struct jproc *j = jproc_start(&srv, user, password, args);
+
+	cr_assert_not_null(j, "cannot start the driver as %s", user);
+	cr_assert_not_null(jproc_expect(j, "connected", NULL, HARNESS_TIMEOUT_MS),
+	                   "%s did not connect", user);
+	return j;
+}
+
+static void setup(void)
+{
+	const char *users[] = {"alice:wonderland", "bob:builder", NULL};
+
+	use_driver();
+	cr_assert(prosody_befriend(&srv, "alice", "bob"));
+	cr_assert(prosody_start(&srv, users), "Prosody did not start");
+	alice = login("alice", "wonderland", "r0");
+	bob = login("bob", "builder", "r1");
+	/* Proxy discovery at login is done when this is said. */
+	cr_assert_not_null(jproc_expect(alice, "info", srv.proxy_jid, HARNESS_TIMEOUT_MS),
+	                   "alice did not discover the proxy");
+}
+
+static void teardown(void)
+{
+	jproc_free(alice);
+	jproc_free(bob);
+	alice = bob = NULL;
+	prosody_stop(&srv);
+}
+
+TestSuite(s5b, .init = setup, .fini = teardown, .timeout = 300);
+
+static void diagnose(void)
+{
+	jproc_drain(alice);
+	jproc_dump(alice);
+	prosody_dump_log(&srv, 40);
+}
+
+/* alice sends size bytes as sid; both ends report done with the same sha256
+ * and the expected method. */
+static void transfer(const char *sid, long long size, const char *method, int timeout_ms)
+{
+	const char *a, *b;
+	char bytes[32];
+	char *ha, *hb;
+
+	cr_assert(jproc_sendf(bob, "recv %s", sid));
+	cr_assert_not_null(jproc_expect_field(bob, "s5b-expect", "sid", sid, HARNESS_TIMEOUT_MS));
+	cr_assert(jproc_sendf(alice, "send %s %s %lld", BOB_FULL, sid, size));
+	b = jproc_expect_field(bob, "s5b-done", "sid", sid, timeout_ms);
+	if (b == NULL)
+		diagnose();
+	cr_assert_not_null(b, "bob did not receive %s", sid);
+	a = jproc_expect_field(alice, "s5b-done", "sid", sid, timeout_ms);
+	cr_assert_not_null(a, "alice did not finish %s", sid);
+	snprintf(bytes, sizeof(bytes), "%lld", size);
+	cr_assert(json_field_is(b, "bytes", bytes), "bob got: %s", b);
+	cr_assert(json_field_is(a, "bytes", bytes), "alice sent: %s", a);
+	cr_assert(json_field_is(a, "method", method), "alice: %s", a);
+	cr_assert(json_field_is(b, "method", method), "bob: %s", b);
+	ha = json_field(a, "sha256");
+	hb = json_field(b, "sha256");
+	cr_assert_not_null(ha);
+	cr_assert_not_null(hb);
+	cr_assert_str_eq(ha, hb);
+	free(ha);
+	free(hb);
+}
+
+Test(s5b, direct_empty_and_1mb)
+{
+	cr_assert(jproc_send(alice, "set proxy 0"));
+	transfer("d0", 0, "socks5-direct", HARNESS_TIMEOUT_MS);
+	transfer("d1", 1 << 20, "socks5-direct", HARNESS_TIMEOUT_MS);
+}
+
+Test(s5b, proxy_only_empty_1mb_200mb)
+{
+	cr_assert(jproc_send(alice, "set direct 0"));
+	transfer("p0", 0, "socks5-proxy", HARNESS_TIMEOUT_MS);
+	transfer("p1", 1 << 20, "socks5-proxy", HARNESS_TIMEOUT_MS);
+	transfer("p2", 200LL << 20, "socks5-proxy", BIG_TIMEOUT_MS);
+}
+
+Test(s5b, direct_200mb)
+{
+	transfer("d2", 200LL << 20, "socks5-direct", BIG_TIMEOUT_MS);
+}
+
+/* The advertised direct address refuses connections (nothing listens on
+ * 127.0.0.2): the target moves on to the proxy. */
+Test(s5b, unreachable_direct_falls_back_to_proxy)
+{
+	cr_assert(jproc_send(alice, "set listen 127.0.0.1"));
+	cr_assert(jproc_send(alice, "set external 127.0.0.2"));
+	transfer("f1", 100000, "socks5-proxy", HARNESS_TIMEOUT_MS);
+}
+
+Test(s5b, nothing_to_offer_is_refused_at_once)
+{
+	const char *line;
+
+	cr_assert(jproc_send(alice, "set direct 0"));
+	cr_assert(jproc_send(alice, "set proxy 0"));
+	cr_assert(jproc_sendf(alice, "send %s n1 10", BOB_FULL));
+	line = jproc_expect_field(alice, "s5b-failed", "sid", "n1", HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+}
+
+/* A streamhost list whose only host is a name that cannot resolve (a label
+ * longer than 63 characters fails inside the resolver, no DNS query) or a
+ * closed port: the target fails with a clear reason and the initiator's
+ * query is answered with an error. */
+static void bad_streamhost(const char *sid, const char *host, const char *port, const char *why)
+{
+	const char *line;
+	char *reason;
+
+	cr_assert(jproc_sendf(bob, "recv %s", sid));
+	cr_assert_not_null(jproc_expect_field(bob, "s5b-expect", "sid", sid, HARNESS_TIMEOUT_MS));
+	cr_assert(jproc_sendf(alice, "query %s %s %s %s", BOB_FULL, sid, host, port));
+	line = jproc_expect_field(bob, "s5b-failed", "sid", sid, HARNESS_TIMEOUT_MS);
+	if (line == NULL)
+		diagnose();
+	cr_assert_not_null(line, "bob did not give up on %s", sid);
+	reason = json_field(line, "reason");
+	cr_assert(reason != NULL && strstr(reason, why) != NULL, "reason: %s", line);
+	free(reason);
+}
+
+Test(s5b, unresolvable_streamhost)
+{
+	bad_streamhost(
+	    "u1", "a-label-that-is-longer-than-sixty-three-characters-cannot-resolve-ever.example",
+	    "1080", "resolve");
+}
+
+Test(s5b, closed_port_streamhost)
+{
+	char port[16];
+
+	snprintf(port, sizeof(port), "%d", harness_free_port());
+	bad_streamhost("c1", "127.0.0.1", port, "connect");
+}
