@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "app.h"
+#include "ft/ft.h"
 #include "loop.h"
 #include "util/str.h"
 #include "xmpp/session.h"
@@ -57,6 +58,8 @@ void app_quit(struct app *app, int status)
 void app_shutdown(struct app *app)
 {
 	app->quitting = true;
+	if (app->batch && ft_hold_shutdown(app))
+		return; /* file transfers end first; ft calls again */
 	if (app->session != NULL && session_state(app->session) != SESSION_OFFLINE)
 		session_disconnect(app->session);
 	else

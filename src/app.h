@@ -12,6 +12,7 @@
 struct loop;
 struct session;
 struct s5b;
+struct ft;
 
 /* What the core asks of a front end. */
 struct frontend {
@@ -28,6 +29,7 @@ struct app {
 	struct session *session;
 	struct s5b *s5b; /* SOCKS5 bytestreams (ft/s5b.c) */
 	struct opts *opts;
+	struct ft *ft; /* file transfers */
 	const struct frontend *fe_ops;
 	void *fe;
 	bool batch;

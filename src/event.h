@@ -21,6 +21,12 @@
 	/* roster, presence, subscriptions */        \
 	/* XML console */                            \
 	/* file transfer */                          \
+	X(EV_FILE_OFFER, "file-offer")               \
+	X(EV_FILE_OUTGOING, "file-outgoing")         \
+	X(EV_FILE_PROGRESS, "file-progress")         \
+	X(EV_FILE_DONE, "file-done")                 \
+	X(EV_FILE_FAILED, "file-failed")             \
+	X(EV_FILE, "file")                           \
 	/* configuration, accounts, registration */
 
 enum ev_kind {

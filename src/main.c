@@ -11,6 +11,7 @@
 #include "app.h"
 #include "batch/batch.h"
 #include "cmd/cmd.h"
+#include "ft/ft.h"
 #include "ft/s5b.h"
 #include "i18n.h"
 #include "loop.h"
@@ -120,6 +121,8 @@ int main(int argc, char **argv)
 	app.session = session_new(&app);
 	message_init(&app);
 	presence_init(&app);
+	ft_init(&app);
+	ft_disco_responder_install(&app); /* until the disco module answers */
 	s5b_init(&app);
 
 	if (opts.batch) {
@@ -149,6 +152,7 @@ int main(int argc, char **argv)
 	loop_run(app.loop);
 
 	ui_free(ui);
+	ft_fini(&app);
 	message_fini(&app);
 	s5b_fini(&app);
 	session_free(app.session);

@@ -27,7 +27,7 @@ static const struct opt_def opt_defs[] = {
 	{"version", ARG_NONE, OFF(version)},  {"jid", ARG_STR, OFF(jid)},
 	{"server", ARG_STR, OFF(server)},     {"port", ARG_PORT, OFF(port)},
 	{"ca-file", ARG_STR, OFF(ca_file)},   {"resource", ARG_STR, OFF(resource)},
-	{"tls", ARG_TLS, OFF(tls)},
+	{"tls", ARG_TLS, OFF(tls)},           {"accept-files", ARG_STR, OFF(accept_files)},
 };
 
 static const struct opt_def *find_opt(const char *name, size_t len)
@@ -133,6 +133,7 @@ void opts_free(struct opts *o)
 	free(o->server);
 	free(o->ca_file);
 	free(o->resource);
+	free(o->accept_files);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -147,6 +148,7 @@ void opts_print_help(const char *argv0)
 		"  --ca-file FILE     also trust the CA or certificate in FILE\n"
 		"  --resource NAME    the resource to bind (default: jabiru.XXXX)\n"
 		"  --batch            no screen: commands on stdin, JSON events on stdout\n"
+		"  --accept-files DIR accept contacts' file offers into DIR\n"
 		"  -h, --help         show this help and exit\n"
 		"  -V, --version      show the version and exit\n\n"),
 	      stdout);

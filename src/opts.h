@@ -17,6 +17,7 @@ struct opts {
 	char *ca_file;
 	char *resource;
 	enum tls_mode tls;
+	char *accept_files; /* batch: accept every file offer into this dir */
 };
 
 /* Exit statuses, documented in the man page (EXIT STATUS). */

@@ -28,6 +28,8 @@ const struct cmd_entry *const cmd_table[] = {
 	/* XML console */
 
 	/* file transfer */
+	&cmd_files_entry,
+	&cmd_sendfile_entry,
 
 	/* configuration, accounts, registration */
 

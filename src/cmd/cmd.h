@@ -60,6 +60,7 @@ extern const struct cmd_entry cmd_close_entry, cmd_connect_entry, cmd_disconnect
 /* roster, presence, subscriptions (add entries here) */
 /* XML console (add entries here) */
 /* file transfer (add entries here) */
+extern const struct cmd_entry cmd_files_entry, cmd_sendfile_entry;
 /* configuration, accounts, registration (add entries here) */
 
 const struct cmd_entry *cmd_find(const char *name);

@@ -18,6 +18,7 @@
 #include "i18n.h"
 #include "loop.h"
 #include "ui/input.h"
+#include "ui/transfers.h"
 #include "ui/ui.h"
 #include "ui/window.h"
 #include "util/jid.h"
@@ -202,7 +203,11 @@ static void show_status(struct ui *ui, const struct event *ev)
 		line = xstrdup(ev_get(ev, "text"));
 		break;
 	default:
-		return; /* tls-untrusted: the error event that follows says it all */
+		/* file transfers; tls-untrusted: the error event that follows says it all */
+		line = transfers_event_line(ev);
+		if (line == NULL)
+			return;
+		break;
 	}
 	ui_line(ui, status_win(ui), kind, NULL, line);
 	/* An error also shows where the user is looking. */

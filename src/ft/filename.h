@@ -1,0 +1,30 @@
+/* Safe local names for files a peer sends. The name in an offer is hostile
+ * input: it may hold path separators, "..", controls, bidi overrides or
+ * nothing at all. */
+#ifndef JABIRU_FT_FILENAME_H
+#define JABIRU_FT_FILENAME_H
+
+#include <stddef.h>
+
+/* Longest name kept, in bytes (cut on a UTF-8 boundary, extension kept). */
+#define FT_NAME_MAX 200
+
+/* Returns a malloc'd file name fit for a directory entry: one path
+ * component, no '/', '\\', NUL, C0/C1 controls, DEL or bidi/format
+ * characters (each becomes '_'), invalid UTF-8 replaced, no leading dot or
+ * space, not "." or "..", at most FT_NAME_MAX bytes. An empty result
+ * becomes "file". */
+char *ft_filename_sanitize(const char *name);
+
+/* Creates "<dir>/<name>.part" (or "<dir>/<name> (N).ext.part", the first N
+ * for which neither the final name nor its .part exists) with
+ * O_CREAT|O_EXCL|O_NOFOLLOW, mode 0600. Returns the fd and sets *final and
+ * *part (malloc'd), or returns -1 with errno set. */
+int ft_filename_create(const char *dir, const char *name, char **final, char **part);
+
+/* Moves part to final without ever replacing an existing file (link, then
+ * unlink); when final was taken meanwhile, tries "name (N).ext" and updates
+ * *final. Returns 0 or -1 with errno set. */
+int ft_filename_commit(const char *part, char **final);
+
+#endif

@@ -1,0 +1,159 @@
+/* Internals shared by the file-transfer files: ft.c (the XMPP side: SI,
+ * disco, presence), transfer.c (transfers, files, hashes, progress) and
+ * ibb.c. Other modules use ft/ft.h. */
+#ifndef JABIRU_FT_INT_H
+#define JABIRU_FT_INT_H
+
+#include <openssl/evp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <strophe.h>
+
+#include "ft/bytestream.h"
+#include "ft/ft.h"
+#include "ft/si.h"
+#include "util/map.h"
+
+struct app;
+struct loop_timer;
+
+enum ft_dir { FT_SEND, FT_RECV };
+
+enum ft_state {
+	FT_RESOLVING,  /* send: asking the contact's resources what they support */
+	FT_HASHING,    /* send: md5 of the file for the offer */
+	FT_OFFERED,    /* send: waiting for the answer; recv: waiting for the user */
+	FT_CONNECTING, /* the stream is being set up */
+	FT_ACTIVE,
+	FT_FINISHING, /* send: everything written, waiting for the close */
+	FT_DONE,
+	FT_FAILED,
+	FT_CANCELLED,
+	FT_REJECTED,
+};
+
+struct transfer {
+	struct app *app;
+	unsigned id;
+	char idstr[16];
+	enum ft_dir dir;
+	enum ft_state state;
+	char *peer;      /* full JID (send: once resolved) */
+	char *path;      /* send: the source; recv: the final name */
+	char *part;      /* recv: the .part file while receiving */
+	char *iq_id;     /* the offer's iq id */
+	char *safe_name; /* sanitised, for display */
+	struct si_offer offer;
+	enum si_method method;
+	const char *method_name; /* from the stream, "" before */
+	struct bytestream *bs;
+	bool s5b_pending; /* a SOCKS5 target negotiation may still call us */
+	bool fell_back;
+	int fd;
+	long long bytes, total;
+	EVP_MD_CTX *md5, *sha256;
+	uint64_t t_start;
+	long long reported; /* bytes in the last file-progress */
+	long long rate_bytes;
+	uint64_t rate_t;
+	long long rate;
+	/* send: bytes read but not yet taken by the stream (bounded) */
+	unsigned char *buf;
+	size_t buf_len, buf_off;
+	struct loop_timer *timer;           /* hashing slices, pump continuation, idle */
+	void (*hashed)(struct transfer *t); /* what follows the md5 */
+	/* resolving: resources still to ask */
+	char **cands;
+	size_t ncands, cand;
+	struct transfer *next;
+};
+
+struct ibb;
+
+struct ft {
+	struct app *app;
+	struct ft_settings set;
+	struct transfer *list;
+	unsigned next_serial;
+	struct loop_timer *progress_timer;
+	struct ibb *ibb;
+	struct map resources; /* bare JID -> "res\nres\n" of available presence */
+	struct ft_iq *iqs;
+	ft_contact_fn contact_fn;
+	void *contact_ud;
+	bool hold;
+};
+
+struct ft *ft_of(struct app *app);
+unsigned ft_serial(struct ft *ft);
+
+/* Sends iq; when its answer arrives cb gets it with serial (look the owner
+ * up by it: the owner may be gone). */
+typedef void (*ft_iq_cb)(struct app *app, unsigned serial, xmpp_stanza_t *reply);
+void ft_iq_send(struct app *app, xmpp_stanza_t *iq, ft_iq_cb cb, unsigned serial);
+void ft_iq_forget_all(struct ft *ft);
+/* Sends an error answer to an incoming iq. */
+void ft_iq_error(struct app *app, xmpp_stanza_t *iq, const char *type, const char *cond);
+void ft_iq_result(struct app *app, xmpp_stanza_t *iq);
+
+/* A target-side stream engine found a stream for (method, sid, from): the
+ * transfer that waits for it, or NULL. Sets bs->cb and bs->owner. */
+bool ft_target_attach(struct app *app, enum si_method m, struct bytestream *bs);
+extern const struct bytestream_cb transfer_bs_cb;
+
+/* peers.c: the presence handler; candidates are the given full JID or
+ * every available resource; resolving asks them in turn (disco#info) and
+ * goes on with the md5 and the offer (ft_send_offer) at the first that
+ * takes files, or fails the transfer. */
+void ft_peers_online(struct app *app, xmpp_conn_t *conn);
+struct jid;
+void ft_peers_candidates(struct transfer *t, const struct jid *j);
+void ft_peers_resolve(struct transfer *t);
+/* ft.c */
+void ft_send_offer(struct transfer *t);
+
+/* transfer.c */
+struct transfer *transfer_new(struct ft *ft, enum ft_dir dir);
+struct transfer *transfer_find(struct ft *ft, unsigned id);
+struct transfer *transfer_find_str(struct ft *ft, const char *id);
+struct transfer *transfer_find_sid(struct ft *ft, enum ft_dir dir, const char *sid,
+                                   const char *peer);
+bool transfer_final(const struct transfer *t);
+bool transfer_busy(const struct transfer *t);
+/* Ends a transfer: state FT_FAILED/CANCELLED/REJECTED with reason (emits
+ * file-failed), stream aborted, .part removed. */
+void transfer_fail(struct transfer *t, enum ft_state state, const char *reason);
+void transfer_start_hashing(struct transfer *t, void (*done)(struct transfer *t));
+void transfer_stream(struct transfer *t, struct bytestream *bs);
+int transfer_open_part(struct transfer *t, const char *path, char **err);
+void transfer_free_all(struct ft *ft);
+const char *transfer_state_name(enum ft_state s);
+void transfer_gc(struct ft *ft);
+void transfer_peer_gone(struct ft *ft, const char *full_jid);
+/* ft.c: the chosen stream failed before it opened; try IBB if offered. */
+void transfer_fallback(struct transfer *t, const char *why);
+
+/* ibb.c */
+struct ibb *ibb_new(struct app *app);
+void ibb_free(struct ibb *ibb);
+/* Registers the iq handler on a fresh connection; aborts every stream when
+ * the session goes. */
+void ibb_online(struct app *app, xmpp_conn_t *conn);
+void ibb_offline(struct app *app);
+struct bytestream *ibb_initiate(struct app *app, const char *sid, const char *peer,
+                                const struct bytestream_cb *cb, void *owner);
+/* base64 without line breaks; out needs 4 * ((len + 2) / 3) + 1 bytes. */
+void ibb_b64_encode(const void *in, size_t len, char *out);
+/* Skips whitespace; returns the decoded length (at most max) or -1 on bad
+ * input or overflow. */
+long ibb_b64_decode(const char *in, size_t len, unsigned char *out, size_t max);
+/* <data sid seq>base64</data> for len bytes of buf; enc is scratch space of
+ * the size ibb_b64_encode needs. */
+xmpp_stanza_t *ibb_data_build(xmpp_ctx_t *ctx, const char *sid, uint16_t seq, const void *buf,
+                              size_t len, char *enc);
+/* Checks a <data/> against the expected seq and decodes it into out (at
+ * most max bytes, the block size). NULL, or the stanza error condition. */
+const char *ibb_data_parse(xmpp_stanza_t *el, uint16_t expect, unsigned char *out, size_t max,
+                           size_t *len);
+
+#endif

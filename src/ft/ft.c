@@ -1,0 +1,613 @@
+/* File transfer, the XMPP side: settings, iq plumbing, which resource of a
+ * contact can receive files (presence + disco#info), the SI offer and its
+ * answer in both directions, and the commands' back ends. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "ft/filename.h"
+#include "ft/ft-int.h"
+#include "i18n.h"
+#include "loop.h"
+#include "util/jid.h"
+#include "util/str.h"
+#include "util/xdg.h"
+#include "xmpp/session.h"
+#include "xmpp/session_hooks.h"
+
+/* The SOCKS5 bytestreams (XEP-0065) live in ft/s5b.c, built on a branch of
+ * their own; without them jabiru offers and accepts IBB only. */
+#if defined(__has_include)
+#if __has_include("ft/s5b.h")
+#include "ft/s5b.h"
+#define HAVE_S5B 1
+#endif
+#endif
+
+struct ft *ft_of(struct app *app)
+{
+	return app->ft;
+}
+
+unsigned ft_serial(struct ft *ft)
+{
+	return ++ft->next_serial;
+}
+
+struct ft_settings *ft_settings(struct app *app)
+{
+	return &app->ft->set;
+}
+
+void ft_set_str(char **field, const char *value)
+{
+	free(*field);
+	*field = value != NULL && value[0] != '\0' ? xstrdup(value) : NULL;
+}
+
+/* ---- sending ---------------------------------------------------------- */
+
+static void on_offer_answer(struct app *app, unsigned serial, xmpp_stanza_t *reply);
+
+static void start_method(struct transfer *t, enum si_method m)
+{
+	struct bytestream *bs = NULL;
+
+	t->method = m;
+	if (m == SI_M_IBB)
+		bs = ibb_initiate(t->app, t->offer.sid, t->peer, &transfer_bs_cb, t);
+#ifdef HAVE_S5B
+	else if (m == SI_M_BYTESTREAMS)
+		bs = s5b_initiate(t->app, t->offer.sid, t->peer, &transfer_bs_cb, t);
+#endif
+	if (bs == NULL) {
+		transfer_fallback(t, _("the stream could not be started"));
+		return;
+	}
+	transfer_stream(t, bs);
+}
+
+/* SOCKS5 failed before a byte moved: IBB, when we offered it too (some
+ * peers accept only the method they chose, so this can fail as well). */
+void transfer_fallback(struct transfer *t, const char *why)
+{
+	bool offered_ibb = false;
+	char *reason;
+
+	t->bs = NULL;
+	for (size_t i = 0; i < t->offer.nmethods; i++)
+		offered_ibb |= t->offer.methods[i] == SI_M_IBB;
+	if (t->method != SI_M_IBB && offered_ibb && !t->fell_back) {
+		t->fell_back = true;
+		app_info(t->app, _("Transfer %s: %s; trying in-band."), t->idstr, why);
+		start_method(t, SI_M_IBB);
+		return;
+	}
+	reason = xasprintf(_("no stream to %s: %s"), t->peer, why);
+	transfer_fail(t, FT_FAILED, reason);
+	free(reason);
+}
+
+static void on_offer_answer(struct app *app, unsigned serial, xmpp_stanza_t *reply)
+{
+	struct transfer *t = transfer_find(app->ft, serial);
+	const char *type = xmpp_stanza_get_type(reply), *cond;
+	enum si_method m;
+	char *reason;
+
+	if (t == NULL || t->state != FT_OFFERED)
+		return; /* cancelled meanwhile */
+	if (type != NULL && strcmp(type, "error") == 0) {
+		cond = si_error_condition(reply);
+		if (strcmp(cond, "forbidden") == 0 || strcmp(cond, "not-acceptable") == 0) {
+			reason = xasprintf(_("%s declined the file"), t->peer);
+			transfer_fail(t, FT_REJECTED, reason);
+		} else {
+			reason = xasprintf(_("%s could not take the file (%s)"), t->peer, cond);
+			transfer_fail(t, FT_FAILED, reason);
+		}
+		free(reason);
+		return;
+	}
+	m = si_answer_parse(reply, &t->offer);
+	if (m == SI_M_NONE) {
+		transfer_fail(t, FT_FAILED, _("the answer names no stream method we offered"));
+		return;
+	}
+	t->state = FT_CONNECTING;
+	start_method(t, m);
+}
+
+static void iso_date(time_t when, char *out, size_t len)
+{
+	struct tm tm;
+
+	gmtime_r(&when, &tm);
+	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void ft_send_offer(struct transfer *t)
+{
+	xmpp_stanza_t *iq;
+	struct event ev;
+
+	if (!session_online(t->app->session)) {
+		transfer_fail(t, FT_FAILED, _("not connected"));
+		return;
+	}
+	t->state = FT_OFFERED;
+	t->iq_id = session_new_id(t->app->session);
+	iq = si_offer_build(session_ctx(t->app->session), t->peer, t->iq_id, &t->offer);
+	ft_iq_send(t->app, iq, on_offer_answer, t->id);
+	ev_init(&ev, EV_FILE_OUTGOING);
+	ev_str(&ev, "id", t->idstr);
+	ev_str(&ev, "to", t->peer);
+	ev_str(&ev, "name", t->safe_name);
+	ev_int(&ev, "size", t->total);
+	app_emit(t->app, &ev);
+}
+
+static bool method_available(enum si_method m)
+{
+#ifdef HAVE_S5B
+	return m != SI_M_NONE;
+#else
+	return m == SI_M_IBB;
+#endif
+}
+
+/* The methods of the setting that this build has, IBB at least. */
+static size_t usable_methods(const char *setting, enum si_method *out)
+{
+	enum si_method all[SI_MAX_METHODS];
+	size_t n = si_methods_parse(setting, all), k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (method_available(all[i]))
+			out[k++] = all[i];
+	if (k == 0)
+		out[k++] = SI_M_IBB;
+	return k;
+}
+
+static char *new_sid(void)
+{
+	unsigned char r[12];
+	char *sid = xmalloc(2 * sizeof(r) + 4);
+	FILE *f = fopen("/dev/urandom", "rb");
+
+	if (f == NULL || fread(r, 1, sizeof(r), f) != sizeof(r)) {
+		for (size_t i = 0; i < sizeof(r); i++)
+			r[i] = (unsigned char)(rand() ^ (int)time(NULL));
+	}
+	if (f != NULL)
+		fclose(f);
+	strcpy(sid, "jft");
+	for (size_t i = 0; i < sizeof(r); i++)
+		sprintf(sid + 3 + 2 * i, "%02x", r[i]);
+	return sid;
+}
+
+static int open_source(struct app *app, const char *path, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		app_error(app, "/sendfile", "file", _("Cannot read %s: %s."), path,
+		          strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+		app_error(app, "/sendfile", "file", _("%s is not a regular file."), path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int ft_sendfile(struct app *app, const char *jid, const char *path, const char *desc)
+{
+	struct ft *ft = app->ft;
+	struct transfer *t;
+	struct stat st;
+	struct jid j;
+	char full[2 * JID_MAX + 2], date[32];
+	const char *base;
+	int fd;
+
+	if (!session_online(app->session)) {
+		app_error(app, "/sendfile", "not-connected", _("Not connected."));
+		return -1;
+	}
+	if (!jid_parse(&j, jid)) {
+		app_error(app, "/sendfile", "usage", _("'%s' is not a valid JID."), jid);
+		return -1;
+	}
+	if ((fd = open_source(app, path, &st)) < 0)
+		return -1;
+	t = transfer_new(ft, FT_SEND);
+	t->fd = fd;
+	t->path = xstrdup(path);
+	t->total = t->offer.size = st.st_size;
+	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
+	t->offer.name = xstrdup(base);
+	t->safe_name = ft_filename_sanitize(base);
+	t->offer.desc = desc != NULL && desc[0] != '\0' ? xstrdup(desc) : NULL;
+	iso_date(st.st_mtime, date, sizeof(date));
+	t->offer.date = xstrdup(date);
+	t->offer.sid = new_sid();
+	t->offer.nmethods = usable_methods(ft->set.methods, t->offer.methods);
+	t->peer = xstrdup(jid_full(&j, full, sizeof(full)));
+	t->state = FT_RESOLVING;
+	ft_peers_candidates(t, &j);
+	app_info(app, _("Transfer %s: offering %s (%lld bytes) to %s."), t->idstr, t->safe_name,
+	         t->total, t->peer);
+	ft_peers_resolve(t);
+	return 0;
+}
+
+/* ---- receiving -------------------------------------------------------- */
+
+static void emit_offer(struct transfer *t)
+{
+	struct event ev;
+
+	ev_init(&ev, EV_FILE_OFFER);
+	ev_str(&ev, "id", t->idstr);
+	ev_str(&ev, "from", t->peer);
+	ev_str(&ev, "name", t->safe_name);
+	ev_int(&ev, "size", t->total);
+	ev_str(&ev, "desc", t->offer.desc);
+	ev_str(&ev, "hash", t->offer.hash);
+	app_emit(t->app, &ev);
+}
+
+static void reply_error(struct app *app, xmpp_stanza_t *iq, const char *type, const char *cond,
+                        bool no_streams)
+{
+	xmpp_stanza_t *e = si_error_build(session_ctx(app->session), xmpp_stanza_get_from(iq),
+	                                  xmpp_stanza_get_id(iq), type, cond, no_streams);
+
+	session_send(app->session, e);
+	xmpp_stanza_release(e);
+}
+
+/* Gives the reason for a refused offer to the user as well: nothing a peer
+ * sends is dropped silently. */
+static void refuse_offer(struct app *app, xmpp_stanza_t *iq, const char *from, const char *cond,
+                         const char *why, bool no_streams)
+{
+	char *safe_from = xstrdup(from);
+
+	reply_error(app, iq, strcmp(cond, "bad-request") == 0 ? "modify" : "cancel", cond,
+	            no_streams);
+	app_error(app, NULL, "file-offer-refused", _("A file offer from %s was refused: %s."),
+	          safe_from, why);
+	free(safe_from);
+}
+
+/* The first method of our preference that the sender offered. */
+static enum si_method choose_method(struct ft *ft, const struct si_offer *o)
+{
+	enum si_method ours[SI_MAX_METHODS];
+	size_t n = usable_methods(ft->set.methods, ours);
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < o->nmethods; k++)
+			if (ours[i] == o->methods[k])
+				return ours[i];
+	return SI_M_NONE;
+}
+
+static int on_si_offer(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
+{
+	struct app *app = ud;
+	struct ft *ft = app->ft;
+	const char *from = xmpp_stanza_get_from(iq), *cond, *why;
+	struct si_offer o;
+	struct transfer *t;
+	bool no_streams;
+
+	(void)conn;
+	if (from == NULL || xmpp_stanza_get_id(iq) == NULL)
+		return 1;
+	if (si_offer_parse(iq, ft->set.max_size, &o, &cond, &why, &no_streams) != 0) {
+		refuse_offer(app, iq, from, cond, _(why), no_streams);
+		si_offer_free(&o);
+		return 1;
+	}
+	if (choose_method(ft, &o) == SI_M_NONE) {
+		refuse_offer(app, iq, from, "bad-request", _("no stream method we know"), true);
+		si_offer_free(&o);
+		return 1;
+	}
+	if (transfer_find_sid(ft, FT_RECV, o.sid, from) != NULL) {
+		refuse_offer(app, iq, from, "conflict", _("the same offer came twice"), false);
+		si_offer_free(&o);
+		return 1;
+	}
+	if (!ft_is_contact(app, from) && !ft->set.accept_strangers) {
+		refuse_offer(app, iq, from, "forbidden", _("the sender is not in the roster"),
+		             false);
+		si_offer_free(&o);
+		return 1;
+	}
+	t = transfer_new(ft, FT_RECV);
+	t->offer = o;
+	t->peer = xstrdup(from);
+	t->iq_id = xstrdup(xmpp_stanza_get_id(iq));
+	t->total = o.size;
+	t->safe_name = ft_filename_sanitize(o.name);
+	t->state = FT_OFFERED;
+	emit_offer(t);
+	if (ft->set.accept_dir != NULL)
+		ft_accept(app, t->idstr, ft->set.accept_dir);
+	transfer_gc(ft);
+	return 1;
+}
+
+static void on_connect_timeout(void *ud)
+{
+	struct transfer *t = ud;
+
+	t->timer = NULL;
+	if (t->state == FT_CONNECTING)
+		transfer_fail(t, FT_FAILED, _("the sender never started the stream"));
+}
+
+static struct transfer *find_or_error(struct app *app, const char *cmd, const char *id)
+{
+	struct transfer *t = transfer_find_str(app->ft, id);
+
+	if (t == NULL)
+		app_error(app, cmd, "no-such-transfer", _("No transfer %s (see /files)."), id);
+	return t;
+}
+
+int ft_accept(struct app *app, const char *id, const char *path)
+{
+	struct ft *ft = app->ft;
+	struct transfer *t = find_or_error(app, "/files", id);
+	enum si_method m;
+	char *dir = NULL, *err = NULL;
+	xmpp_stanza_t *answer;
+
+	if (t == NULL)
+		return -1;
+	if (t->dir != FT_RECV || t->state != FT_OFFERED) {
+		app_error(app, "/files", "bad-state",
+		          _("Transfer %s is not an offer waiting for you."), id);
+		return -1;
+	}
+	if (!session_online(app->session)) {
+		app_error(app, "/files", "not-connected", _("Not connected."));
+		return -1;
+	}
+	m = choose_method(ft, &t->offer); /* never NONE: checked at the offer */
+	if (path == NULL)
+		path = dir = ft->set.download_dir != NULL ? xstrdup(ft->set.download_dir)
+		                                          : xdg_download_dir();
+	if (path == NULL || transfer_open_part(t, path, &err) != 0) {
+		app_error(app, "/files", "file", "%s",
+		          err != NULL ? err : _("No download directory."));
+		free(err);
+		free(dir);
+		return -1; /* the offer stays: another PATH may do */
+	}
+	free(dir);
+	t->method = m;
+	t->state = FT_CONNECTING;
+	t->t_start = loop_now_ms();
+	answer = si_answer_build(session_ctx(app->session), t->peer, t->iq_id, m);
+	session_send(app->session, answer);
+	xmpp_stanza_release(answer);
+	t->timer =
+	    loop_timer_add(app->loop, (uint64_t)ft->set.idle_timeout_ms, on_connect_timeout, t);
+	app_info(app, _("Transfer %s: receiving %s into %s."), t->idstr, t->safe_name, t->part);
+	return 0;
+}
+
+int ft_reject(struct app *app, const char *id)
+{
+	struct transfer *t = find_or_error(app, "/files", id);
+
+	if (t == NULL)
+		return -1;
+	if (t->dir != FT_RECV || t->state != FT_OFFERED) {
+		app_error(app, "/files", "bad-state",
+		          _("Transfer %s is not an offer waiting for you."), id);
+		return -1;
+	}
+	if (session_online(app->session)) {
+		xmpp_stanza_t *e = si_error_build(session_ctx(app->session), t->peer, t->iq_id,
+		                                  "cancel", "forbidden", false);
+
+		session_send(app->session, e);
+		xmpp_stanza_release(e);
+	}
+	transfer_fail(t, FT_REJECTED, _("declined"));
+	transfer_gc(app->ft);
+	return 0;
+}
+
+int ft_cancel(struct app *app, const char *id)
+{
+	struct transfer *t = find_or_error(app, "/files", id);
+
+	if (t == NULL)
+		return -1;
+	if (transfer_final(t)) {
+		app_error(app, "/files", "bad-state", _("Transfer %s is already over (%s)."), id,
+		          transfer_state_name(t->state));
+		return -1;
+	}
+	if (t->dir == FT_RECV && t->state == FT_OFFERED)
+		return ft_reject(app, id);
+	/* The stream's abort tells the peer (IBB close, or the TCP connection
+	 * closing); before a stream exists there is nothing to close. */
+	transfer_fail(t, FT_CANCELLED, _("cancelled"));
+	transfer_gc(app->ft);
+	return 0;
+}
+
+void ft_list(struct app *app)
+{
+	struct ft *ft = app->ft;
+
+	if (ft->list == NULL)
+		app_info(app, _("No file transfers."));
+	for (struct transfer *t = ft->list; t != NULL; t = t->next) {
+		struct event ev;
+
+		ev_init(&ev, EV_FILE);
+		ev_str(&ev, "id", t->idstr);
+		ev_str(&ev, "direction", t->dir == FT_SEND ? "send" : "receive");
+		ev_str(&ev, "peer", t->peer);
+		ev_str(&ev, "name", t->safe_name);
+		ev_int(&ev, "size", t->total);
+		ev_int(&ev, "bytes", t->bytes);
+		ev_str(&ev, "method", t->method_name);
+		ev_str(&ev, "state", transfer_state_name(t->state));
+		ev_str(&ev, "path", t->dir == FT_SEND || t->state == FT_DONE ? t->path : t->part);
+		app_emit(app, &ev);
+	}
+}
+
+bool ft_target_attach(struct app *app, enum si_method m, struct bytestream *bs)
+{
+	struct transfer *t = transfer_find_sid(app->ft, FT_RECV, bs->sid, bs->peer);
+	bool offered = false;
+
+	if (t == NULL || t->state != FT_CONNECTING)
+		return false;
+	for (size_t i = 0; i < t->offer.nmethods; i++)
+		offered |= t->offer.methods[i] == m;
+	/* The chosen method, or IBB as the fallback when both sides have it. */
+	if (m != t->method && !(m == SI_M_IBB && offered))
+		return false;
+	if (t->bs != NULL && t->bs != bs)
+		return false; /* one stream per transfer */
+	bs->cb = &transfer_bs_cb;
+	bs->owner = t;
+	return true;
+}
+
+#ifdef HAVE_S5B
+static bool s5b_lookup(void *ud, const char *sid, const char *from, const struct bytestream_cb **cb,
+                       void **owner)
+{
+	struct bytestream probe = {.sid = (char *)sid, .peer = (char *)from};
+	struct transfer *t;
+
+	if (!ft_target_attach(ud, SI_M_BYTESTREAMS, &probe))
+		return false;
+	t = probe.owner;
+	t->s5b_pending = true; /* s5b calls open or closed later */
+	*cb = probe.cb;
+	*owner = t;
+	return true;
+}
+#endif
+
+bool ft_hold_shutdown(struct app *app)
+{
+	struct ft *ft = app->ft;
+	bool busy = false;
+
+	if (ft == NULL)
+		return false;
+	if (ft->hold) {
+		/* Asked twice (a signal during the wait): stop everything. */
+		ft->hold = false;
+		for (struct transfer *t = ft->list; t != NULL; t = t->next)
+			transfer_fail(t, FT_CANCELLED, _("jabiru is quitting"));
+		return false;
+	}
+	for (struct transfer *t = ft->list; t != NULL; t = t->next) {
+		if (!transfer_final(t) && !transfer_busy(t))
+			ft_reject(app, t->idstr); /* nobody is left to answer it */
+		else
+			busy |= transfer_busy(t);
+	}
+	ft->hold = busy;
+	return busy;
+}
+
+/* ---- module ----------------------------------------------------------- */
+
+static void online(struct session *s, void *ud)
+{
+	struct app *app = ud;
+	xmpp_conn_t *conn = session_conn(s);
+
+	xmpp_handler_add(conn, on_si_offer, SI_NS, "iq", "set", app);
+	ft_peers_online(app, conn);
+	ibb_online(app, conn);
+#ifdef HAVE_S5B
+	s5b_set_lookup(app, s5b_lookup, app);
+#endif
+}
+
+static void offline(struct session *s, void *ud)
+{
+	struct app *app = ud;
+	struct ft *ft = app->ft;
+
+	(void)s;
+	ibb_offline(app);
+	ft_iq_forget_all(ft);
+	for (struct transfer *t = ft->list; t != NULL; t = t->next)
+		transfer_fail(t, FT_FAILED, _("disconnected from the server"));
+	map_free(&ft->resources, free);
+	map_init(&ft->resources);
+}
+
+static const struct session_hooks ft_hooks = {online, offline};
+
+void ft_init(struct app *app)
+{
+	struct ft *ft = xcalloc(1, sizeof(*ft));
+
+	ft->app = app;
+	/* The environment overrides the setting (scripts, tests, interop). */
+	ft->set.methods =
+	    xstrdup(getenv("JABIRU_FILE_METHODS") != NULL ? getenv("JABIRU_FILE_METHODS")
+	                                                  : "bytestreams ibb");
+	ft->set.max_size = 64LL << 30;
+	ft->set.ibb_block_size = 4096;
+	ft->set.ibb_window = 4;
+	ft->set.idle_timeout_ms = 60000;
+	if (app->opts != NULL && app->opts->accept_files != NULL)
+		ft->set.accept_dir = xstrdup(app->opts->accept_files);
+	map_init(&ft->resources);
+	ft->ibb = ibb_new(app);
+	app->ft = ft;
+	session_add_hooks(app->session, &ft_hooks, app);
+}
+
+void ft_fini(struct app *app)
+{
+	struct ft *ft = app->ft;
+
+	if (ft == NULL)
+		return;
+	if (ft->progress_timer != NULL)
+		loop_timer_del(app->loop, ft->progress_timer);
+	transfer_free_all(ft);
+	ibb_free(ft->ibb);
+	ft_iq_forget_all(ft);
+	map_free(&ft->resources, free);
+	free(ft->set.download_dir);
+	free(ft->set.methods);
+	free(ft->set.accept_dir);
+	free(ft);
+	app->ft = NULL;
+}

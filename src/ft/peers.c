@@ -1,0 +1,301 @@
+/* File transfer and the other side: which contacts may send us files,
+ * which of their resources can receive them (presence, then disco#info),
+ * what we advertise, and the iq plumbing the transfer files share. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "ft/ft-int.h"
+#include "i18n.h"
+#include "util/jid.h"
+#include "util/str.h"
+#include "xmpp/session.h"
+#include "xmpp/session_hooks.h"
+
+#if defined(__has_include)
+#if __has_include("ft/s5b.h")
+#define HAVE_S5B 1
+#endif
+#endif
+
+#define DISCO_INFO_NS "http://jabber.org/protocol/disco#info"
+#define MAX_RESOURCES 16
+
+struct ft_iq {
+	struct app *app;
+	ft_iq_cb cb;
+	unsigned serial;
+	struct ft_iq *next;
+};
+
+static const char *const features[] = {
+    SI_NS,
+    SI_FT_NS,
+    SI_IBB_NS,
+#ifdef HAVE_S5B
+    SI_BYTESTREAMS_NS,
+#endif
+    NULL,
+};
+
+const char *const *ft_disco_features(void)
+{
+	return features;
+}
+
+void ft_set_contact_check(struct app *app, ft_contact_fn fn, void *ud)
+{
+	app->ft->contact_fn = fn;
+	app->ft->contact_ud = ud;
+}
+
+bool ft_is_contact(struct app *app, const char *jid)
+{
+	struct ft *ft = app->ft;
+	char bare[JID_MAX + 1];
+
+	jid_bare_str(jid, bare, sizeof(bare));
+	if (ft->contact_fn != NULL)
+		return ft->contact_fn(ft->contact_ud, bare);
+	/* Without the roster: the server sends us the presence of the JIDs we
+	 * are subscribed to, that is of contacts in our roster, and of nobody
+	 * else (RFC 6121 §4). Whoever we heard presence from this session is
+	 * one. */
+	return map_get(&ft->resources, bare) != NULL;
+}
+
+/* ---- iq plumbing ------------------------------------------------------ */
+
+static int on_iq_reply(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	struct ft_iq *q = ud, **pp;
+	struct ft *ft = q->app->ft;
+
+	(void)conn;
+	for (pp = &ft->iqs; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == q) {
+			*pp = q->next;
+			break;
+		}
+	}
+	q->cb(q->app, q->serial, st);
+	free(q);
+	return 0;
+}
+
+void ft_iq_send(struct app *app, xmpp_stanza_t *iq, ft_iq_cb cb, unsigned serial)
+{
+	struct ft_iq *q = xcalloc(1, sizeof(*q));
+
+	q->app = app;
+	q->cb = cb;
+	q->serial = serial;
+	q->next = app->ft->iqs;
+	app->ft->iqs = q;
+	xmpp_id_handler_add(session_conn(app->session), on_iq_reply, xmpp_stanza_get_id(iq), q);
+	session_send(app->session, iq);
+	xmpp_stanza_release(iq);
+}
+
+/* The connection that held the handlers is gone; so are its answers. */
+void ft_iq_forget_all(struct ft *ft)
+{
+	while (ft->iqs != NULL) {
+		struct ft_iq *q = ft->iqs;
+
+		ft->iqs = q->next;
+		free(q);
+	}
+}
+
+void ft_iq_error(struct app *app, xmpp_stanza_t *iq, const char *type, const char *cond)
+{
+	xmpp_stanza_t *e = si_error_build(session_ctx(app->session), xmpp_stanza_get_from(iq),
+	                                  xmpp_stanza_get_id(iq), type, cond, false);
+
+	session_send(app->session, e);
+	xmpp_stanza_release(e);
+}
+
+void ft_iq_result(struct app *app, xmpp_stanza_t *iq)
+{
+	xmpp_stanza_t *r = xmpp_iq_new(session_ctx(app->session), "result", xmpp_stanza_get_id(iq));
+
+	if (xmpp_stanza_get_from(iq) != NULL)
+		xmpp_stanza_set_to(r, xmpp_stanza_get_from(iq));
+	session_send(app->session, r);
+	xmpp_stanza_release(r);
+}
+
+/* ---- resources of contacts -------------------------------------------- */
+
+/* Remembers which resources of a contact are available: /sendfile to a bare
+ * JID asks them, in order, whether they take files. */
+static int on_presence(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+{
+	struct ft *ft = ((struct app *)ud)->ft;
+	const char *from = xmpp_stanza_get_from(st), *type = xmpp_stanza_get_type(st), *res;
+	char bare[JID_MAX + 1], *list, *line;
+	struct buf b;
+	size_t count = 0;
+	bool available;
+
+	(void)conn;
+	if (from == NULL || (res = jid_resource_str(from)) == NULL || strchr(res, '\n') != NULL)
+		return 1;
+	available = type == NULL;
+	if (!available && strcmp(type, "unavailable") != 0)
+		return 1;
+	if (!available)
+		transfer_peer_gone(ft, from);
+	jid_bare_str(from, bare, sizeof(bare));
+	list = map_get(&ft->resources, bare);
+	buf_init(&b);
+	for (char *p = list; p != NULL && *p != '\0'; p = line + 1) {
+		line = strchr(p, '\n');
+		if ((size_t)(line - p) == strlen(res) && strncmp(p, res, strlen(res)) == 0)
+			continue;
+		buf_append(&b, p, (size_t)(line - p) + 1);
+		count++;
+	}
+	if (available && count < MAX_RESOURCES)
+		buf_printf(&b, "%s\n", res);
+	free(map_put(&ft->resources, bare, xstrdup(buf_cstr(&b))));
+	buf_free(&b);
+	return 1;
+}
+
+/* ---- disco#info ------------------------------------------------------- */
+
+static int on_disco_info(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
+{
+	struct app *app = ud;
+	xmpp_ctx_t *ctx = session_ctx(app->session);
+	xmpp_stanza_t *r = xmpp_iq_new(ctx, "result", xmpp_stanza_get_id(iq)), *q, *c;
+
+	(void)conn;
+	if (xmpp_stanza_get_from(iq) != NULL)
+		xmpp_stanza_set_to(r, xmpp_stanza_get_from(iq));
+	q = xmpp_stanza_new(ctx);
+	xmpp_stanza_set_name(q, "query");
+	xmpp_stanza_set_ns(q, DISCO_INFO_NS);
+	xmpp_stanza_add_child_ex(r, q, 0);
+	c = xmpp_stanza_new(ctx);
+	xmpp_stanza_set_name(c, "identity");
+	xmpp_stanza_set_attribute(c, "category", "client");
+	xmpp_stanza_set_attribute(c, "type", "console");
+	xmpp_stanza_set_attribute(c, "name", "jabiru");
+	xmpp_stanza_add_child_ex(q, c, 0);
+	for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++) {
+		c = xmpp_stanza_new(ctx);
+		xmpp_stanza_set_name(c, "feature");
+		xmpp_stanza_set_attribute(c, "var",
+		                          features[i] != NULL ? features[i] : DISCO_INFO_NS);
+		xmpp_stanza_add_child_ex(q, c, 0);
+	}
+	session_send(app->session, r);
+	xmpp_stanza_release(r);
+	return 1;
+}
+
+static void disco_online(struct session *s, void *ud)
+{
+	xmpp_handler_add(session_conn(s), on_disco_info, DISCO_INFO_NS, "iq", "get", ud);
+}
+
+static const struct session_hooks disco_hooks = {disco_online, NULL};
+
+void ft_disco_responder_install(struct app *app)
+{
+	session_add_hooks(app->session, &disco_hooks, app);
+}
+
+static bool disco_has(xmpp_stanza_t *reply, const char *var)
+{
+	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(reply, "query", DISCO_INFO_NS);
+
+	for (xmpp_stanza_t *c = q ? xmpp_stanza_get_children(q) : NULL; c != NULL;
+	     c = xmpp_stanza_get_next(c)) {
+		const char *name = xmpp_stanza_get_name(c),
+		           *v = xmpp_stanza_get_attribute(c, "var");
+
+		if (name != NULL && strcmp(name, "feature") == 0 && v != NULL &&
+		    strcmp(v, var) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void on_disco_answer(struct app *app, unsigned serial, xmpp_stanza_t *reply)
+{
+	struct transfer *t = transfer_find(app->ft, serial);
+	const char *type = xmpp_stanza_get_type(reply);
+
+	if (t == NULL || t->state != FT_RESOLVING)
+		return;
+	if ((type == NULL || strcmp(type, "result") == 0) && disco_has(reply, SI_NS) &&
+	    disco_has(reply, SI_FT_NS)) {
+		free(t->peer);
+		t->peer = xstrdup(t->cands[t->cand]);
+		transfer_start_hashing(t, ft_send_offer);
+		return;
+	}
+	t->cand++;
+	ft_peers_resolve(t);
+}
+
+/* Asks the next candidate resource for its features. */
+void ft_peers_resolve(struct transfer *t)
+{
+	xmpp_ctx_t *ctx = session_ctx(t->app->session);
+	xmpp_stanza_t *iq, *q;
+	char *id, *reason;
+
+	if (t->cand == t->ncands) {
+		reason = xasprintf(_("%s has no online resource that accepts files "
+		                     "(SI file transfer)"),
+		                   t->peer);
+		transfer_fail(t, FT_FAILED, reason);
+		free(reason);
+		return;
+	}
+	id = session_new_id(t->app->session);
+	iq = xmpp_iq_new(ctx, "get", id);
+	free(id);
+	xmpp_stanza_set_to(iq, t->cands[t->cand]);
+	q = xmpp_stanza_new(ctx);
+	xmpp_stanza_set_name(q, "query");
+	xmpp_stanza_set_ns(q, DISCO_INFO_NS);
+	xmpp_stanza_add_child_ex(iq, q, 0);
+	ft_iq_send(t->app, iq, on_disco_answer, t->id);
+}
+
+/* The full JIDs to ask: the one given, or every available resource. */
+void ft_peers_candidates(struct transfer *t, const struct jid *j)
+{
+	char bare[JID_MAX + 1], full[2 * JID_MAX + 2];
+	const char *list;
+
+	jid_bare(j, bare, sizeof(bare));
+	if (j->resource[0] != '\0') {
+		t->cands = xcalloc(1, sizeof(char *));
+		t->cands[t->ncands++] = xstrdup(jid_full(j, full, sizeof(full)));
+		return;
+	}
+	list = map_get(&t->app->ft->resources, bare);
+	t->cands = xcalloc(MAX_RESOURCES, sizeof(char *));
+	for (const char *p = list; p != NULL && *p != '\0' && t->ncands < MAX_RESOURCES;) {
+		const char *nl = strchr(p, '\n');
+
+		t->cands[t->ncands++] = xasprintf("%s/%.*s", bare, (int)(nl - p), p);
+		p = nl + 1;
+	}
+}
+
+void ft_peers_online(struct app *app, xmpp_conn_t *conn)
+{
+	xmpp_handler_add(conn, on_presence, NULL, "presence", NULL, app);
+}

@@ -1,0 +1,650 @@
+/* Transfers: the file on disk, the hashes, progress and the bytestream
+ * callbacks. Files are streamed in bounded chunks (TRANSFER_CHUNK) so a
+ * transfer of any size costs a constant amount of memory. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "ft/filename.h"
+#include "ft/ft-int.h"
+#include "i18n.h"
+#include "loop.h"
+#include "util/str.h"
+
+#define TRANSFER_CHUNK (64 * 1024)
+/* Bytes handed to a stream per loop iteration, so that a fast stream
+ * cannot starve the terminal and the XMPP socket. */
+#define PUMP_BUDGET (1024 * 1024)
+#define HASH_SLICE  (4 * 1024 * 1024)
+#define PROGRESS_MS 500
+/* Finished transfers kept for /files; older ones are forgotten. */
+#define KEEP_FINISHED 64
+
+static const char *const state_names[] = {
+    [FT_RESOLVING] = "resolving", [FT_HASHING] = "hashing",
+    [FT_OFFERED] = "offered",     [FT_CONNECTING] = "connecting",
+    [FT_ACTIVE] = "active",       [FT_FINISHING] = "finishing",
+    [FT_DONE] = "done",           [FT_FAILED] = "failed",
+    [FT_CANCELLED] = "cancelled", [FT_REJECTED] = "rejected",
+};
+
+const char *transfer_state_name(enum ft_state s)
+{
+	return state_names[s];
+}
+
+bool transfer_final(const struct transfer *t)
+{
+	return t->state >= FT_DONE;
+}
+
+/* Work that a batch run waits for at end of input: not offers that wait
+ * for our own answer (nobody is left to give it). */
+bool transfer_busy(const struct transfer *t)
+{
+	return !transfer_final(t) && !(t->dir == FT_RECV && t->state == FT_OFFERED);
+}
+
+struct transfer *transfer_new(struct ft *ft, enum ft_dir dir)
+{
+	struct transfer *t = xcalloc(1, sizeof(*t)), **pp;
+
+	t->app = ft->app;
+	t->id = ft_serial(ft);
+	snprintf(t->idstr, sizeof(t->idstr), "%u", t->id);
+	t->dir = dir;
+	t->fd = -1;
+	t->method_name = "";
+	t->md5 = EVP_MD_CTX_new();
+	t->sha256 = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(t->md5, EVP_md5(), NULL);
+	EVP_DigestInit_ex(t->sha256, EVP_sha256(), NULL);
+	for (pp = &ft->list; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = t;
+	return t;
+}
+
+struct transfer *transfer_find(struct ft *ft, unsigned id)
+{
+	for (struct transfer *t = ft->list; t != NULL; t = t->next)
+		if (t->id == id)
+			return t;
+	return NULL;
+}
+
+struct transfer *transfer_find_str(struct ft *ft, const char *id)
+{
+	for (struct transfer *t = ft->list; t != NULL; t = t->next)
+		if (strcmp(t->idstr, id) == 0)
+			return t;
+	return NULL;
+}
+
+struct transfer *transfer_find_sid(struct ft *ft, enum ft_dir dir, const char *sid,
+                                   const char *peer)
+{
+	for (struct transfer *t = ft->list; t != NULL; t = t->next)
+		if (t->dir == dir && t->offer.sid != NULL && strcmp(t->offer.sid, sid) == 0 &&
+		    t->peer != NULL && strcmp(t->peer, peer) == 0)
+			return t;
+	return NULL;
+}
+
+static void close_file(struct transfer *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+}
+
+static void stop_timer(struct transfer *t)
+{
+	if (t->timer != NULL)
+		loop_timer_del(t->app->loop, t->timer);
+	t->timer = NULL;
+}
+
+static void transfer_free(struct transfer *t)
+{
+	stop_timer(t);
+	close_file(t);
+	if (t->bs != NULL)
+		bytestream_abort(t->bs);
+	EVP_MD_CTX_free(t->md5);
+	EVP_MD_CTX_free(t->sha256);
+	si_offer_free(&t->offer);
+	for (size_t i = 0; i < t->ncands; i++)
+		free(t->cands[i]);
+	free(t->cands);
+	free(t->peer);
+	free(t->path);
+	free(t->part);
+	free(t->iq_id);
+	free(t->safe_name);
+	free(t->buf);
+	free(t);
+}
+
+/* Forgets the oldest finished transfers beyond KEEP_FINISHED; memory stays
+ * bounded however many files pass. */
+void transfer_gc(struct ft *ft)
+{
+	size_t finished = 0;
+
+	for (struct transfer *t = ft->list; t != NULL; t = t->next)
+		finished += transfer_final(t) && !t->s5b_pending;
+	for (struct transfer **pp = &ft->list; *pp != NULL && finished > KEEP_FINISHED;) {
+		struct transfer *t = *pp;
+
+		if (transfer_final(t) && !t->s5b_pending) {
+			*pp = t->next;
+			transfer_free(t);
+			finished--;
+		} else {
+			pp = &t->next;
+		}
+	}
+}
+
+void transfer_free_all(struct ft *ft)
+{
+	while (ft->list != NULL) {
+		struct transfer *t = ft->list;
+
+		ft->list = t->next;
+		transfer_free(t);
+	}
+}
+
+static void shutdown_now(void *ud)
+{
+	app_shutdown(ud);
+}
+
+static void maybe_release_shutdown(struct ft *ft)
+{
+	if (!ft->hold)
+		return;
+	for (struct transfer *t = ft->list; t != NULL; t = t->next)
+		if (transfer_busy(t))
+			return;
+	ft->hold = false;
+	/* Not from inside a callback of the session that may be closing. */
+	loop_timer_add(ft->app->loop, 0, shutdown_now, ft->app);
+}
+
+static void emit_failed(struct transfer *t, const char *reason)
+{
+	struct event ev;
+
+	ev_init(&ev, EV_FILE_FAILED);
+	ev_str(&ev, "id", t->idstr);
+	ev_str(&ev, "reason", reason);
+	ev_str(&ev, "state", transfer_state_name(t->state));
+	ev_str(&ev, "direction", t->dir == FT_SEND ? "send" : "receive");
+	ev_str(&ev, "name", t->safe_name);
+	ev_str(&ev, "peer", t->peer);
+	app_emit(t->app, &ev);
+}
+
+void transfer_fail(struct transfer *t, enum ft_state state, const char *reason)
+{
+	struct bytestream *bs = t->bs;
+
+	if (transfer_final(t))
+		return;
+	t->bs = NULL;
+	if (bs != NULL)
+		bytestream_abort(bs);
+	stop_timer(t);
+	close_file(t);
+	if (t->part != NULL) {
+		unlink(t->part); /* nothing may look complete */
+		free(t->part);
+		t->part = NULL;
+	}
+	t->state = state;
+	emit_failed(t, reason);
+	maybe_release_shutdown(ft_of(t->app));
+}
+
+/* ---- sending ---------------------------------------------------------- */
+
+static void hash_slice(void *ud)
+{
+	struct transfer *t = ud;
+	unsigned char chunk[TRANSFER_CHUNK], md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen;
+	size_t slice = 0;
+
+	t->timer = NULL;
+	while (slice < HASH_SLICE) {
+		ssize_t n = read(t->fd, chunk, sizeof(chunk));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			transfer_fail(t, FT_FAILED, strerror(errno));
+			return;
+		}
+		if (n == 0) {
+			EVP_DigestFinal_ex(t->md5, md, &mdlen);
+			t->offer.hash = xmalloc(2 * mdlen + 1);
+			for (unsigned i = 0; i < mdlen; i++)
+				sprintf(t->offer.hash + 2 * i, "%02x", md[i]);
+			EVP_DigestInit_ex(t->md5, EVP_md5(), NULL);
+			lseek(t->fd, 0, SEEK_SET);
+			t->hashed(t);
+			return;
+		}
+		EVP_DigestUpdate(t->md5, chunk, (size_t)n);
+		slice += (size_t)n;
+	}
+	/* Let the loop breathe between slices of a large file. */
+	t->timer = loop_timer_add(t->app->loop, 0, hash_slice, t);
+}
+
+void transfer_start_hashing(struct transfer *t, void (*done)(struct transfer *t))
+{
+	t->state = FT_HASHING;
+	t->hashed = done;
+	t->timer = loop_timer_add(t->app->loop, 0, hash_slice, t);
+}
+
+static void emit_done(struct transfer *t)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen;
+	char hex[2 * EVP_MAX_MD_SIZE + 1];
+	struct event ev;
+
+	EVP_DigestFinal_ex(t->sha256, md, &mdlen);
+	for (unsigned i = 0; i < mdlen; i++)
+		sprintf(hex + 2 * i, "%02x", md[i]);
+	ev_init(&ev, EV_FILE_DONE);
+	ev_str(&ev, "id", t->idstr);
+	ev_str(&ev, "direction", t->dir == FT_SEND ? "send" : "receive");
+	ev_str(&ev, "peer", t->peer);
+	ev_str(&ev, "path", t->path);
+	ev_int(&ev, "size", t->bytes);
+	ev_str(&ev, "sha256", hex);
+	ev_str(&ev, "method", t->method_name);
+	ev_int(&ev, "seconds", (long long)((loop_now_ms() - t->t_start + 500) / 1000));
+	app_emit(t->app, &ev);
+}
+
+static void finish_ok(struct transfer *t)
+{
+	t->state = FT_DONE;
+	stop_timer(t);
+	close_file(t);
+	emit_done(t);
+	maybe_release_shutdown(ft_of(t->app));
+}
+
+static void pump(struct transfer *t);
+
+static void pump_again(void *ud)
+{
+	struct transfer *t = ud;
+
+	t->timer = NULL;
+	pump(t);
+}
+
+/* Refills buf from the file; false after a failure. */
+static bool refill(struct transfer *t)
+{
+	long long left = t->total - t->bytes;
+	ssize_t n;
+
+	if (left <= 0)
+		return true;
+	do
+		n = read(t->fd, t->buf, left < TRANSFER_CHUNK ? (size_t)left : TRANSFER_CHUNK);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		transfer_fail(t, FT_FAILED, strerror(errno));
+		return false;
+	}
+	if (n == 0) {
+		transfer_fail(t, FT_FAILED, _("the file became shorter while it was being sent"));
+		return false;
+	}
+	t->buf_len = (size_t)n;
+	t->buf_off = 0;
+	return true;
+}
+
+/* Hands file bytes to the stream until it is full, the file is sent, or
+ * the budget for this loop iteration is spent. */
+static void pump(struct transfer *t)
+{
+	size_t budget = PUMP_BUDGET;
+
+	while (t->state == FT_ACTIVE) {
+		ssize_t n;
+
+		if (t->buf_off == t->buf_len) {
+			if (t->bytes == t->total) {
+				t->state = FT_FINISHING;
+				bytestream_finish(t->bs);
+				return;
+			}
+			if (!refill(t))
+				return;
+		}
+		if (budget == 0) {
+			if (t->timer == NULL)
+				t->timer = loop_timer_add(t->app->loop, 0, pump_again, t);
+			return;
+		}
+		n = bytestream_write(t->bs, t->buf + t->buf_off, t->buf_len - t->buf_off);
+		if (n < 0) {
+			transfer_fail(t, FT_FAILED, _("the stream failed"));
+			return;
+		}
+		if (n == 0)
+			return; /* writable() calls again */
+		EVP_DigestUpdate(t->sha256, t->buf + t->buf_off, (size_t)n);
+		t->buf_off += (size_t)n;
+		t->bytes += n;
+		budget = (size_t)n < budget ? budget - (size_t)n : 0;
+	}
+}
+
+/* ---- receiving -------------------------------------------------------- */
+
+int transfer_open_part(struct transfer *t, const char *path, char **err)
+{
+	struct stat st;
+	char *dir, *name;
+	const char *slash;
+
+	/* PATH may be a directory (keep the offered name) or a new file name. */
+	if (stat(path, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			*err = xasprintf(_("%s exists; jabiru never overwrites a file"), path);
+			return -1;
+		}
+		dir = xstrdup(path);
+		name = xstrdup(t->safe_name);
+	} else if (errno == ENOENT) {
+		slash = strrchr(path, '/');
+		dir = slash == NULL   ? xstrdup(".")
+		      : slash == path ? xstrdup("/")
+		                      : xstrndup(path, (size_t)(slash - path));
+		name = ft_filename_sanitize(slash != NULL ? slash + 1 : path);
+	} else {
+		*err = xasprintf(_("cannot use %s: %s"), path, strerror(errno));
+		return -1;
+	}
+	t->fd = ft_filename_create(dir, name, &t->path, &t->part);
+	if (t->fd < 0)
+		*err = xasprintf(_("cannot create a file in %s: %s"), dir, strerror(errno));
+	free(dir);
+	free(name);
+	return t->fd < 0 ? -1 : 0;
+}
+
+static bool write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+static bool md5_matches(struct transfer *t)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen;
+	char hex[2 * EVP_MAX_MD_SIZE + 1];
+
+	if (t->offer.hash == NULL)
+		return true;
+	EVP_DigestFinal_ex(t->md5, md, &mdlen);
+	for (unsigned i = 0; i < mdlen; i++)
+		sprintf(hex + 2 * i, "%02x", md[i]);
+	return strcmp(hex, t->offer.hash) == 0;
+}
+
+/* The sender closed the stream: the file is complete only if everything
+ * announced arrived intact; then, and only then, it gets its real name. */
+static void receive_complete(struct transfer *t)
+{
+	char *reason;
+
+	if (t->bytes != t->total) {
+		reason =
+		    xasprintf(_("the sender stopped after %lld of %lld bytes"), t->bytes, t->total);
+		transfer_fail(t, FT_FAILED, reason);
+		free(reason);
+		return;
+	}
+	if (!md5_matches(t)) {
+		transfer_fail(t, FT_FAILED, _("the file arrived damaged (md5 does not match)"));
+		return;
+	}
+	if (fsync(t->fd) != 0 || ft_filename_commit(t->part, &t->path) != 0) {
+		reason = xasprintf(_("cannot save %s: %s"), t->path, strerror(errno));
+		transfer_fail(t, FT_FAILED, reason);
+		free(reason);
+		return;
+	}
+	free(t->part);
+	t->part = NULL;
+	finish_ok(t);
+}
+
+/* ---- the bytestream callbacks ----------------------------------------- */
+
+static void progress_arm(struct ft *ft);
+
+static void bs_open(void *owner, struct bytestream *bs)
+{
+	struct transfer *t = owner;
+
+	t->s5b_pending = false;
+	if (transfer_final(t)) {
+		bytestream_abort(bs); /* cancelled while it was being set up */
+		return;
+	}
+	stop_timer(t);
+	t->bs = bs;
+	t->method_name = bs->ops->method;
+	t->state = FT_ACTIVE;
+	t->t_start = t->rate_t = loop_now_ms();
+	progress_arm(ft_of(t->app));
+	if (t->dir == FT_SEND) {
+		t->buf = xmalloc(TRANSFER_CHUNK);
+		pump(t);
+	}
+}
+
+/* On failure the stream is left to its engine, which ends it after we
+ * return false (the interface's rule): t->bs is let go first. */
+static bool data_fail(struct transfer *t, const char *reason)
+{
+	t->bs = NULL;
+	transfer_fail(t, FT_FAILED, reason);
+	return false;
+}
+
+static bool bs_data(void *owner, struct bytestream *bs, const void *buf, size_t len)
+{
+	struct transfer *t = owner;
+	bool ok;
+	char *reason;
+
+	(void)bs;
+	if (t->state != FT_ACTIVE || t->fd < 0)
+		return data_fail(t, _("data arrived for a transfer that is not running"));
+	/* Never write past the announced size. */
+	if ((long long)len > t->total - t->bytes)
+		return data_fail(t, _("the sender sent more bytes than announced"));
+	if (!write_all(t->fd, buf, len)) {
+		reason = xasprintf(_("cannot write %s: %s"), t->part, strerror(errno));
+		ok = data_fail(t, reason);
+		free(reason);
+		return ok;
+	}
+	EVP_DigestUpdate(t->md5, buf, len);
+	EVP_DigestUpdate(t->sha256, buf, len);
+	t->bytes += (long long)len;
+	return true;
+}
+
+static void bs_writable(void *owner, struct bytestream *bs)
+{
+	struct transfer *t = owner;
+
+	(void)bs;
+	pump(t);
+}
+
+static void bs_closed(void *owner, struct bytestream *bs, const char *error)
+{
+	struct transfer *t = owner;
+	char *reason;
+
+	(void)bs;
+	t->s5b_pending = false;
+	if (t->bs == bs || t->bs == NULL)
+		t->bs = NULL;
+	if (transfer_final(t))
+		return;
+	if (error != NULL && t->state == FT_CONNECTING && t->dir == FT_SEND) {
+		transfer_fallback(t, error);
+		return;
+	}
+	if (error != NULL) {
+		reason = xasprintf(_("transfer failed: %s"), error);
+		transfer_fail(t, FT_FAILED, reason);
+		free(reason);
+	} else if (t->dir == FT_RECV) {
+		receive_complete(t);
+	} else if (t->state == FT_FINISHING) {
+		finish_ok(t);
+	} else {
+		reason = xasprintf(_("the receiver closed the stream after %lld of %lld bytes"),
+		                   t->bytes, t->total);
+		transfer_fail(t, FT_FAILED, reason);
+		free(reason);
+	}
+}
+
+const struct bytestream_cb transfer_bs_cb = {bs_open, bs_data, bs_writable, bs_closed};
+
+void transfer_stream(struct transfer *t, struct bytestream *bs)
+{
+	t->bs = bs;
+	t->state = FT_CONNECTING;
+}
+
+/* ---- progress --------------------------------------------------------- */
+
+static void update_rate(struct transfer *t, uint64_t now)
+{
+	if (now > t->rate_t) {
+		long long r = (t->bytes - t->rate_bytes) * 1000 / (long long)(now - t->rate_t);
+
+		/* Smoothed, so that the ETA does not jump about. */
+		t->rate = t->rate == 0 ? r : (t->rate * 3 + r) / 4;
+	}
+	t->rate_bytes = t->bytes;
+	t->rate_t = now;
+}
+
+static void on_progress(void *ud)
+{
+	struct ft *ft = ud;
+	uint64_t now = loop_now_ms();
+
+	ft->progress_timer = NULL;
+	for (struct transfer *t = ft->list; t != NULL; t = t->next) {
+		struct event ev;
+
+		if (t->state != FT_ACTIVE && t->state != FT_FINISHING)
+			continue;
+		update_rate(t, now);
+		if (t->bytes == t->reported)
+			continue;
+		t->reported = t->bytes;
+		ev_init(&ev, EV_FILE_PROGRESS);
+		ev_str(&ev, "id", t->idstr);
+		ev_int(&ev, "bytes", t->bytes);
+		ev_int(&ev, "total", t->total);
+		ev_int(&ev, "rate", t->rate);
+		app_emit(ft->app, &ev);
+	}
+	progress_arm(ft);
+}
+
+/* One timer for all transfers, only while one is moving: idle means asleep. */
+static void progress_arm(struct ft *ft)
+{
+	if (ft->progress_timer != NULL)
+		return;
+	for (struct transfer *t = ft->list; t != NULL; t = t->next) {
+		if (t->state == FT_ACTIVE || t->state == FT_FINISHING) {
+			ft->progress_timer =
+			    loop_timer_add(ft->app->loop, PROGRESS_MS, on_progress, ft);
+			return;
+		}
+	}
+}
+
+size_t ft_views(struct app *app, struct ft_view *out, size_t max)
+{
+	size_t n = 0;
+
+	for (struct transfer *t = ft_of(app)->list; t != NULL && n < max; t = t->next, n++) {
+		struct ft_view *v = &out[n];
+
+		v->id = t->idstr;
+		v->direction = t->dir == FT_SEND ? "send" : "receive";
+		v->peer = t->peer != NULL ? t->peer : "";
+		v->name = t->safe_name != NULL ? t->safe_name : "";
+		v->method = t->method_name;
+		v->state = transfer_state_name(t->state);
+		v->bytes = t->bytes;
+		v->total = t->total;
+		v->rate = t->state == FT_ACTIVE ? t->rate : 0;
+		v->eta_s = v->rate > 0 ? (t->total - t->bytes) / v->rate : -1;
+	}
+	return n;
+}
+
+/* The peer's resource went offline: its transfers cannot go on, and
+ * waiting for the idle timeout would only delay the news. */
+void transfer_peer_gone(struct ft *ft, const char *full_jid)
+{
+	for (struct transfer *t = ft->list; t != NULL; t = t->next) {
+		char *reason;
+
+		if (transfer_final(t) || t->peer == NULL || strcmp(t->peer, full_jid) != 0 ||
+		    t->state == FT_RESOLVING || t->state == FT_HASHING)
+			continue;
+		reason = xasprintf(_("%s went offline"), t->peer);
+		transfer_fail(t, FT_FAILED, reason);
+		free(reason);
+	}
+}

@@ -1,0 +1,257 @@
+#!/usr/bin/python3
+"""An independent SI file-transfer peer for jabiru's tests, built on
+slixmpp (Debian's python3-slixmpp 1.8.3): its XEP-0095/0096 stanzas and its
+XEP-0047 in-band bytestreams, with workarounds for that version's bugs, and
+a "hostile" mode that sends the malformed offers and stream data a real
+client would not.
+
+Usage: si-peer.py MODE JID HOST PORT CAFILE [ARGS...]; the password comes
+from the environment (SI_PEER_PASSWORD), never from the command line.
+  send TARGET FILE [DESC]   offer FILE to TARGET (a full JID) and send it
+  receive DIR               accept one offer, save it into DIR
+  hostile TARGET SCENARIO   run one misbehaviour (see SCENARIOS)
+Writes one JSON object per line on stdout; exits 0 when the run went as
+planned, 1 otherwise. Every wait has a deadline."""
+
+import asyncio
+import base64
+import hashlib
+import json
+import logging
+import os
+import sys
+import uuid
+import xml.etree.ElementTree as ET
+
+logging.basicConfig(level=logging.ERROR)  # before slixmpp says anything
+
+import slixmpp  # noqa: E402
+from slixmpp.exceptions import IqError  # noqa: E402
+
+SI = 'http://jabber.org/protocol/si'
+FT = 'http://jabber.org/protocol/si/profile/file-transfer'
+IBB = 'http://jabber.org/protocol/ibb'
+FNEG = 'http://jabber.org/protocol/feature-neg'
+XDATA = 'jabber:x:data'
+DEADLINE = 60
+
+
+def out(**kw):
+    print(json.dumps(kw, ensure_ascii=False), flush=True)
+
+
+def offer_xml(sid, name, size, hash_=None, desc=None, methods=(IBB,)):
+    si = ET.Element('{%s}si' % SI, {'id': sid, 'profile': FT,
+                                     'mime-type': 'application/octet-stream'})
+    attrs = {'name': name, 'size': str(size)}
+    if hash_ is not None:
+        attrs['hash'] = hash_
+    f = ET.SubElement(si, '{%s}file' % FT, attrs)
+    if desc is not None:
+        ET.SubElement(f, '{%s}desc' % FT).text = desc
+    x = ET.SubElement(ET.SubElement(si, '{%s}feature' % FNEG), '{%s}x' % XDATA,
+                      {'type': 'form'})
+    field = ET.SubElement(x, '{%s}field' % XDATA,
+                          {'var': 'stream-method', 'type': 'list-single'})
+    for m in methods:
+        ET.SubElement(ET.SubElement(field, '{%s}option' % XDATA),
+                      '{%s}value' % XDATA).text = m
+    return si
+
+
+class Peer(slixmpp.ClientXMPP):
+    def __init__(self, jid, password, args):
+        super().__init__(jid, password)
+        self.args = args
+        self.ok = False
+        for p in ('xep_0030', 'xep_0047', 'xep_0095', 'xep_0096'):
+            self.register_plugin(p)
+        # slixmpp 1.8.3 registers its SI request handler as a plain
+        # Callback, so the coroutine it calls is never awaited: no
+        # si_request ever fires. Run it ourselves.
+        self.remove_handler('SI Request')
+        self.register_handler(slixmpp.xmlstream.handler.CoroutineCallback(
+            'SI Request (awaited)',
+            slixmpp.xmlstream.matcher.StanzaPath('iq@type=set/si'),
+            self['xep_0095']._handle_request))
+        self.add_event_handler('session_start', self.start)
+
+    async def start(self, _):
+        self.send_presence()
+        try:
+            await self.get_roster()
+            out(event='ready', jid=str(self.boundjid))
+            await asyncio.wait_for(getattr(self, 'run_' + self.args[0])(*self.args[1:]),
+                                   DEADLINE)
+        except Exception as e:  # report, never hang
+            out(event='error', text='%s: %s' % (type(e).__name__, e))
+        self.disconnect()
+
+    # ---- the real thing, through slixmpp's plugins ----------------------
+
+    async def run_send(self, target, path, desc=None):
+        data = open(path, 'rb').read()
+        sid = uuid.uuid4().hex
+        # slixmpp 1.8.3's offer() passes the method list as plain strings
+        # where add_field wants mappings (a TypeError), and its form has no
+        # type: build the same stanza with the plugin's stanza classes.
+        iq = self.make_iq_set(ito=target)
+        iq['si']['id'] = sid
+        iq['si']['profile'] = FT
+        iq['si']['mime_type'] = 'application/octet-stream'
+        iq['si']['file']['name'] = os.path.basename(path)
+        iq['si']['file']['size'] = len(data)
+        iq['si']['file']['hash'] = hashlib.md5(data).hexdigest()
+        if desc:
+            iq['si']['file']['desc'] = desc
+        form = iq['si']['feature_neg']['form']
+        form['type'] = 'form'
+        form.add_field(var='stream-method', ftype='list-single', options=[{'label': '', 'value': IBB}])
+        try:
+            res = await iq.send(timeout=DEADLINE)
+        except IqError as e:
+            out(event='declined', condition=e.condition)
+            return
+        method = res['si']['feature_neg']['form'].get_values().get('stream-method')
+        out(event='accepted', method=method)
+        stream = await self['xep_0047'].open_stream(target, sid=sid)
+        await stream.sendall(data)
+        await stream.close()
+        out(event='sent', size=len(data), sha256=hashlib.sha256(data).hexdigest())
+        self.ok = True
+
+    async def run_receive(self, directory):
+        got = asyncio.get_running_loop().create_future()
+        self.add_event_handler('si_request', lambda iq: got.done() or got.set_result(iq))
+        iq = await got
+        sid, sender = iq['si']['id'], iq['from']
+        name = os.path.basename(iq['si']['file']['name']) or 'file'
+        size = int(iq['si']['file']['size'])
+        out(event='offer', name=iq['si']['file']['name'], size=size,
+            hash=iq['si']['file']['hash'])
+        opened = asyncio.get_running_loop().create_future()
+        self.add_event_handler('ibb_stream_start',
+                               lambda s: opened.done() or opened.set_result(s))
+        # accept() in 1.8.3 calls the coroutine preauthorize_sid without
+        # awaiting it, so the stream it agreed to would be refused:
+        # preauthorize ourselves first.
+        await self['xep_0047'].api['preauthorize_sid'](self.boundjid, sid, sender)
+        await self['xep_0095'].accept(sender, sid, ifrom=self.boundjid)
+        stream = await opened
+        data = await stream.gather(timeout=DEADLINE)
+        with open(os.path.join(directory, name), 'wb') as f:
+            f.write(data)
+        md5_ok = iq['si']['file']['hash'] in ('', hashlib.md5(data).hexdigest())
+        out(event='received', size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+            md5_ok=md5_ok)
+        self.ok = len(data) == size and md5_ok
+
+    # ---- hostile --------------------------------------------------------
+
+    async def raw_iq(self, target, el):
+        iq = self.make_iq_set(ito=target)
+        iq.xml.append(el)
+        try:
+            await iq.send(timeout=20)
+            return 'result'
+        except IqError as e:
+            return e.condition
+
+    async def offer(self, target, name, size, data=None, **kw):
+        sid = uuid.uuid4().hex
+        return sid, await self.raw_iq(target, offer_xml(sid, name, size, **kw))
+
+    async def ibb(self, target, sid, blocks, seqs=None, close=True):
+        res = await self.raw_iq(target, ET.Element('{%s}open' % IBB, {
+            'sid': sid, 'block-size': '4096', 'stanza': 'iq'}))
+        if res != 'result':
+            return 'open:' + res
+        for i, block in enumerate(blocks):
+            seq = str(seqs[i] if seqs else i)
+            d = ET.Element('{%s}data' % IBB, {'sid': sid, 'seq': seq})
+            d.text = base64.b64encode(block).decode()
+            res = await self.raw_iq(target, d)
+            if res != 'result':
+                return 'data:' + res
+        if close:
+            res = await self.raw_iq(target, ET.Element('{%s}close' % IBB, {'sid': sid}))
+            return 'close:' + res
+        return 'ok'
+
+    async def run_hostile(self, target, scenario):
+        await getattr(self, 'h_' + scenario)(target)
+        self.ok = True
+
+    async def h_names(self, target):
+        """Hostile names, each offered and (if accepted) sent."""
+        for name in ['../../evil.txt', '/etc/passwd', 'a\u202etxt.exe', 'x\u009b31m.txt',
+                     '..', '.hidden', 'a\\b\\c.txt', 'tab\there.txt', 'n' * 600 + '.txt']:
+            data = name.encode()[:40]
+            sid, res = await self.offer(target, name, len(data))
+            flow = await self.ibb(target, sid, [data]) if res == 'result' else ''
+            out(event='offer', name=name, answer=res, flow=flow)
+
+    async def h_empty_name(self, target):
+        _, res = await self.offer(target, '', 5)
+        out(event='offer', name='', answer=res)
+
+    async def h_bad_sizes(self, target):
+        for size in ['-5', 'abc', '99999999999999999999999', '1e3', '']:
+            _, res = await self.offer(target, 'size.txt', size)
+            out(event='offer', size=size, answer=res)
+
+    async def h_too_few(self, target):
+        sid, res = await self.offer(target, 'short.bin', 100)
+        out(event='offer', answer=res, flow=await self.ibb(target, sid, [b'x' * 50]))
+
+    async def h_too_many(self, target):
+        sid, res = await self.offer(target, 'long.bin', 10)
+        out(event='offer', answer=res, flow=await self.ibb(target, sid, [b'y' * 20]))
+
+    async def h_bad_md5(self, target):
+        sid, res = await self.offer(target, 'damaged.bin', 4, hash_='0' * 32)
+        out(event='offer', answer=res, flow=await self.ibb(target, sid, [b'abcd']))
+
+    async def h_duplicate(self, target):
+        sid = uuid.uuid4().hex
+        first = await self.raw_iq(target, offer_xml(sid, 'twice.txt', 3))
+        second = await self.raw_iq(target, offer_xml(sid, 'twice.txt', 3))
+        out(event='offers', first=first, second=second,
+            flow=await self.ibb(target, sid, [b'abc']))
+
+    async def h_out_of_sequence(self, target):
+        sid, res = await self.offer(target, 'seq.bin', 12)
+        out(event='offer', answer=res,
+            flow=await self.ibb(target, sid, [b'aaaa', b'bbbb', b'cccc'], seqs=[0, 2, 3]))
+
+    async def h_unknown_sid(self, target):
+        d = ET.Element('{%s}data' % IBB, {'sid': 'no-such-stream', 'seq': '0'})
+        d.text = base64.b64encode(b'zzz').decode()
+        res = await self.raw_iq(target, d)
+        opened = await self.raw_iq(target, ET.Element('{%s}open' % IBB, {
+            'sid': 'no-such-stream', 'block-size': '4096', 'stanza': 'iq'}))
+        out(event='unknown', data=res, open=opened)
+
+    async def h_no_methods(self, target):
+        sid = uuid.uuid4().hex
+        res = await self.raw_iq(target, offer_xml(sid, 'm.txt', 3, methods=('urn:x:none',)))
+        out(event='offer', answer=res)
+
+
+def main():
+    if len(sys.argv) < 7:
+        print(__doc__, file=sys.stderr)
+        return 2
+    mode, jid, host, port, cafile = sys.argv[1:6]
+    peer = Peer(jid, os.environ.get('SI_PEER_PASSWORD', ''), [mode] + sys.argv[6:])
+    peer.ca_certs = cafile
+    peer.connect(address=(host, int(port)))
+    peer.add_event_handler('disconnected', lambda _: peer.loop.stop())
+    peer.add_event_handler('failed_auth', lambda _: peer.loop.stop())
+    peer.loop.call_later(DEADLINE + 10, peer.loop.stop)
+    peer.loop.run_forever()
+    return 0 if peer.ok else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,103 @@
+/* File transfer on the screen: jabiru in tmux receives an offer from a
+ * jabiru --batch, shows who offers what and how to answer, accepts it with
+ * /files accept, and /files shows the finished transfer's row. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/harness.h"
+
+static struct prosody srv;
+static struct tmux term;
+static struct jproc *bob;
+static char dir[HARNESS_PATH_MAX];
+
+static void setup(void)
+{
+	const char *users[] = {"alice:wonderland", "bob:builder", NULL};
+
+	cr_assert(harness_mkdtemp(dir, sizeof(dir), "ui-files"));
+	cr_assert(prosody_befriend(&srv, "alice", "bob"));
+	cr_assert(prosody_start(&srv, users), "Prosody did not start");
+}
+
+static void teardown(void)
+{
+	char cmd[HARNESS_PATH_MAX + 16];
+
+	tmux_stop(&term);
+	jproc_free(bob);
+	bob = NULL;
+	prosody_stop(&srv);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_expect_eq(system(cmd), 0);
+}
+
+TestSuite(ui_files, .init = setup, .fini = teardown, .timeout = 120);
+
+static void type_line(const char *text)
+{
+	cr_assert(tmux_send_text(&term, text));
+	cr_assert(tmux_send_keys(&term, "Enter"));
+}
+
+Test(ui_files, offer_shown_accepted_and_listed)
+{
+	char port[16], path[HARNESS_PATH_MAX + 32], full[128], line[HARNESS_PATH_MAX + 64];
+	const char *argv[] = {harness_jabiru_bin(), "--jid", "alice@localhost", "--server",
+			      "127.0.0.1", "--port", port, "--ca-file", srv.ca_file, NULL};
+	const char *env[] = {"JABIRU_PASSWORD=wonderland", "JABIRU_FILE_METHODS=ibb", NULL};
+	const char *p;
+	FILE *f;
+
+	snprintf(port, sizeof port, "%d", srv.c2s_port);
+	snprintf(path, sizeof path, "%s/季度报告.txt", dir);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("numbers\n", f);
+	fclose(f);
+
+	cr_assert(tmux_start(&term, 160, 30, argv, env), "tmux did not start");
+	cr_assert(tmux_wait_for(&term, "Logged in as alice@localhost/", HARNESS_TIMEOUT_MS));
+	p = strstr(term.screen, "alice@localhost/");
+	cr_assert_not_null(p);
+	/* "Logged in as JID." : the full JID ends before the final dot. */
+	snprintf(full, sizeof(full), "%.*s", (int)strcspn(p, " \n"), p);
+	if (full[strlen(full) - 1] == '.')
+		full[strlen(full) - 1] = '\0';
+
+	setenv("JABIRU_FILE_METHODS", "ibb", 1);
+	bob = jproc_start(&srv, "bob", "builder", NULL);
+	cr_assert_not_null(bob);
+	cr_assert_not_null(jproc_expect(bob, "connected", NULL, HARNESS_TIMEOUT_MS));
+	cr_assert(jproc_sendf(bob, "/sendfile %s \"%s\" quarterly numbers", full, path));
+
+	cr_assert(tmux_wait_for(&term, "offers the file \"季度报告.txt\" (8 B): quarterly numbers",
+				HARNESS_TIMEOUT_MS),
+		  "the offer is not shown");
+	cr_expect(tmux_wait_for(&term, "/files accept 1 [PATH]", HARNESS_TIMEOUT_MS),
+		  "the offer does not say how to answer");
+	snprintf(line, sizeof(line), "/files accept 1 %s/in", dir);
+	{
+		char sub[HARNESS_PATH_MAX + 32];
+
+		snprintf(sub, sizeof(sub), "mkdir '%s/in'", dir);
+		cr_assert_eq(system(sub), 0);
+	}
+	type_line(line);
+	cr_assert(tmux_wait_for(&term, "Transfer 1 done:", HARNESS_TIMEOUT_MS),
+		  "the transfer did not finish on screen");
+	cr_assert_not_null(jproc_expect(bob, "file-done", NULL, HARNESS_TIMEOUT_MS));
+	type_line("/files");
+	cr_assert(tmux_wait_for(&term, "[####################]", HARNESS_TIMEOUT_MS),
+		  "no full progress bar in /files");
+	cr_expect(strstr(term.screen, "ibb") != NULL && strstr(term.screen, " done") != NULL,
+		  "the row shows method and state");
+	type_line("/quit");
+	cr_expect_eq(tmux_wait_exit(&term, HARNESS_TIMEOUT_MS), 0);
+}
