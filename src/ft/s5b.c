@@ -584,6 +584,38 @@ static void offline(struct session *s, void *ud)
 
 static const struct session_hooks s5b_hooks = {online, offline};
 
+/* Until the configuration file exists, the environment sets what a user
+ * must be able to choose: whether to offer our address at all, where to
+ * listen, what to advertise, which proxy (or none). */
+static void settings_from_env(struct s5b_settings *set)
+{
+	const char *v;
+	char *end;
+
+	if ((v = getenv("JABIRU_S5B_DIRECT")) != NULL)
+		set->offer_direct = strcmp(v, "0") != 0 && strcmp(v, "no") != 0;
+	if ((v = getenv("JABIRU_S5B_PROXY")) != NULL) {
+		if (strcmp(v, "0") == 0 || strcmp(v, "no") == 0)
+			set->use_proxy = false;
+		else
+			s5b_set_str(&set->proxy_jid, v);
+	}
+	if ((v = getenv("JABIRU_S5B_LISTEN")) != NULL)
+		s5b_set_str(&set->listen_addr, v);
+	if ((v = getenv("JABIRU_S5B_EXTERNAL")) != NULL)
+		s5b_set_str(&set->external_addr, v);
+	if ((v = getenv("JABIRU_S5B_PORTS")) != NULL) {
+		long lo = strtol(v, &end, 10), hi = lo;
+
+		if (*end == '-')
+			hi = strtol(end + 1, &end, 10);
+		if (*end == '\0' && lo > 0 && lo <= hi && hi <= 65535) {
+			set->port_min = (int)lo;
+			set->port_max = (int)hi;
+		}
+	}
+}
+
 void s5b_init(struct app *app)
 {
 	struct s5b *m = xcalloc(1, sizeof(*m));
@@ -593,6 +625,7 @@ void s5b_init(struct app *app)
 	m->set.use_proxy = true;
 	m->set.connect_timeout_ms = 10000;
 	m->set.deadline_ms = 30000;
+	settings_from_env(&m->set);
 	app->s5b = m;
 	session_add_hooks(app->session, &s5b_hooks, m);
 }
