@@ -11,9 +11,14 @@
 #include <criterion/criterion.h>
 #include <libgen.h>
 #include <limits.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../harness/harness.h"
@@ -185,4 +190,84 @@ Test(s5b, closed_port_streamhost)
 
 	snprintf(port, sizeof(port), "%d", harness_free_port());
 	bad_streamhost("c1", "127.0.0.1", port, "connect");
+}
+
+/* A scripted SOCKS5 streamhost for faults a real one does not produce: it
+ * answers the greeting properly, then sends reply (n bytes) to the CONNECT
+ * and waits for the client to hang up. Returns its pid; *port is where it
+ * listens. */
+static pid_t liar(int *port, const unsigned char *reply, size_t n, bool hang_up)
+{
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t sl = sizeof(sa);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+	pid_t pid;
+
+	cr_assert_eq(bind(l, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	cr_assert_eq(listen(l, 1), 0);
+	getsockname(l, (struct sockaddr *)&sa, &sl);
+	*port = ntohs(sa.sin_port);
+	pid = fork();
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		unsigned char buf[64];
+		int c;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		c = accept(l, NULL, NULL);
+		if (c < 0 || recv(c, buf, 3, MSG_WAITALL) != 3 || write(c, "\x05\x00", 2) != 2 ||
+		    recv(c, buf, 47, MSG_WAITALL) != 47 || write(c, reply, n) != (ssize_t)n)
+			_exit(1);
+		if (hang_up)
+			_exit(0);
+		while (read(c, buf, sizeof(buf)) > 0)
+			;
+		_exit(0);
+	}
+	close(l);
+	return pid;
+}
+
+static void lying_streamhost(const char *sid, const unsigned char *reply, size_t n, bool hang_up,
+                             const char *why)
+{
+	char port[16];
+	int p;
+	pid_t pid = liar(&p, reply, n, hang_up);
+
+	snprintf(port, sizeof(port), "%d", p);
+	bad_streamhost(sid, "127.0.0.1", port, why);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+Test(s5b, streamhost_replying_with_a_wrong_version)
+{
+	static const unsigned char reply[] = {4, 0, 0, 1, 127, 0, 0, 1, 0, 0};
+
+	lying_streamhost("l1", reply, sizeof(reply), false, "malformed");
+}
+
+Test(s5b, streamhost_refusing_the_hash)
+{
+	static const unsigned char reply[] = {5, 4, 0, 1, 127, 0, 0, 1, 0, 0};
+
+	lying_streamhost("l2", reply, sizeof(reply), false, "unreachable");
+}
+
+Test(s5b, streamhost_hanging_up_midway)
+{
+	static const unsigned char reply[] = {5, 0, 0, 3, 40, 'x'};
+
+	lying_streamhost("l3", reply, sizeof(reply), true, "closed");
+}
+
+/* Half a reply, then silence: the per-host timeout (made short here) ends
+ * the wait. */
+Test(s5b, streamhost_stalling_midway)
+{
+	static const unsigned char reply[] = {5, 0, 0, 3, 40, 'x'};
+
+	cr_assert(jproc_send(bob, "set timeout 1000"));
+	lying_streamhost("l4", reply, sizeof(reply), false, "in time");
 }
