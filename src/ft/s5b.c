@@ -521,8 +521,12 @@ static int on_query(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	struct s5b_stream *st;
 
 	(void)conn;
-	if (q == NULL || from == NULL || id == NULL || self == NULL)
+	if (from == NULL || id == NULL || self == NULL)
 		return 1;
+	if (q == NULL) { /* the namespace only deeper down: still answered */
+		reply_error(m, from, id, "modify", "bad-request");
+		return 1;
+	}
 	sid = xmpp_stanza_get_attribute(q, "sid");
 	mode = xmpp_stanza_get_attribute(q, "mode");
 	if (sid == NULL || sid[0] == '\0' || strlen(sid) > 128) {
