@@ -3,7 +3,8 @@
  * s5b-driver (SI negotiation is not involved): direct and through the proxy
  * (the target connecting to the proxy, the initiator connecting and
  * activating), fallback from an unreachable direct address to the proxy,
- * and streamhosts that cannot work. Contents are compared by sha256. */
+ * streamhosts that cannot work or lie, and interoperability with slixmpp's
+ * XEP-0065 plugin both ways. Contents are compared by sha256. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -12,6 +13,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +58,7 @@ static struct jproc *login(const char *user, const char *password, const char *r
 
 static void setup(void)
 {
-	const char *users[] = {"alice:wonderland", "bob:builder", NULL};
+	const char *users[] = {"alice:wonderland", "bob:builder", "carol:peer-secret", NULL};
 
 	use_driver();
 	cr_assert(prosody_befriend(&srv, "alice", "bob"));
@@ -270,4 +272,140 @@ Test(s5b, streamhost_stalling_midway)
 
 	cr_assert(jproc_send(bob, "set timeout 1000"));
 	lying_streamhost("l4", reply, sizeof(reply), false, "in time");
+}
+
+/* ---- interop with slixmpp's XEP-0065 ------------------------------------ */
+
+struct peer {
+	pid_t pid;
+	int fd;
+	char out[8192];
+	size_t len;
+};
+
+/* tests/interop/s5b-peer.py logged in as carol@localhost/s5b. */
+static void peer_start(struct peer *p, const char *const *args)
+{
+	char script[PATH_MAX], port[16];
+	const char *argv[16] = {"/usr/bin/python3", script, args[0],    "carol@localhost/s5b",
+	                        "127.0.0.1",        port,   srv.ca_file};
+	int fds[2];
+	size_t n = 7;
+
+	snprintf(script, sizeof(script), "%s/tests/interop/s5b-peer.py", getenv("JABIRU_SRCDIR"));
+	snprintf(port, sizeof(port), "%d", srv.c2s_port);
+	for (size_t i = 1; args[i] != NULL && n < 15; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	cr_assert_eq(pipe(fds), 0);
+	p->len = 0;
+	p->pid = fork();
+	cr_assert_neq(p->pid, -1);
+	if (p->pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		dup2(fds[1], 1);
+		close(fds[0]);
+		setenv("S5B_PEER_PASSWORD", "peer-secret", 1);
+		execv(argv[0], (char *const *)argv);
+		perror("s5b-peer.py");
+		_exit(127);
+	}
+	close(fds[1]);
+	p->fd = fds[0];
+}
+
+/* Reads the peer's output until text appears; the line holding it, or NULL
+ * at the deadline or end of output (then prints what it said). */
+static const char *peer_wait(struct peer *p, const char *text, int timeout_ms)
+{
+	long long end = harness_now_ms() + timeout_ms;
+
+	for (;;) {
+		char *hit;
+		struct pollfd pf = {.fd = p->fd, .events = POLLIN};
+		long long left = end - harness_now_ms();
+		ssize_t r;
+
+		p->out[p->len] = '\0';
+		if ((hit = strstr(p->out, text)) != NULL) {
+			while (hit > p->out && hit[-1] != '\n')
+				hit--;
+			return hit;
+		}
+		if (left <= 0 || poll(&pf, 1, (int)left) <= 0 ||
+		    (r = read(p->fd, p->out + p->len, sizeof(p->out) - 1 - p->len)) <= 0) {
+			fprintf(stderr, "s5b-peer (%s) said:\n%s\n",
+			        left <= 0 ? "timeout" : "ended", p->out);
+			return NULL;
+		}
+		p->len += (size_t)r;
+	}
+}
+
+static void peer_stop(struct peer *p)
+{
+	kill(p->pid, SIGKILL);
+	waitpid(p->pid, NULL, 0);
+	close(p->fd);
+}
+
+static bool have_slixmpp(void)
+{
+	return access("/usr/lib/python3/dist-packages/slixmpp/__init__.py", R_OK) == 0;
+}
+
+static void same_sha256(const char *a, const char *b)
+{
+	char *ha = json_field(a, "sha256"), *hb = json_field(b, "sha256");
+
+	cr_assert_not_null(ha, "%s", a);
+	cr_assert_not_null(hb, "%s", b);
+	cr_assert_str_eq(ha, hb);
+	free(ha);
+	free(hb);
+}
+
+/* slixmpp opens the stream through the proxy and activates it; jabiru is
+ * the target. */
+Test(s5b, slixmpp_sends_through_the_proxy)
+{
+	const char *args[] = {"send", BOB_FULL, "i1", "1048576", NULL}, *b, *s;
+	struct peer p;
+
+	if (!have_slixmpp())
+		cr_skip_test("python3-slixmpp is not installed");
+	cr_assert(jproc_send(bob, "recv i1"));
+	cr_assert_not_null(jproc_expect_field(bob, "s5b-expect", "sid", "i1", HARNESS_TIMEOUT_MS));
+	peer_start(&p, args);
+	b = jproc_expect_field(bob, "s5b-done", "sid", "i1", HARNESS_TIMEOUT_MS);
+	s = peer_wait(&p, "\"sent\"", HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(b, "jabiru did not receive from slixmpp");
+	cr_assert_not_null(s, "slixmpp did not finish");
+	cr_assert(json_field_is(b, "bytes", "1048576"), "%s", b);
+	cr_assert(json_field_is(b, "method", "socks5-proxy"), "%s", b);
+	same_sha256(b, s);
+	peer_stop(&p);
+}
+
+/* jabiru offers its own address and the proxy; slixmpp connects to both at
+ * once and names the first: jabiru must use the one named. */
+Test(s5b, jabiru_sends_to_slixmpp)
+{
+	const char *args[] = {"recv", "i2", NULL}, *a, *r;
+	struct peer p;
+
+	if (!have_slixmpp())
+		cr_skip_test("python3-slixmpp is not installed");
+	peer_start(&p, args);
+	cr_assert_not_null(peer_wait(&p, "\"waiting\"", HARNESS_TIMEOUT_MS));
+	cr_assert(jproc_send(alice, "send carol@localhost/s5b i2 1048576"));
+	a = jproc_expect_field(alice, "s5b-done", "sid", "i2", HARNESS_TIMEOUT_MS);
+	r = peer_wait(&p, "\"received\"", HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(a, "jabiru did not finish sending to slixmpp");
+	cr_assert_not_null(r, "slixmpp did not receive");
+	cr_assert(json_field_is(r, "bytes", "1048576"), "%s", r);
+	/* slixmpp names the first streamhost that worked, in our order. */
+	cr_assert(json_field_is(a, "method", "socks5-direct"), "%s", a);
+	same_sha256(a, r);
+	peer_stop(&p);
 }
