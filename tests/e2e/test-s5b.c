@@ -177,6 +177,29 @@ static void bad_streamhost(const char *sid, const char *host, const char *port, 
 	reason = json_field(line, "reason");
 	cr_assert(reason != NULL && strstr(reason, why) != NULL, "reason: %s", line);
 	free(reason);
+	/* The initiator learns it at once, to fall back to another method. */
+	line = jproc_expect_field(alice, "s5b-answer", "sid", sid, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_assert(json_field_is(line, "type", "error"), "%s", line);
+	cr_assert(json_field_is(line, "condition", "item-not-found"), "%s", line);
+}
+
+/* A query bob does not expect, and one for UDP, are refused. */
+Test(s5b, unknown_sid_and_udp_refused)
+{
+	const char *line;
+
+	cr_assert(jproc_sendf(alice, "query %s x1 127.0.0.1 1", BOB_FULL));
+	line = jproc_expect_field(alice, "s5b-answer", "sid", "x1", HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_assert(json_field_is(line, "condition", "not-acceptable"), "%s", line);
+	cr_assert(jproc_send(bob, "recv x2"));
+	cr_assert_not_null(jproc_expect_field(bob, "s5b-expect", "sid", "x2", HARNESS_TIMEOUT_MS));
+	cr_assert(jproc_sendf(alice, "query %s x2 127.0.0.1 1 udp", BOB_FULL));
+	line = jproc_expect_field(alice, "s5b-answer", "sid", "x2", HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_assert(json_field_is(line, "condition", "feature-not-implemented"), "%s", line);
+	cr_assert_null(jproc_seen(bob, "s5b-failed", NULL), "bob started a refused stream");
 }
 
 Test(s5b, unresolvable_streamhost)
