@@ -307,6 +307,19 @@ static enum si_method choose_method(struct ft *ft, const struct si_offer *o)
 	return SI_M_NONE;
 }
 
+/* Offers waiting for the user are bounded: a peer cannot fill memory with
+ * them. */
+#define MAX_WAITING_OFFERS 64
+
+static size_t count_waiting(struct ft *ft)
+{
+	size_t n = 0;
+
+	for (struct transfer *t = ft->list; t != NULL; t = t->next)
+		n += t->dir == FT_RECV && t->state == FT_OFFERED;
+	return n;
+}
+
 static int on_si_offer(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 {
 	struct app *app = ud;
@@ -331,6 +344,12 @@ static int on_si_offer(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	}
 	if (transfer_find_sid(ft, FT_RECV, o.sid, from) != NULL) {
 		refuse_offer(app, iq, from, "conflict", _("the same offer came twice"), false);
+		si_offer_free(&o);
+		return 1;
+	}
+	if (count_waiting(ft) >= MAX_WAITING_OFFERS) {
+		refuse_offer(app, iq, from, "resource-constraint",
+		             _("too many offers wait for an answer"), false);
 		si_offer_free(&o);
 		return 1;
 	}

@@ -32,20 +32,38 @@ static void human_size(long long n, char *out, size_t len)
 		snprintf(out, len, "%.1f %s", v, units[u]);
 }
 
+/* A description on one line: a newline in it could pass for a line of
+ * jabiru's own. */
+static char *one_line(const char *s)
+{
+	char *r = xstrdup(s != NULL ? s : "");
+
+	for (char *p = r; *p != '\0'; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	return r;
+}
+
+static char *offer_line(const struct event *ev)
+{
+	char size[32], *desc = one_line(ev_get(ev, "desc")), *line;
+
+	human_size(ev_get_int(ev, "size", 0), size, sizeof(size));
+	line = xasprintf(_("%s offers the file \"%s\" (%s)%s%s. Type /files accept %s [PATH] or "
+	                   "/files reject %s."),
+	                 ev_get(ev, "from"), ev_get(ev, "name"), size, desc[0] != '\0' ? ": " : "",
+	                 desc, ev_get(ev, "id"), ev_get(ev, "id"));
+	free(desc);
+	return line;
+}
+
 char *transfers_event_line(const struct event *ev)
 {
 	char size[32];
 
 	switch (ev->kind) {
 	case EV_FILE_OFFER:
-		human_size(ev_get_int(ev, "size", 0), size, sizeof(size));
-		return xasprintf(
-		    _("%s offers the file \"%s\" (%s)%s%s. Type /files accept %s [PATH] "
-		      "or /files reject %s."),
-		    ev_get(ev, "from"), ev_get(ev, "name"), size,
-		    ev_get(ev, "desc") != NULL ? ": " : "",
-		    ev_get(ev, "desc") != NULL ? ev_get(ev, "desc") : "", ev_get(ev, "id"),
-		    ev_get(ev, "id"));
+		return offer_line(ev);
 	case EV_FILE_OUTGOING:
 		return xasprintf(_("Transfer %s: waiting for %s to accept \"%s\"."),
 		                 ev_get(ev, "id"), ev_get(ev, "to"), ev_get(ev, "name"));

@@ -45,7 +45,7 @@ static struct jproc *login(struct ft_pair *p, const char *user, const char *pw,
 void ft_pair_start(struct ft_pair *p, const char *const *bob_args)
 {
 	const char *users[] = {"alice:wonderland", "bob:builder", "carol:peer-secret",
-				"dave:peer-secret", NULL};
+	                       "dave:peer-secret", NULL};
 
 	cr_assert(harness_mkdtemp(p->dir, sizeof(p->dir), "ft-src"));
 	cr_assert(harness_mkdtemp(p->down, sizeof(p->down), "ft-down"));

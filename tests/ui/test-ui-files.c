@@ -49,8 +49,16 @@ static void type_line(const char *text)
 Test(ui_files, offer_shown_accepted_and_listed)
 {
 	char port[16], path[HARNESS_PATH_MAX + 32], full[128], line[HARNESS_PATH_MAX + 64];
-	const char *argv[] = {harness_jabiru_bin(), "--jid", "alice@localhost", "--server",
-			      "127.0.0.1", "--port", port, "--ca-file", srv.ca_file, NULL};
+	const char *argv[] = {harness_jabiru_bin(),
+	                      "--jid",
+	                      "alice@localhost",
+	                      "--server",
+	                      "127.0.0.1",
+	                      "--port",
+	                      port,
+	                      "--ca-file",
+	                      srv.ca_file,
+	                      NULL};
 	const char *env[] = {"JABIRU_PASSWORD=wonderland", "JABIRU_FILE_METHODS=ibb", NULL};
 	const char *p;
 	FILE *f;
@@ -78,10 +86,10 @@ Test(ui_files, offer_shown_accepted_and_listed)
 	cr_assert(jproc_sendf(bob, "/sendfile %s \"%s\" quarterly numbers", full, path));
 
 	cr_assert(tmux_wait_for(&term, "offers the file \"季度报告.txt\" (8 B): quarterly numbers",
-				HARNESS_TIMEOUT_MS),
-		  "the offer is not shown");
+	                        HARNESS_TIMEOUT_MS),
+	          "the offer is not shown");
 	cr_expect(tmux_wait_for(&term, "/files accept 1 [PATH]", HARNESS_TIMEOUT_MS),
-		  "the offer does not say how to answer");
+	          "the offer does not say how to answer");
 	snprintf(line, sizeof(line), "/files accept 1 %s/in", dir);
 	{
 		char sub[HARNESS_PATH_MAX + 32];
@@ -91,13 +99,13 @@ Test(ui_files, offer_shown_accepted_and_listed)
 	}
 	type_line(line);
 	cr_assert(tmux_wait_for(&term, "Transfer 1 done:", HARNESS_TIMEOUT_MS),
-		  "the transfer did not finish on screen");
+	          "the transfer did not finish on screen");
 	cr_assert_not_null(jproc_expect(bob, "file-done", NULL, HARNESS_TIMEOUT_MS));
 	type_line("/files");
 	cr_assert(tmux_wait_for(&term, "[####################]", HARNESS_TIMEOUT_MS),
-		  "no full progress bar in /files");
+	          "no full progress bar in /files");
 	cr_expect(strstr(term.screen, "ibb") != NULL && strstr(term.screen, " done") != NULL,
-		  "the row shows method and state");
+	          "the row shows method and state");
 	type_line("/quit");
 	cr_expect_eq(tmux_wait_exit(&term, HARNESS_TIMEOUT_MS), 0);
 }

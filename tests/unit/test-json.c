@@ -50,7 +50,7 @@ static bool check_string(struct cursor *c)
 					return false;
 			continue;
 		}
-		n = utf8_decode(c->p, strlen(c->p), &cp);
+		n = utf8_decode(c->p, strnlen(c->p, 4), &cp); /* not strlen: O(n) */
 		if (!utf8_valid(c->p, n))
 			return false;
 		/* The writer promises C1 controls and U+2028/9 escaped too. */
