@@ -18,6 +18,7 @@ struct presence;
 struct console;
 struct raw;
 struct config;
+struct s5b;
 struct ft;
 
 /* What the core asks of a front end. */
@@ -36,6 +37,7 @@ struct app {
 	struct message_state *message;
 	struct console *console; /* the XML console's capture */
 	struct raw *raw;         /* /raw requests awaiting answers */
+	struct s5b *s5b; /* SOCKS5 bytestreams (ft/s5b.c) */
 	struct opts *opts;
 	/* roster, presence, subscriptions, iq answers (src/xmpp) */
 	struct iq *iq;

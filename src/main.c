@@ -14,6 +14,7 @@
 #include "batch/batch.h"
 #include "cmd/cmd.h"
 #include "ft/ft.h"
+#include "ft/s5b.h"
 #include "i18n.h"
 #include "loop.h"
 #include "opts.h"
@@ -219,6 +220,7 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE_;
 	}
 	ft_init(&app);
+	s5b_init(&app);
 
 	if (opts.batch) {
 		batch = batch_new(&app);
@@ -249,6 +251,7 @@ int main(int argc, char **argv)
 	iq_fini(&app);
 	raw_free(app.raw);
 	console_free(app.console);
+	s5b_fini(&app);
 	session_free(app.session);
 	batch_free(batch);
 	loop_free(app.loop);

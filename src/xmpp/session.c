@@ -639,6 +639,11 @@ const char *session_jid(const struct session *s)
 	return bound != NULL ? bound : xmpp_conn_get_jid(s->conn);
 }
 
+int session_fd(const struct session *s)
+{
+	return s->conn != NULL ? s->fd : -1;
+}
+
 const char *session_domain(const struct session *s)
 {
 	return s->domain;

@@ -60,6 +60,9 @@ bool session_online(const struct session *s);
 bool session_offers_rosterver(const struct session *s);
 /* The bound full JID while online, else NULL. */
 const char *session_jid(const struct session *s);
+/* The socket of the XMPP connection, or -1 (SOCKS5 bytestreams learn the
+ * local address from it). */
+int session_fd(const struct session *s);
 /* True while stanzas wait to be written. */
 bool session_sending(const struct session *s);
 

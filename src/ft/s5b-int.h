@@ -1,0 +1,106 @@
+/* Internals shared by the SOCKS5 bytestream files: s5b.c (streams, data,
+ * the target side), s5b-init.c (the initiator side) and s5b-proxy.c (proxy
+ * discovery). Not for other modules: they use ft/s5b.h. */
+#ifndef JABIRU_S5B_INT_H
+#define JABIRU_S5B_INT_H
+
+#include <stdbool.h>
+#include <strophe.h>
+
+#include "ft/bytestream.h"
+#include "ft/s5b.h"
+#include "ft/socks5.h"
+
+#define NS_BYTESTREAMS "http://jabber.org/protocol/bytestreams"
+#define S5B_MAX_HOSTS  8
+
+struct loop_timer;
+
+/* A SOCKS5 connection being set up: to a streamhost (target, or the
+ * initiator to the proxy) or accepted on our listening socket. */
+struct s5b_conn {
+	struct s5b_stream *st;
+	bool to_proxy; /* initiator: our connection to the proxy */
+	struct socks5 s5;
+	struct s5b_conn *next;
+};
+
+struct s5b_host {
+	char *jid, *host;
+	int port;
+};
+
+enum s5b_phase {
+	PH_NEGOTIATING, /* streamhosts offered or being tried */
+	PH_ACTIVATING,  /* initiator: proxy connected, activate sent */
+	PH_OPEN,        /* bytes flow */
+	PH_FINISHING,   /* initiator: FIN sent, waiting for the peer's close */
+	PH_DEAD,        /* closed or aborted; freed when no callback runs */
+};
+
+struct s5b_stream {
+	struct bytestream bs; /* first: the public part */
+	struct s5b *m;
+	enum s5b_phase phase;
+	char hash[SOCKS5_HASH_LEN + 1];
+	char *iq_id;   /* our query (initiator) or the one to answer (target) */
+	char *self;    /* our full JID when it started */
+	int listen_fd; /* initiator, direct offered */
+	char listen_host[64];
+	int listen_port;
+	struct s5b_conn *conns; /* candidates */
+	struct s5b_host hosts[S5B_MAX_HOSTS];
+	size_t nhosts, cur; /* target: the streamhost being tried */
+	char *proxy_jid;    /* initiator: the proxy offered */
+	char *proxy_host;
+	int proxy_port;
+	struct loop_timer *timer;    /* per-host timeout, or the finish wait */
+	struct loop_timer *deadline; /* the whole negotiation */
+	int fd;                      /* the data socket once open */
+	bool via_proxy;
+	const char *last_why; /* target: why the last streamhost failed */
+	bool want_writable;
+	int busy; /* callbacks running: freeing waits */
+	struct s5b_stream *next;
+};
+
+struct s5b {
+	struct app *app;
+	struct s5b_settings set;
+	/* the proxy known for this login: jid, host, port */
+	char *proxy_jid, *proxy_host;
+	int proxy_port;
+	int disco_pending;
+	s5b_lookup_fn lookup;
+	void *lookup_ud;
+	struct s5b_stream *streams;
+};
+
+/* s5b.c */
+xmpp_ctx_t *s5b_ctx(struct s5b *m);
+xmpp_conn_t *s5b_xconn(struct s5b *m);
+void s5b_send(struct s5b *m, xmpp_stanza_t *st);
+struct s5b_stream *s5b_stream_new(struct s5b *m, enum bs_role role, const char *sid,
+                                  const char *peer, const struct bytestream_cb *cb, void *owner);
+/* Ends the stream: cb->closed(error) unless aborted, then frees when idle. */
+void s5b_stream_fail(struct s5b_stream *st, const char *error);
+/* The SOCKS5 handshake on fd is done: the stream carries bytes now. */
+void s5b_stream_open(struct s5b_stream *st, int fd, bool via_proxy);
+void s5b_conn_free(struct s5b_stream *st, struct s5b_conn *c, bool close_fd);
+/* Starts a non-blocking TCP connect to host:port (IP literal first). -1
+ * with *why set on failure. */
+int s5b_connect(const char *host, int port, const char **why);
+void s5b_watch_conn(struct s5b_conn *c);
+int s5b_timeout(struct s5b *m, int ms, int dflt);
+
+/* s5b-init.c */
+struct bytestream *s5b_init_start(struct s5b *m, const char *sid, const char *peer,
+                                  const struct bytestream_cb *cb, void *owner);
+/* An accepted or proxy SOCKS5 connection of an initiator made progress. */
+void s5b_init_conn_done(struct s5b_stream *st, struct s5b_conn *c);
+
+/* s5b-proxy.c */
+void s5b_proxy_discover(struct s5b *m);
+void s5b_proxy_forget(struct s5b *m);
+
+#endif

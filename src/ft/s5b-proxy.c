@@ -1,0 +1,141 @@
+/* SOCKS5 Bytestreams: finding the server's proxy at login. A proxy set by
+ * hand is asked for its address; otherwise the items of our domain are
+ * asked for their identity, and the first proxy/bytestreams one for its
+ * address (XEP-0065 §4). The answer is kept for the login. Every step is
+ * an iq with an id handler; nothing waits. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "ft/s5b-int.h"
+#include "i18n.h"
+#include "loop.h"
+#include "util/str.h"
+#include "xmpp/session.h"
+
+#define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
+#define NS_DISCO_INFO  "http://jabber.org/protocol/disco#info"
+/* Items of the domain asked about at most (bounded work at login). */
+#define S5B_MAX_DISCO 16
+
+void s5b_proxy_forget(struct s5b *m)
+{
+	free(m->proxy_jid);
+	free(m->proxy_host);
+	m->proxy_jid = m->proxy_host = NULL;
+	m->proxy_port = 0;
+	m->disco_pending = 0;
+}
+
+static bool is_result(xmpp_stanza_t *iq)
+{
+	const char *type = xmpp_stanza_get_type(iq);
+
+	return type != NULL && strcmp(type, "result") == 0;
+}
+
+static void ask(struct s5b *m, const char *to, const char *ns, xmpp_handler h)
+{
+	xmpp_ctx_t *ctx = s5b_ctx(m);
+	char *id = session_new_id(m->app->session);
+	xmpp_stanza_t *iq = xmpp_iq_new(ctx, "get", id), *q = xmpp_stanza_new(ctx);
+
+	xmpp_stanza_set_to(iq, to);
+	xmpp_stanza_set_name(q, "query");
+	xmpp_stanza_set_ns(q, ns);
+	xmpp_stanza_add_child_ex(iq, q, 0);
+	xmpp_id_handler_add(s5b_xconn(m), h, id, m);
+	s5b_send(m, iq);
+	xmpp_stanza_release(iq);
+	free(id);
+}
+
+/* The proxy's own answer: <streamhost jid host port/>. */
+static int on_address(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
+{
+	struct s5b *m = ud;
+	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", NS_BYTESTREAMS);
+	xmpp_stanza_t *sh = q != NULL ? xmpp_stanza_get_child_by_name(q, "streamhost") : NULL;
+	const char *jid, *host, *port;
+	char *end;
+	long p;
+
+	(void)conn;
+	if (m->proxy_host != NULL || !is_result(iq) || sh == NULL)
+		return 0;
+	jid = xmpp_stanza_get_attribute(sh, "jid");
+	host = xmpp_stanza_get_attribute(sh, "host");
+	port = xmpp_stanza_get_attribute(sh, "port");
+	if (jid == NULL || host == NULL || port == NULL || host[0] == '\0' || strlen(host) > 255)
+		return 0;
+	p = strtol(port, &end, 10);
+	if (*end != '\0' || p <= 0 || p > 65535)
+		return 0;
+	m->proxy_jid = xstrdup(jid);
+	m->proxy_host = xstrdup(host);
+	m->proxy_port = (int)p;
+	/* Said once per login, so a user (or script) knows proxied transfers
+	 * are possible from now on. */
+	app_info(m->app, _("SOCKS5 proxy for file transfers: %s (%s port %d)"), m->proxy_jid,
+	         m->proxy_host, m->proxy_port);
+	return 0;
+}
+
+static int on_info(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
+{
+	struct s5b *m = ud;
+	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", NS_DISCO_INFO);
+	const char *from = xmpp_stanza_get_from(iq);
+
+	(void)conn;
+	if (q == NULL || from == NULL || !is_result(iq) || m->proxy_host != NULL)
+		return 0;
+	for (xmpp_stanza_t *c = xmpp_stanza_get_children(q); c != NULL;
+	     c = xmpp_stanza_get_next(c)) {
+		const char *name = xmpp_stanza_get_name(c);
+		const char *cat = xmpp_stanza_get_attribute(c, "category");
+		const char *type = xmpp_stanza_get_attribute(c, "type");
+
+		if (name != NULL && strcmp(name, "identity") == 0 && cat != NULL && type != NULL &&
+		    strcmp(cat, "proxy") == 0 && strcmp(type, "bytestreams") == 0) {
+			ask(m, from, NS_BYTESTREAMS, on_address);
+			break;
+		}
+	}
+	return 0;
+}
+
+static int on_items(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
+{
+	struct s5b *m = ud;
+	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", NS_DISCO_ITEMS);
+	int n = 0;
+
+	(void)conn;
+	if (q == NULL || !is_result(iq))
+		return 0;
+	for (xmpp_stanza_t *c = xmpp_stanza_get_children(q); c != NULL && n < S5B_MAX_DISCO;
+	     c = xmpp_stanza_get_next(c)) {
+		const char *name = xmpp_stanza_get_name(c),
+		           *jid = xmpp_stanza_get_attribute(c, "jid");
+
+		if (name == NULL || strcmp(name, "item") != 0 || jid == NULL)
+			continue;
+		ask(m, jid, NS_DISCO_INFO, on_info);
+		n++;
+	}
+	return 0;
+}
+
+void s5b_proxy_discover(struct s5b *m)
+{
+	s5b_proxy_forget(m);
+	if (!m->set.use_proxy)
+		return;
+	if (m->set.proxy_jid != NULL)
+		ask(m, m->set.proxy_jid, NS_BYTESTREAMS, on_address);
+	else
+		ask(m, session_domain(m->app->session), NS_DISCO_ITEMS, on_items);
+}

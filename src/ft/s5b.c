@@ -1,0 +1,697 @@
+/* SOCKS5 Bytestreams (XEP-0065): the module, the streams and their data
+ * phase, and the target side (answering a streamhost list). The initiator
+ * side is in s5b-init.c, proxy discovery in s5b-proxy.c. */
+#include "config.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "ft/s5b-int.h"
+#include "i18n.h"
+#include "loop.h"
+#include "util/str.h"
+#include "xmpp/iq.h"
+#include "xmpp/session.h"
+#include "xmpp/session_hooks.h"
+
+#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
+/* Read in pieces of this size: bounded memory whatever the file size. */
+#define S5B_READ_CHUNK 65536
+
+static void try_next_host(struct s5b_stream *st);
+static void on_host_timeout(void *ud);
+
+xmpp_ctx_t *s5b_ctx(struct s5b *m)
+{
+	return session_ctx(m->app->session);
+}
+
+xmpp_conn_t *s5b_xconn(struct s5b *m)
+{
+	return session_conn(m->app->session);
+}
+
+void s5b_send(struct s5b *m, xmpp_stanza_t *st)
+{
+	session_send(m->app->session, st);
+}
+
+int s5b_timeout(struct s5b *m, int ms, int dflt)
+{
+	(void)m;
+	return ms > 0 ? ms : dflt;
+}
+
+/* ---- streams ------------------------------------------------------------ */
+
+static ssize_t op_write(struct bytestream *bs, const void *buf, size_t len);
+static void op_finish(struct bytestream *bs);
+static void op_abort(struct bytestream *bs);
+
+static const struct bytestream_ops ops_direct = {"socks5-direct", op_write, op_finish, op_abort};
+static const struct bytestream_ops ops_proxy = {"socks5-proxy", op_write, op_finish, op_abort};
+
+struct s5b_stream *s5b_stream_new(struct s5b *m, enum bs_role role, const char *sid,
+                                  const char *peer, const struct bytestream_cb *cb, void *owner)
+{
+	struct s5b_stream *st = xcalloc(1, sizeof(*st));
+
+	st->bs.ops = &ops_direct;
+	st->bs.cb = cb;
+	st->bs.owner = owner;
+	st->bs.role = role;
+	st->bs.sid = xstrdup(sid);
+	st->bs.peer = xstrdup(peer);
+	st->m = m;
+	st->fd = -1;
+	st->listen_fd = -1;
+	st->next = m->streams;
+	m->streams = st;
+	return st;
+}
+
+void s5b_conn_free(struct s5b_stream *st, struct s5b_conn *c, bool close_fd)
+{
+	struct s5b_conn **pp;
+
+	for (pp = &st->conns; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	if (c->s5.fd >= 0) {
+		loop_fd_del(st->m->app->loop, c->s5.fd);
+		if (close_fd)
+			close(c->s5.fd);
+	}
+	free(c);
+}
+
+/* Closes every socket and timer of the stream (not the stream itself). */
+static void stream_release(struct s5b_stream *st)
+{
+	struct loop *l = st->m->app->loop;
+
+	while (st->conns != NULL)
+		s5b_conn_free(st, st->conns, true);
+	if (st->listen_fd >= 0) {
+		loop_fd_del(l, st->listen_fd);
+		close(st->listen_fd);
+		st->listen_fd = -1;
+	}
+	if (st->fd >= 0) {
+		loop_fd_del(l, st->fd);
+		close(st->fd);
+		st->fd = -1;
+	}
+	if (st->timer != NULL)
+		loop_timer_del(l, st->timer);
+	if (st->deadline != NULL)
+		loop_timer_del(l, st->deadline);
+	st->timer = st->deadline = NULL;
+	if (st->iq_id != NULL && st->bs.role == BS_INITIATOR && s5b_xconn(st->m) != NULL)
+		xmpp_id_handler_delete(s5b_xconn(st->m), NULL, st->iq_id);
+}
+
+static void stream_free(struct s5b_stream *st)
+{
+	struct s5b_stream **pp;
+
+	for (pp = &st->m->streams; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == st) {
+			*pp = st->next;
+			break;
+		}
+	}
+	stream_release(st);
+	for (size_t i = 0; i < st->nhosts; i++) {
+		free(st->hosts[i].jid);
+		free(st->hosts[i].host);
+	}
+	free(st->iq_id);
+	free(st->self);
+	free(st->proxy_jid);
+	free(st->proxy_host);
+	free(st->bs.sid);
+	free(st->bs.peer);
+	free(st);
+}
+
+/* Frees a dead stream unless one of its callbacks is still on the stack. */
+static void stream_reap(struct s5b_stream *st)
+{
+	if (st->phase == PH_DEAD && st->busy == 0)
+		stream_free(st);
+}
+
+void s5b_stream_fail(struct s5b_stream *st, const char *error)
+{
+	if (st->phase == PH_DEAD)
+		return;
+	st->phase = PH_DEAD;
+	stream_release(st);
+	st->busy++;
+	if (st->bs.cb != NULL)
+		st->bs.cb->closed(st->bs.owner, &st->bs, error);
+	st->busy--;
+	stream_reap(st);
+}
+
+static void op_abort(struct bytestream *bs)
+{
+	struct s5b_stream *st = (struct s5b_stream *)bs;
+
+	st->phase = PH_DEAD;
+	stream_release(st);
+	stream_reap(st);
+}
+
+/* ---- the data phase ----------------------------------------------------- */
+
+static void on_finish_timeout(void *ud)
+{
+	struct s5b_stream *st = ud;
+
+	st->timer = NULL;
+	s5b_stream_fail(st, _("the peer did not close the SOCKS5 stream"));
+}
+
+/* Target: bytes arrive; initiator: the peer closing (or sending, which the
+ * protocol does not allow). */
+static void on_data_fd(int fd, short revents, void *ud)
+{
+	struct s5b_stream *st = ud;
+	unsigned char buf[S5B_READ_CHUNK];
+	ssize_t n;
+
+	if ((revents & POLLOUT) && st->want_writable && st->phase == PH_OPEN) {
+		st->want_writable = false;
+		loop_fd_events(st->m->app->loop, fd, POLLIN);
+		st->busy++;
+		if (st->bs.cb->writable != NULL)
+			st->bs.cb->writable(st->bs.owner, &st->bs);
+		st->busy--;
+		if (st->phase == PH_DEAD) {
+			stream_reap(st);
+			return;
+		}
+	}
+	if (!(revents & (POLLIN | POLLHUP | POLLERR)))
+		return;
+	n = read(fd, buf, sizeof(buf));
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n < 0) {
+		s5b_stream_fail(st, _("the SOCKS5 connection broke"));
+	} else if (n == 0) {
+		if (st->bs.role == BS_TARGET || st->phase == PH_FINISHING)
+			s5b_stream_fail(st, NULL);
+		else
+			s5b_stream_fail(st, _("the peer closed the SOCKS5 stream"));
+	} else if (st->bs.role == BS_INITIATOR) {
+		s5b_stream_fail(st, _("the peer sent data on a stream it receives"));
+	} else {
+		bool ok;
+
+		st->busy++;
+		ok = st->bs.cb->data(st->bs.owner, &st->bs, buf, (size_t)n);
+		st->busy--;
+		if (st->phase == PH_DEAD)
+			stream_reap(st);
+		else if (!ok)
+			s5b_stream_fail(st, _("the received data was refused"));
+	}
+}
+
+void s5b_stream_open(struct s5b_stream *st, int fd, bool via_proxy)
+{
+	st->fd = fd;
+	st->via_proxy = via_proxy;
+	st->bs.ops = via_proxy ? &ops_proxy : &ops_direct;
+	st->phase = PH_OPEN;
+	if (st->deadline != NULL) {
+		loop_timer_del(st->m->app->loop, st->deadline);
+		st->deadline = NULL;
+	}
+	loop_fd_set(st->m->app->loop, fd, POLLIN, on_data_fd, st);
+	st->busy++;
+	st->bs.cb->open(st->bs.owner, &st->bs);
+	st->busy--;
+	stream_reap(st);
+}
+
+static ssize_t op_write(struct bytestream *bs, const void *buf, size_t len)
+{
+	struct s5b_stream *st = (struct s5b_stream *)bs;
+	ssize_t n;
+
+	if (st->phase != PH_OPEN || st->bs.role != BS_INITIATOR)
+		return -1;
+	do
+		n = send(st->fd, buf, len, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n >= 0 && (size_t)n == len)
+		return n;
+	if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+		return -1;
+	/* The socket is full: tell the owner when it drains. */
+	st->want_writable = true;
+	loop_fd_events(st->m->app->loop, st->fd, POLLIN | POLLOUT);
+	return n < 0 ? 0 : n;
+}
+
+/* Nothing is buffered here (writes go straight to the socket), so finishing
+ * is a FIN; the stream is closed when the peer closes its side, which tells
+ * that it read everything. */
+static void op_finish(struct bytestream *bs)
+{
+	struct s5b_stream *st = (struct s5b_stream *)bs;
+
+	if (st->phase != PH_OPEN)
+		return;
+	if (st->bs.role == BS_TARGET) {
+		s5b_stream_fail(st, NULL);
+		return;
+	}
+	st->phase = PH_FINISHING;
+	st->want_writable = false;
+	shutdown(st->fd, SHUT_WR);
+	loop_fd_events(st->m->app->loop, st->fd, POLLIN);
+	st->timer = loop_timer_add(st->m->app->loop,
+	                           (uint64_t)s5b_timeout(st->m, st->m->set.deadline_ms, 30000),
+	                           on_finish_timeout, st);
+}
+
+/* ---- connecting --------------------------------------------------------- */
+
+int s5b_connect(const char *host, int port, const char **why)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST};
+	struct addrinfo *res = NULL;
+	char service[16];
+	int fd, rc;
+
+	snprintf(service, sizeof(service), "%d", port);
+	rc = getaddrinfo(host, service, &hints, &res);
+	if (rc != 0) {
+		/* Not an IP literal. Resolving a name blocks the loop for as
+		 * long as the resolver takes; streamhosts are nearly always IP
+		 * literals (proxies and clients advertise addresses), so this
+		 * is the rare path, accepted until an asynchronous resolver
+		 * exists. */
+		hints.ai_flags = AI_ADDRCONFIG;
+		rc = getaddrinfo(host, service, &hints, &res);
+	}
+	if (rc != 0 || res == NULL) {
+		*why = _("cannot resolve the streamhost's address");
+		return -1;
+	}
+	fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 || (connect(fd, res->ai_addr, res->ai_addrlen) != 0 && errno != EINPROGRESS)) {
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+		*why = _("cannot connect to the streamhost");
+	}
+	freeaddrinfo(res);
+	return fd;
+}
+
+static void on_conn_fd(int fd, short revents, void *ud);
+
+void s5b_watch_conn(struct s5b_conn *c)
+{
+	short ev = socks5_events(&c->s5);
+
+	if (ev != 0)
+		loop_fd_set(c->st->m->app->loop, c->s5.fd, ev, on_conn_fd, c);
+	else
+		loop_fd_del(c->st->m->app->loop, c->s5.fd);
+}
+
+/* ---- target: trying the streamhosts ------------------------------------- */
+
+static void reply_error(struct s5b *m, const char *to, const char *id, const char *type,
+                        const char *condition)
+{
+	xmpp_ctx_t *ctx = s5b_ctx(m);
+	xmpp_stanza_t *iq = xmpp_iq_new(ctx, "error", id);
+	xmpp_stanza_t *err = xmpp_stanza_new(ctx), *cond = xmpp_stanza_new(ctx);
+
+	xmpp_stanza_set_to(iq, to);
+	xmpp_stanza_set_name(err, "error");
+	xmpp_stanza_set_type(err, type);
+	xmpp_stanza_set_name(cond, condition);
+	xmpp_stanza_set_ns(cond, NS_STANZAS);
+	xmpp_stanza_add_child_ex(err, cond, 0);
+	xmpp_stanza_add_child_ex(iq, err, 0);
+	s5b_send(m, iq);
+	xmpp_stanza_release(iq);
+}
+
+static void target_all_failed(struct s5b_stream *st, const char *why)
+{
+	if (s5b_xconn(st->m) != NULL)
+		reply_error(st->m, st->bs.peer, st->iq_id, "cancel", "item-not-found");
+	s5b_stream_fail(st, why);
+}
+
+static void target_connected(struct s5b_stream *st, struct s5b_conn *c)
+{
+	struct s5b_host *h = &st->hosts[st->cur];
+	xmpp_ctx_t *ctx = s5b_ctx(st->m);
+	xmpp_stanza_t *iq, *q, *used;
+	int fd = c->s5.fd;
+
+	if (st->timer != NULL)
+		loop_timer_del(st->m->app->loop, st->timer);
+	st->timer = NULL;
+	s5b_conn_free(st, c, false);
+	iq = xmpp_iq_new(ctx, "result", st->iq_id);
+	xmpp_stanza_set_to(iq, st->bs.peer);
+	q = xmpp_stanza_new(ctx);
+	xmpp_stanza_set_name(q, "query");
+	xmpp_stanza_set_ns(q, NS_BYTESTREAMS);
+	xmpp_stanza_set_attribute(q, "sid", st->bs.sid);
+	used = xmpp_stanza_new(ctx);
+	xmpp_stanza_set_name(used, "streamhost-used");
+	xmpp_stanza_set_attribute(used, "jid", h->jid);
+	xmpp_stanza_add_child_ex(q, used, 0);
+	xmpp_stanza_add_child_ex(iq, q, 0);
+	s5b_send(st->m, iq);
+	xmpp_stanza_release(iq);
+	/* A streamhost that is the initiator itself is a direct connection. */
+	s5b_stream_open(st, fd, strcmp(h->jid, st->bs.peer) != 0);
+}
+
+/* The streamhost being tried failed: on to the next one. */
+static void next_host(struct s5b_stream *st)
+{
+	if (st->timer != NULL)
+		loop_timer_del(st->m->app->loop, st->timer);
+	st->timer = NULL;
+	while (st->conns != NULL)
+		s5b_conn_free(st, st->conns, true);
+	st->cur++;
+	try_next_host(st);
+}
+
+static void on_host_timeout(void *ud)
+{
+	struct s5b_stream *st = ud;
+
+	st->timer = NULL; /* the loop frees it */
+	st->last_why = _("the streamhost did not answer in time");
+	next_host(st);
+}
+
+static void on_deadline(void *ud)
+{
+	struct s5b_stream *st = ud;
+
+	st->deadline = NULL;
+	if (st->bs.role == BS_TARGET)
+		target_all_failed(st, _("no streamhost could be reached in time"));
+	else
+		s5b_stream_fail(st, _("the SOCKS5 negotiation took too long"));
+}
+
+static void try_next_host(struct s5b_stream *st)
+{
+	struct s5b *m = st->m;
+
+	for (; st->cur < st->nhosts; st->cur++) {
+		const char *why = NULL;
+		int fd = s5b_connect(st->hosts[st->cur].host, st->hosts[st->cur].port, &why);
+		struct s5b_conn *c;
+
+		if (fd < 0) {
+			st->last_why = why;
+			continue;
+		}
+		c = xcalloc(1, sizeof(*c));
+		c->st = st;
+		socks5_client_init(&c->s5, fd, st->hash, true);
+		c->next = st->conns;
+		st->conns = c;
+		s5b_watch_conn(c);
+		st->timer = loop_timer_add(
+		    m->app->loop, (uint64_t)s5b_timeout(m, m->set.connect_timeout_ms, 10000),
+		    on_host_timeout, st);
+		return;
+	}
+	target_all_failed(st, st->last_why != NULL ? st->last_why
+	                                           : _("no streamhost could be reached"));
+}
+
+static void on_conn_fd(int fd, short revents, void *ud)
+{
+	struct s5b_conn *c = ud;
+	struct s5b_stream *st = c->st;
+	enum socks5_state state;
+
+	(void)fd;
+	(void)revents;
+	state = socks5_step(&c->s5);
+	if (state == S5_DONE || state == S5_FAILED) {
+		if (st->bs.role == BS_INITIATOR) {
+			s5b_init_conn_done(st, c);
+		} else if (state == S5_DONE) {
+			target_connected(st, c);
+		} else {
+			st->last_why = c->s5.error;
+			next_host(st);
+		}
+		return;
+	}
+	s5b_watch_conn(c);
+}
+
+static int parse_hosts(struct s5b_stream *st, xmpp_stanza_t *q)
+{
+	for (xmpp_stanza_t *c = xmpp_stanza_get_children(q);
+	     c != NULL && st->nhosts < S5B_MAX_HOSTS; c = xmpp_stanza_get_next(c)) {
+		const char *name = xmpp_stanza_get_name(c), *jid, *host, *port;
+		char *end;
+		long p;
+
+		if (name == NULL || strcmp(name, "streamhost") != 0)
+			continue;
+		jid = xmpp_stanza_get_attribute(c, "jid");
+		host = xmpp_stanza_get_attribute(c, "host");
+		port = xmpp_stanza_get_attribute(c, "port");
+		if (jid == NULL || host == NULL || port == NULL || host[0] == '\0')
+			continue;
+		p = strtol(port, &end, 10);
+		if (*end != '\0' || p <= 0 || p > 65535 || strlen(host) > 255)
+			continue;
+		st->hosts[st->nhosts].jid = xstrdup(jid);
+		st->hosts[st->nhosts].host = xstrdup(host);
+		st->hosts[st->nhosts].port = (int)p;
+		st->nhosts++;
+	}
+	return (int)st->nhosts;
+}
+
+static bool stream_exists(struct s5b *m, const char *sid, const char *peer)
+{
+	for (struct s5b_stream *st = m->streams; st != NULL; st = st->next)
+		if (st->phase != PH_DEAD && strcmp(st->bs.sid, sid) == 0 &&
+		    strcmp(st->bs.peer, peer) == 0)
+			return true;
+	return false;
+}
+
+/* An incoming streamhost list (we are the target). */
+static int on_query(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
+{
+	struct s5b *m = ud;
+	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", NS_BYTESTREAMS);
+	const char *from = xmpp_stanza_get_from(iq), *id = xmpp_stanza_get_id(iq);
+	const char *sid, *mode, *self = session_jid(m->app->session);
+	const struct bytestream_cb *cb = NULL;
+	void *owner = NULL;
+	struct s5b_stream *st;
+
+	(void)conn;
+	if (from == NULL || id == NULL || self == NULL)
+		return 1;
+	if (q == NULL) { /* the namespace only deeper down: still answered */
+		reply_error(m, from, id, "modify", "bad-request");
+		return 1;
+	}
+	sid = xmpp_stanza_get_attribute(q, "sid");
+	mode = xmpp_stanza_get_attribute(q, "mode");
+	if (sid == NULL || sid[0] == '\0' || strlen(sid) > 128) {
+		reply_error(m, from, id, "modify", "bad-request");
+		return 1;
+	}
+	if (mode != NULL && strcmp(mode, "tcp") != 0) {
+		reply_error(m, from, id, "cancel", "feature-not-implemented");
+		return 1;
+	}
+	if (m->lookup == NULL || stream_exists(m, sid, from) ||
+	    !m->lookup(m->lookup_ud, sid, from, &cb, &owner) || cb == NULL) {
+		reply_error(m, from, id, "cancel", "not-acceptable");
+		return 1;
+	}
+	st = s5b_stream_new(m, BS_TARGET, sid, from, cb, owner);
+	st->iq_id = xstrdup(id);
+	st->self = xstrdup(self);
+	socks5_hash(st->hash, sid, from, self);
+	if (parse_hosts(st, q) == 0) {
+		reply_error(m, from, id, "modify", "bad-request");
+		s5b_stream_fail(st, _("the peer offered no usable streamhost"));
+		return 1;
+	}
+	st->deadline = loop_timer_add(
+	    m->app->loop, (uint64_t)s5b_timeout(m, m->set.deadline_ms, 30000), on_deadline, st);
+	try_next_host(st);
+	return 1;
+}
+
+/* ---- the module --------------------------------------------------------- */
+
+/* Bytestreams sets come through the iq module's router (a get is not ours:
+ * returning false lets it answer service-unavailable). */
+static bool route_query(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud)
+{
+	(void)app;
+	(void)payload;
+	if (strcmp(xmpp_stanza_get_type(iq), "set") != 0)
+		return false;
+	on_query(NULL, iq, ud);
+	return true;
+}
+
+static void online(struct session *s, void *ud)
+{
+	struct s5b *m = ud;
+
+	(void)s;
+	s5b_proxy_discover(m);
+}
+
+/* Streams still negotiating depend on the XMPP session and fail; open ones
+ * are plain TCP and go on. */
+static void offline(struct session *s, void *ud)
+{
+	struct s5b *m = ud;
+	struct s5b_stream *st, *next;
+
+	(void)s;
+	for (st = m->streams; st != NULL; st = next) {
+		next = st->next;
+		if (st->phase == PH_NEGOTIATING || st->phase == PH_ACTIVATING) {
+			free(st->iq_id); /* the handlers went with the connection */
+			st->iq_id = NULL;
+			s5b_stream_fail(st, _("disconnected from the server"));
+		}
+	}
+	s5b_proxy_forget(m);
+}
+
+static const struct session_hooks s5b_hooks = {online, offline};
+
+/* Until the configuration file exists, the environment sets what a user
+ * must be able to choose: whether to offer our address at all, where to
+ * listen, what to advertise, which proxy (or none). */
+static void settings_from_env(struct s5b_settings *set)
+{
+	const char *v;
+	char *end;
+
+	if ((v = getenv("JABIRU_S5B_DIRECT")) != NULL)
+		set->offer_direct = strcmp(v, "0") != 0 && strcmp(v, "no") != 0;
+	if ((v = getenv("JABIRU_S5B_PROXY")) != NULL) {
+		if (strcmp(v, "0") == 0 || strcmp(v, "no") == 0)
+			set->use_proxy = false;
+		else
+			s5b_set_str(&set->proxy_jid, v);
+	}
+	if ((v = getenv("JABIRU_S5B_LISTEN")) != NULL)
+		s5b_set_str(&set->listen_addr, v);
+	if ((v = getenv("JABIRU_S5B_EXTERNAL")) != NULL)
+		s5b_set_str(&set->external_addr, v);
+	if ((v = getenv("JABIRU_S5B_PORTS")) != NULL) {
+		long lo = strtol(v, &end, 10), hi = lo;
+
+		if (*end == '-')
+			hi = strtol(end + 1, &end, 10);
+		if (*end == '\0' && lo > 0 && lo <= hi && hi <= 65535) {
+			set->port_min = (int)lo;
+			set->port_max = (int)hi;
+		}
+	}
+}
+
+void s5b_init(struct app *app)
+{
+	struct s5b *m = xcalloc(1, sizeof(*m));
+
+	m->app = app;
+	m->set.offer_direct = true;
+	m->set.use_proxy = true;
+	m->set.connect_timeout_ms = 10000;
+	m->set.deadline_ms = 30000;
+	settings_from_env(&m->set);
+	app->s5b = m;
+	session_add_hooks(app->session, &s5b_hooks, m);
+	iq_register(app, NS_BYTESTREAMS, route_query, m);
+	iq_add_feature(app, NS_BYTESTREAMS);
+}
+
+void s5b_fini(struct app *app)
+{
+	struct s5b *m = app->s5b;
+
+	if (m == NULL)
+		return;
+	while (m->streams != NULL) {
+		m->streams->busy = 0;
+		m->streams->phase = PH_DEAD;
+		stream_free(m->streams);
+	}
+	s5b_proxy_forget(m);
+	free(m->set.listen_addr);
+	free(m->set.external_addr);
+	free(m->set.proxy_jid);
+	free(m);
+	app->s5b = NULL;
+}
+
+struct s5b_settings *s5b_settings(struct app *app)
+{
+	return &app->s5b->set;
+}
+
+void s5b_set_str(char **field, const char *value)
+{
+	free(*field);
+	*field = value != NULL && value[0] != '\0' ? xstrdup(value) : NULL;
+}
+
+void s5b_set_lookup(struct app *app, s5b_lookup_fn lookup, void *ud)
+{
+	app->s5b->lookup = lookup;
+	app->s5b->lookup_ud = ud;
+}
+
+const char *s5b_proxy_jid(struct app *app)
+{
+	return app->s5b->proxy_jid;
+}
+
+struct bytestream *s5b_initiate(struct app *app, const char *sid, const char *peer_full_jid,
+                                const struct bytestream_cb *cb, void *owner)
+{
+	return s5b_init_start(app->s5b, sid, peer_full_jid, cb, owner);
+}

@@ -1,0 +1,105 @@
+/* SI file transfer between two jabiru --batch over SOCKS5 Bytestreams
+ * (XEP-0065) through a real Prosody: straight between the two clients, and
+ * through Prosody's proxy65 with no direct address offered. Files of 0 bytes,
+ * 1 MB and 200 MB arrive with the same sha256. Only bytestreams is offered,
+ * so a SOCKS5 failure cannot hide behind the in-band fallback. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ft-common.h"
+
+#define BIG_TIMEOUT_MS (10 * 60 * 1000)
+
+static struct ft_pair P;
+
+static void stop(void)
+{
+	ft_pair_stop(&P);
+}
+
+TestSuite(ft_socks5, .fini = stop, .timeout = 900);
+
+static void start(void)
+{
+	const char *const args[] = {"--accept-files", "%DOWN%", NULL};
+
+	setenv("JABIRU_FILE_METHODS", "bytestreams", 1);
+	ft_pair_start(&P, args);
+}
+
+static void start_direct(void)
+{
+	start();
+}
+
+/* No direct address: alice must know the proxy before she offers. */
+static void start_proxy(void)
+{
+	setenv("JABIRU_S5B_DIRECT", "0", 1);
+	start();
+	cr_assert_not_null(jproc_expect(P.alice, "info", P.srv.proxy_jid, HARNESS_TIMEOUT_MS),
+	                   "alice did not find the proxy");
+}
+
+static void send_and_check(const char *name, long long size, const char *method, int timeout_ms)
+{
+	const char *src = ft_make_file(&P, name, size), *line;
+	char *src_copy = strdup(src), *want = strdup(ft_sha256_file(src)), *path;
+	char sz[32];
+
+	cr_assert(jproc_sendf(P.alice, "/sendfile %s \"%s\"", P.bob_jid, src_copy));
+	line = jproc_expect(P.bob, "file-done", name, timeout_ms);
+	cr_assert_not_null(line, "bob did not receive %s", name);
+	snprintf(sz, sizeof(sz), "%lld", size);
+	cr_expect(json_field_is(line, "size", sz), "%s", line);
+	cr_expect(json_field_is(line, "sha256", want), "%s", line);
+	cr_expect(json_field_is(line, "method", method), "%s", line);
+	path = json_field(line, "path");
+	cr_assert_not_null(path);
+	cr_expect_str_eq(ft_sha256_file(path), want, "the file on disk differs");
+	cr_expect(!ft_dir_has_suffix(P.down, ".part"), "a .part file was left behind");
+
+	line = jproc_expect(P.alice, "file-done", NULL, timeout_ms);
+	cr_assert_not_null(line, "alice did not finish sending %s", name);
+	cr_expect(json_field_is(line, "method", method), "%s", line);
+	cr_expect(json_field_is(line, "sha256", want), "sender sha256: %s", line);
+	free(path);
+	free(want);
+	free(src_copy);
+}
+
+Test(ft_socks5, direct_empty, .init = start_direct)
+{
+	send_and_check("empty.bin", 0, "socks5-direct", HARNESS_TIMEOUT_MS);
+}
+
+Test(ft_socks5, direct_one_megabyte, .init = start_direct)
+{
+	send_and_check("one-mb.bin", 1 << 20, "socks5-direct", 120000);
+}
+
+Test(ft_socks5, direct_two_hundred_megabytes, .init = start_direct)
+{
+	send_and_check("big.bin", 200LL << 20, "socks5-direct", BIG_TIMEOUT_MS);
+}
+
+Test(ft_socks5, proxy_empty, .init = start_proxy)
+{
+	send_and_check("empty.bin", 0, "socks5-proxy", HARNESS_TIMEOUT_MS);
+}
+
+Test(ft_socks5, proxy_one_megabyte, .init = start_proxy)
+{
+	send_and_check("one-mb.bin", 1 << 20, "socks5-proxy", 120000);
+}
+
+Test(ft_socks5, proxy_two_hundred_megabytes, .init = start_proxy)
+{
+	send_and_check("big.bin", 200LL << 20, "socks5-proxy", BIG_TIMEOUT_MS);
+}
