@@ -491,7 +491,7 @@ static char *default_path(void)
 
 /* Environment variables that override a setting after the file (scripts,
  * tests, interoperability runs). JABIRU_S5B_PROXY=0 (or no) means none. */
-static void env_overrides(struct reader *r)
+static void env_overrides(struct config *cfg)
 {
 	static const char *const map[][2] = {
 	    {"JABIRU_FILE_METHODS", "files.methods"}, {"JABIRU_IBB_BLOCK_SIZE", "files.ibb_block_size"},
@@ -508,10 +508,12 @@ static void env_overrides(struct reader *r)
 			continue;
 		if (strcmp(map[i][1], "s5b.proxy") == 0 && (strcmp(v, "0") == 0 || strcmp(v, "no") == 0))
 			v = "none";
-		why = cfg_set(r->cfg, map[i][1], v);
+		why = cfg_set(cfg, map[i][1], v);
 		if (why != NULL) {
-			r->line = 0;
-			problem(r, _("%s ignored: %s"), map[i][0], why);
+			cfg->problems =
+			    xrealloc(cfg->problems, (cfg->nproblems + 1) * sizeof(char *));
+			cfg->problems[cfg->nproblems++] =
+			    xasprintf(_("%s ignored: %s"), map[i][0], why);
 			free(why);
 		}
 	}
@@ -529,14 +531,14 @@ void cfg_load(struct config *cfg, const char *path)
 		cfg->value[i] = xstrdup(cfg_settings[i].dflt);
 	cfg->path = path != NULL ? xstrdup(path) : default_path();
 	if (cfg->path == NULL) {
-		env_overrides(&r);
+		env_overrides(cfg);
 		return;
 	}
 	r.f = fopen(cfg->path, "r");
 	if (r.f == NULL) {
 		if (errno != ENOENT)
 			problem(&r, _("cannot read: %s"), strerror(errno));
-		env_overrides(&r);
+		env_overrides(cfg);
 		return;
 	}
 	r.private_file = fstat(fileno(r.f), &st) == 0 && (st.st_mode & 077) == 0;
@@ -552,7 +554,7 @@ void cfg_load(struct config *cfg, const char *path)
 			problem(&r, _("account %s has no jid"), cfg->accounts[i].name);
 		}
 	}
-	env_overrides(&r);
+	env_overrides(cfg);
 }
 
 static void account_free(struct account *a)
