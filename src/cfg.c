@@ -249,11 +249,19 @@ char *cfg_set(struct config *cfg, const char *name, const char *value)
 	why = cfg_check(&cfg_settings[i], value);
 	if (why != NULL)
 		return why;
+	/* set by hand: /save keeps this value, not the file's */
+	free(cfg->shadowed[i]);
+	cfg->shadowed[i] = NULL;
 	free(cfg->value[i]);
 	cfg->value[i] = xstrdup(value);
 	for (size_t k = 0; k < cfg->nwatchers; k++)
 		cfg->watchers[k].fn(cfg->watchers[k].ud, cfg, cfg_settings[i].name);
 	return NULL;
+}
+
+const char *cfg_saved_value(const struct config *cfg, size_t i)
+{
+	return cfg->shadowed[i] != NULL ? cfg->shadowed[i] : cfg->value[i];
 }
 
 void cfg_watch(struct config *cfg, cfg_watch_fn fn, void *ud)
@@ -489,6 +497,21 @@ static char *default_path(void)
 	return path;
 }
 
+/* Like cfg_set, remembering the value from the file for /save (no watchers
+ * exist yet while loading). */
+static char *env_override(struct config *cfg, const char *name, const char *v)
+{
+	long i = setting_index(name);
+	char *old = xstrdup(cfg->value[i]);
+	char *why = cfg_set(cfg, name, v);
+
+	if (why != NULL)
+		free(old);
+	else
+		cfg->shadowed[i] = old;
+	return why;
+}
+
 /* Environment variables that override a setting after the file (scripts,
  * tests, interoperability runs). JABIRU_S5B_PROXY=0 (or no) means none. */
 static void env_overrides(struct config *cfg)
@@ -508,7 +531,7 @@ static void env_overrides(struct config *cfg)
 			continue;
 		if (strcmp(map[i][1], "s5b.proxy") == 0 && (strcmp(v, "0") == 0 || strcmp(v, "no") == 0))
 			v = "none";
-		why = cfg_set(cfg, map[i][1], v);
+		why = env_override(cfg, map[i][1], v);
 		if (why != NULL) {
 			cfg->problems =
 			    xrealloc(cfg->problems, (cfg->nproblems + 1) * sizeof(char *));
@@ -527,6 +550,7 @@ void cfg_load(struct config *cfg, const char *path)
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->value = xcalloc(cfg_nsettings(), sizeof(char *));
+	cfg->shadowed = xcalloc(cfg_nsettings(), sizeof(char *));
 	for (size_t i = 0; i < cfg_nsettings(); i++)
 		cfg->value[i] = xstrdup(cfg_settings[i].dflt);
 	cfg->path = path != NULL ? xstrdup(path) : default_path();
@@ -570,10 +594,14 @@ static void account_free(struct account *a)
 
 void cfg_free(struct config *cfg)
 {
-	if (cfg->value != NULL)
-		for (size_t i = 0; i < cfg_nsettings(); i++)
+	for (size_t i = 0; i < cfg_nsettings(); i++) {
+		if (cfg->value != NULL)
 			free(cfg->value[i]);
+		if (cfg->shadowed != NULL)
+			free(cfg->shadowed[i]);
+	}
 	free(cfg->value);
+	free(cfg->shadowed);
 	for (size_t i = 0; i < cfg->naccounts; i++)
 		account_free(&cfg->accounts[i]);
 	free(cfg->accounts);

@@ -59,6 +59,10 @@ struct cfg_watcher {
 struct config {
 	char *path;   /* the file read (or to write), NULL when no home */
 	char **value; /* per setting, parallel to cfg_settings */
+	/* per setting: the value from the file (or default) that an
+	 * environment variable overrides for this run, NULL when none; /save
+	 * writes it, so the override never ends up in the file */
+	char **shadowed;
 	struct account *accounts;
 	size_t naccounts;
 	/* problems found while reading: reported once a front end exists */
@@ -90,6 +94,10 @@ long cfg_int(const struct config *cfg, const char *name);
 bool cfg_bool(const struct config *cfg, const char *name);
 /* Parses "PORT" or "LOW-HIGH" (1 to 65535); "" gives 0, 0 (any port). */
 bool cfg_parse_ports(const char *v, int *lo, int *hi);
+
+/* The value /save writes for setting i (the shadowed one under an
+ * environment override). */
+const char *cfg_saved_value(const struct config *cfg, size_t i);
 
 /* Writes the settings back into the file, keeping its comments, order and
  * account sections; changed settings not yet in the file are added to the

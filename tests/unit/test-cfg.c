@@ -235,6 +235,14 @@ Test(cfg, environment_overrides)
 	cr_expect_str_eq(cfg_str(&c, "s5b.ports"), "");
 	cr_assert_eq(c.nproblems, 1);
 	cr_expect(strstr(c.problems[0], "JABIRU_S5B_PORTS") != NULL, "%s", c.problems[0]);
+	/* /save keeps the file's values, not the overrides of this run... */
+	cr_assert_null(cfg_save(&c));
+	cr_expect(strstr(get(), "files.methods = bytestreams\n") != NULL, "%s", get());
+	cr_expect(strstr(get(), "s5b.proxy") == NULL, "%s", get());
+	/* ...unless changed by hand since. */
+	cr_assert_null(cfg_set(&c, "s5b.proxy", "none"));
+	cr_assert_null(cfg_save(&c));
+	cr_expect(strstr(get(), "s5b.proxy = none") != NULL, "%s", get());
 	cfg_free(&c);
 }
 
