@@ -98,8 +98,8 @@ static bool top_line(const struct config *cfg, bool *written, const char *line, 
 	written[i] = true;
 	if (strcmp(v, cfg_saved_value(cfg, i)) != 0)
 		/* the user's comment on the line stays */
-		buf_printf(top, "%s = %s%s%s\n", s->name, cfg_saved_value(cfg, i), comment ? "   " : "",
-		           comment ? trim(comment) : "");
+		buf_printf(top, "%s = %s%s%s\n", s->name, cfg_saved_value(cfg, i),
+		           comment ? "   " : "", comment ? trim(comment) : "");
 	else
 		buf_puts(top, line);
 	free(v);

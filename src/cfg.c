@@ -5,14 +5,14 @@
 
 #include "cfg.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <ini.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <arpa/inet.h>
-#include <limits.h>
 #include <sys/stat.h>
 
 #include "i18n.h"
@@ -36,55 +36,61 @@ const struct cfg_setting cfg_settings[] = {
      N_("The resource bound at login; empty: \"jabiru.\" and a random suffix."), 0, 0, NULL, NULL},
 
     /* UI: read by the screen at start and whenever one changes */
-    {"roster.pane", CFG_BOOL, "true", N_("Whether the roster pane is shown at start (F2 toggles it)."),
-     0, 0, NULL, NULL},
-    {"roster.left", CFG_BOOL, "false", N_("The roster pane on the left (false: on the right)."), 0, 0,
-     NULL, NULL},
-    {"roster.width", CFG_INT, "24", N_("The width of the roster pane in columns."), 8, 200, NULL, NULL},
-    {"roster.offline", CFG_BOOL, "true", N_("Whether offline contacts are listed in the pane."), 0, 0,
-     NULL, NULL},
+    {"roster.pane", CFG_BOOL, "true",
+     N_("Whether the roster pane is shown at start (F2 toggles it)."), 0, 0, NULL, NULL},
+    {"roster.left", CFG_BOOL, "false", N_("The roster pane on the left (false: on the right)."), 0,
+     0, NULL, NULL},
+    {"roster.width", CFG_INT, "24", N_("The width of the roster pane in columns."), 8, 200, NULL,
+     NULL},
+    {"roster.offline", CFG_BOOL, "true", N_("Whether offline contacts are listed in the pane."), 0,
+     0, NULL, NULL},
     {"ui.time_format", CFG_STR, "%H:%M",
      N_("The strftime(3) format of the time in front of each line."), 0, 0, NULL, NULL},
     {"ui.scrollback", CFG_INT, "5000", N_("Lines kept per window (for windows opened later)."), 100,
      1000000, NULL, NULL},
-    {"ui.bell", CFG_BOOL, "false", N_("Ring the terminal bell on unread messages in another window."),
-     0, 0, NULL, NULL},
+    {"ui.bell", CFG_BOOL, "false",
+     N_("Ring the terminal bell on unread messages in another window."), 0, 0, NULL, NULL},
     {"ui.title", CFG_BOOL, "false", N_("Show the number of unread messages in the terminal title."),
      0, 0, NULL, NULL},
     {"ui.theme", CFG_STR, "",
-     N_("The theme file read at start; empty: theme in the configuration directory."), 0, 0, NULL, NULL},
+     N_("The theme file read at start; empty: theme in the configuration directory."), 0, 0, NULL,
+     NULL},
 
     /* roster, presence, subscriptions */
     {"presence.auto_away", CFG_INT, "0",
-     N_("Minutes without a key pressed before going away by itself; 0: never."), 0, 1440, NULL, NULL},
+     N_("Minutes without a key pressed before going away by itself; 0: never."), 0, 1440, NULL,
+     NULL},
     {"subscription.auto_approve", CFG_BOOL, "false",
      N_("Allow every presence subscription request at once."), 0, 0, NULL, NULL},
     {"version.show_os", CFG_BOOL, "false",
      N_("Tell the operating system in answers to software version requests."), 0, 0, NULL, NULL},
 
     /* XML console */
-    {"console.size", CFG_INT, "2000", N_("Stanzas kept by the XML console."), 10, 100000, NULL, NULL},
+    {"console.size", CFG_INT, "2000", N_("Stanzas kept by the XML console."), 10, 100000, NULL,
+     NULL},
     {"console.log", CFG_STR, "",
-     N_("A file the XML console is appended to, from start (--xml-log overrides it)."), 0, 0, NULL, NULL},
+     N_("A file the XML console is appended to, from start (--xml-log overrides it)."), 0, 0, NULL,
+     NULL},
 
     /* file transfer */
     {"files.download_dir", CFG_STR, "",
      N_("Where accepted files are saved; empty: the XDG download directory."), 0, 0, NULL, NULL},
     {"files.methods", CFG_STR, "bytestreams ibb",
-     N_("The stream methods offered, in order: bytestreams (SOCKS5) and ibb (in-band)."), 0, 0, NULL,
-     check_methods},
+     N_("The stream methods offered, in order: bytestreams (SOCKS5) and ibb (in-band)."), 0, 0,
+     NULL, check_methods},
     {"files.accept_strangers", CFG_BOOL, "false",
      N_("Show file offers from JIDs not in the roster (else refused)."), 0, 0, NULL, NULL},
-    {"files.max_size", CFG_INT, "68719476736", N_("Offers larger than this many bytes are refused."),
-     1, LONG_MAX, NULL, NULL},
+    {"files.max_size", CFG_INT, "68719476736",
+     N_("Offers larger than this many bytes are refused."), 1, LONG_MAX, NULL, NULL},
     {"files.ibb_block_size", CFG_INT, "4096",
      N_("The in-band block size offered (halved when a peer refuses it)."), 256, 65535, NULL, NULL},
-    {"files.ibb_window", CFG_INT, "4", N_("In-band data packets sent before waiting for answers."), 1,
-     64, NULL, NULL},
+    {"files.ibb_window", CFG_INT, "4", N_("In-band data packets sent before waiting for answers."),
+     1, 64, NULL, NULL},
     {"files.idle_timeout", CFG_INT, "60", N_("Seconds a stalled transfer waits before failing."), 5,
      3600, NULL, NULL},
     {"s5b.direct", CFG_BOOL, "true",
-     N_("Offer our own address for SOCKS5 transfers (false: peers never learn it)."), 0, 0, NULL, NULL},
+     N_("Offer our own address for SOCKS5 transfers (false: peers never learn it)."), 0, 0, NULL,
+     NULL},
     {"s5b.listen", CFG_STR, "",
      N_("The IP address to listen on for SOCKS5 transfers; empty: the address of the connection "
         "to the server."),
@@ -93,7 +99,8 @@ const struct cfg_setting cfg_settings[] = {
      N_("The port or range LOW-HIGH to listen on for SOCKS5 transfers; empty: any free port."), 0,
      0, NULL, check_ports},
     {"s5b.external", CFG_STR, "",
-     N_("The address advertised to peers instead of the listening one (behind NAT)."), 0, 0, NULL, NULL},
+     N_("The address advertised to peers instead of the listening one (behind NAT)."), 0, 0, NULL,
+     NULL},
     {"s5b.proxy", CFG_STR, "",
      N_("The SOCKS5 proxy JID; empty: the one discovered at login; none: no proxy."), 0, 0, NULL,
      check_proxy},
@@ -517,9 +524,12 @@ static char *env_override(struct config *cfg, const char *name, const char *v)
 static void env_overrides(struct config *cfg)
 {
 	static const char *const map[][2] = {
-	    {"JABIRU_FILE_METHODS", "files.methods"}, {"JABIRU_IBB_BLOCK_SIZE", "files.ibb_block_size"},
-	    {"JABIRU_S5B_DIRECT", "s5b.direct"},      {"JABIRU_S5B_LISTEN", "s5b.listen"},
-	    {"JABIRU_S5B_PORTS", "s5b.ports"},        {"JABIRU_S5B_EXTERNAL", "s5b.external"},
+	    {"JABIRU_FILE_METHODS", "files.methods"},
+	    {"JABIRU_IBB_BLOCK_SIZE", "files.ibb_block_size"},
+	    {"JABIRU_S5B_DIRECT", "s5b.direct"},
+	    {"JABIRU_S5B_LISTEN", "s5b.listen"},
+	    {"JABIRU_S5B_PORTS", "s5b.ports"},
+	    {"JABIRU_S5B_EXTERNAL", "s5b.external"},
 	    {"JABIRU_S5B_PROXY", "s5b.proxy"},
 	};
 
@@ -529,7 +539,8 @@ static void env_overrides(struct config *cfg)
 
 		if (v == NULL)
 			continue;
-		if (strcmp(map[i][1], "s5b.proxy") == 0 && (strcmp(v, "0") == 0 || strcmp(v, "no") == 0))
+		if (strcmp(map[i][1], "s5b.proxy") == 0 &&
+		    (strcmp(v, "0") == 0 || strcmp(v, "no") == 0))
 			v = "none";
 		why = env_override(cfg, map[i][1], v);
 		if (why != NULL) {

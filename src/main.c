@@ -218,7 +218,7 @@ int main(int argc, char **argv)
 	xml_log = cfg_or_opt(opts.xml_log, cfg_str(&config, "console.log"));
 	if (xml_log != NULL && console_open_log(app.console, xml_log) != 0) {
 		fprintf(stderr, _("jabiru: cannot open the XML log %s: %s\n"), xml_log,
-			strerror(errno));
+		        strerror(errno));
 		return EXIT_FAILURE_;
 	}
 	ft_init(&app);

@@ -60,9 +60,9 @@ static bool wait_gone(const char *text)
 Test(ui_settings, time_format_from_the_file_then_set_live)
 {
 	char port[16];
-	const char *argv[] = {harness_jabiru_bin(), "--config", rc, "--jid", "alice@localhost",
-			      "--server", "127.0.0.1", "--port", port, "--ca-file", srv.ca_file,
-			      NULL};
+	const char *argv[] = {
+	    harness_jabiru_bin(), "--config", rc,   "--jid",     "alice@localhost", "--server",
+	    "127.0.0.1",          "--port",   port, "--ca-file", srv.ca_file,       NULL};
 	const char *env[] = {"JABIRU_PASSWORD=wonderland", NULL};
 	FILE *f = fopen(rc, "w");
 
@@ -71,8 +71,8 @@ Test(ui_settings, time_format_from_the_file_then_set_live)
 	fclose(f);
 	snprintf(port, sizeof port, "%d", srv.c2s_port);
 	cr_assert(tmux_start(&term, 100, 30, argv, env), "tmux did not start");
-	cr_assert(tmux_wait_for(&term, "<<stamp>> Logged in as alice@localhost",
-				HARNESS_TIMEOUT_MS));
+	cr_assert(
+	    tmux_wait_for(&term, "<<stamp>> Logged in as alice@localhost", HARNESS_TIMEOUT_MS));
 	cr_assert(tmux_send_text(&term, "/set ui.time_format [[new]]"));
 	cr_assert(tmux_send_keys(&term, "Enter"));
 	cr_expect(tmux_wait_for(&term, "[[new]] Logged in as alice@localhost", HARNESS_TIMEOUT_MS));

@@ -162,16 +162,23 @@ Test(cfg, bad_values_refused_by_set)
 Test(cfg, module_values_checked)
 {
 	static const char *const bad[][2] = {
-	    {"files.methods", "carrier-pigeon"}, {"files.methods", " , "},
-	    {"s5b.listen", "localhost"},         {"s5b.ports", "9000-8000"},
-	    {"s5b.ports", "0"},                  {"s5b.ports", "70000"},
-	    {"s5b.proxy", "a b@c"},              {"roster.width", "3"},
+	    {"files.methods", "carrier-pigeon"},
+	    {"files.methods", " , "},
+	    {"s5b.listen", "localhost"},
+	    {"s5b.ports", "9000-8000"},
+	    {"s5b.ports", "0"},
+	    {"s5b.ports", "70000"},
+	    {"s5b.proxy", "a b@c"},
+	    {"roster.width", "3"},
 	    {"s5b.direct", "maybe"},
 	};
 	static const char *const good[][2] = {
-	    {"files.methods", "ibb, bytestreams"}, {"s5b.listen", "::1"},
-	    {"s5b.ports", "9000-9010"},            {"s5b.ports", "7777"},
-	    {"s5b.proxy", "none"},                 {"s5b.proxy", "proxy.example.org"},
+	    {"files.methods", "ibb, bytestreams"},
+	    {"s5b.listen", "::1"},
+	    {"s5b.ports", "9000-9010"},
+	    {"s5b.ports", "7777"},
+	    {"s5b.proxy", "none"},
+	    {"s5b.proxy", "proxy.example.org"},
 	};
 	int lo, hi;
 
