@@ -2,7 +2,8 @@
  * chooses the file-transfer method (files.methods = ibb) and keeps alice's
  * own address out of SOCKS5 offers (s5b.direct = false: the bytes go through
  * Prosody's proxy), and /set changes the method of the next transfer while
- * jabiru runs. The JABIRU_* overrides are unset so only the file counts. */
+ * jabiru runs; version.show_os likewise for software version answers. The
+ * JABIRU_* overrides are unset so only the file counts. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "ft-common.h"
@@ -97,4 +99,29 @@ Test(settings, set_changes_the_next_transfer)
 	line = jproc_expect(P.alice, "error", "carrier-pigeon", HARNESS_TIMEOUT_MS);
 	cr_assert_not_null(line);
 	send_with("third.bin", "ibb");
+}
+
+/* version.show_os from the file reaches the version answers bob sees, and
+ * /set turns it off for the next answer. */
+Test(settings, version_show_os_from_the_file_then_set)
+{
+	struct utsname u;
+	char want[512];
+	const char *line;
+
+	cr_assert(uname(&u) == 0);
+	start("version.show_os = true\n");
+	/* /info asks the resources bob knows of */
+	cr_assert_not_null(
+	    jproc_expect_field(P.bob, "presence", "from", P.alice_jid, HARNESS_TIMEOUT_MS));
+	cr_assert(jproc_send(P.bob, "/info alice@localhost version"));
+	snprintf(want, sizeof(want), "%s runs jabiru %s on %s %s", P.alice_jid, PACKAGE_VERSION,
+	         u.sysname, u.release);
+	cr_expect_not_null(jproc_expect(P.bob, "info", want, HARNESS_TIMEOUT_MS));
+	cr_assert(jproc_send(P.alice, "/set version.show_os false"));
+	cr_assert_not_null(jproc_expect(P.alice, "setting", "version.show_os", HARNESS_TIMEOUT_MS));
+	cr_assert(jproc_send(P.bob, "/info alice@localhost version"));
+	snprintf(want, sizeof(want), "%s runs jabiru %s", P.alice_jid, PACKAGE_VERSION);
+	line = jproc_expect_field(P.bob, "info", "text", want, HARNESS_TIMEOUT_MS);
+	cr_expect_not_null(line, "the OS is still told");
 }
