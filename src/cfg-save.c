@@ -60,9 +60,9 @@ static const struct cfg_setting *line_setting(const char *line, char **value, ch
 static void add_missing(const struct config *cfg, bool *written, struct buf *out)
 {
 	for (size_t i = 0; i < cfg_nsettings(); i++) {
-		if (written[i] || strcmp(cfg->value[i], cfg_settings[i].dflt) == 0)
+		if (written[i] || strcmp(cfg_saved_value(cfg, i), cfg_settings[i].dflt) == 0)
 			continue;
-		buf_printf(out, "%s = %s\n", cfg_settings[i].name, cfg->value[i]);
+		buf_printf(out, "%s = %s\n", cfg_settings[i].name, cfg_saved_value(cfg, i));
 		written[i] = true;
 	}
 }
@@ -96,10 +96,10 @@ static bool top_line(const struct config *cfg, bool *written, const char *line, 
 	}
 	i = (size_t)(s - cfg_settings);
 	written[i] = true;
-	if (strcmp(v, cfg->value[i]) != 0)
+	if (strcmp(v, cfg_saved_value(cfg, i)) != 0)
 		/* the user's comment on the line stays */
-		buf_printf(top, "%s = %s%s%s\n", s->name, cfg->value[i], comment ? "   " : "",
-		           comment ? trim(comment) : "");
+		buf_printf(top, "%s = %s%s%s\n", s->name, cfg_saved_value(cfg, i),
+		           comment ? "   " : "", comment ? trim(comment) : "");
 	else
 		buf_puts(top, line);
 	free(v);

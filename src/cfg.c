@@ -5,8 +5,10 @@
 
 #include "cfg.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <ini.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,27 +20,94 @@
 #include "util/str.h"
 #include "util/xdg.h"
 
+static char *check_methods(const char *v);
+static char *check_ip(const char *v);
+static char *check_ports(const char *v);
+static char *check_proxy(const char *v);
+
 /* Grouped by area; /set lists them by name. */
 const struct cfg_setting cfg_settings[] = {
     /* session and chat */
     {"ca_file", CFG_STR, "",
      N_("A CA or certificate file trusted in addition to the system store "
         "(--ca-file overrides it)."),
-     0, 0, NULL},
+     0, 0, NULL, NULL},
     {"resource", CFG_STR, "",
-     N_("The resource bound at login; empty: \"jabiru.\" and a random suffix."), 0, 0, NULL},
+     N_("The resource bound at login; empty: \"jabiru.\" and a random suffix."), 0, 0, NULL, NULL},
 
-    /* UI */
+    /* UI: read by the screen at start and whenever one changes */
+    {"roster.pane", CFG_BOOL, "true",
+     N_("Whether the roster pane is shown at start (F2 toggles it)."), 0, 0, NULL, NULL},
+    {"roster.left", CFG_BOOL, "false", N_("The roster pane on the left (false: on the right)."), 0,
+     0, NULL, NULL},
+    {"roster.width", CFG_INT, "24", N_("The width of the roster pane in columns."), 8, 200, NULL,
+     NULL},
+    {"roster.offline", CFG_BOOL, "true", N_("Whether offline contacts are listed in the pane."), 0,
+     0, NULL, NULL},
+    {"ui.time_format", CFG_STR, "%H:%M",
+     N_("The strftime(3) format of the time in front of each line."), 0, 0, NULL, NULL},
+    {"ui.scrollback", CFG_INT, "5000", N_("Lines kept per window (for windows opened later)."), 100,
+     1000000, NULL, NULL},
+    {"ui.bell", CFG_BOOL, "false",
+     N_("Ring the terminal bell on unread messages in another window."), 0, 0, NULL, NULL},
+    {"ui.title", CFG_BOOL, "false", N_("Show the number of unread messages in the terminal title."),
+     0, 0, NULL, NULL},
+    {"ui.theme", CFG_STR, "",
+     N_("The theme file read at start; empty: theme in the configuration directory."), 0, 0, NULL,
+     NULL},
 
     /* roster, presence, subscriptions */
+    {"presence.auto_away", CFG_INT, "0",
+     N_("Minutes without a key pressed before going away by itself; 0: never."), 0, 1440, NULL,
+     NULL},
+    {"subscription.auto_approve", CFG_BOOL, "false",
+     N_("Allow every presence subscription request at once."), 0, 0, NULL, NULL},
+    {"version.show_os", CFG_BOOL, "false",
+     N_("Tell the operating system in answers to software version requests."), 0, 0, NULL, NULL},
 
     /* XML console */
+    {"console.size", CFG_INT, "2000", N_("Stanzas kept by the XML console."), 10, 100000, NULL,
+     NULL},
+    {"console.log", CFG_STR, "",
+     N_("A file the XML console is appended to, from start (--xml-log overrides it)."), 0, 0, NULL,
+     NULL},
 
     /* file transfer */
+    {"files.download_dir", CFG_STR, "",
+     N_("Where accepted files are saved; empty: the XDG download directory."), 0, 0, NULL, NULL},
+    {"files.methods", CFG_STR, "bytestreams ibb",
+     N_("The stream methods offered, in order: bytestreams (SOCKS5) and ibb (in-band)."), 0, 0,
+     NULL, check_methods},
+    {"files.accept_strangers", CFG_BOOL, "false",
+     N_("Show file offers from JIDs not in the roster (else refused)."), 0, 0, NULL, NULL},
+    {"files.max_size", CFG_INT, "68719476736",
+     N_("Offers larger than this many bytes are refused."), 1, LONG_MAX, NULL, NULL},
+    {"files.ibb_block_size", CFG_INT, "4096",
+     N_("The in-band block size offered (halved when a peer refuses it)."), 256, 65535, NULL, NULL},
+    {"files.ibb_window", CFG_INT, "4", N_("In-band data packets sent before waiting for answers."),
+     1, 64, NULL, NULL},
+    {"files.idle_timeout", CFG_INT, "60", N_("Seconds a stalled transfer waits before failing."), 5,
+     3600, NULL, NULL},
+    {"s5b.direct", CFG_BOOL, "true",
+     N_("Offer our own address for SOCKS5 transfers (false: peers never learn it)."), 0, 0, NULL,
+     NULL},
+    {"s5b.listen", CFG_STR, "",
+     N_("The IP address to listen on for SOCKS5 transfers; empty: the address of the connection "
+        "to the server."),
+     0, 0, NULL, check_ip},
+    {"s5b.ports", CFG_STR, "",
+     N_("The port or range LOW-HIGH to listen on for SOCKS5 transfers; empty: any free port."), 0,
+     0, NULL, check_ports},
+    {"s5b.external", CFG_STR, "",
+     N_("The address advertised to peers instead of the listening one (behind NAT)."), 0, 0, NULL,
+     NULL},
+    {"s5b.proxy", CFG_STR, "",
+     N_("The SOCKS5 proxy JID; empty: the one discovered at login; none: no proxy."), 0, 0, NULL,
+     check_proxy},
 
     /* configuration, accounts, registration */
     {"password_cmd_timeout", CFG_INT, "10",
-     N_("Seconds an account's password_cmd may take before it is stopped."), 1, 300, NULL},
+     N_("Seconds an account's password_cmd may take before it is stopped."), 1, 300, NULL, NULL},
 };
 
 size_t cfg_nsettings(void)
@@ -84,6 +153,74 @@ static bool parse_long(const char *v, long *out)
 	return errno == 0 && end != v && *end == '\0';
 }
 
+static char *check_methods(const char *v)
+{
+	char *copy = xstrdup(v), *save = NULL, *w;
+	char *why = NULL;
+	int n = 0;
+
+	for (w = strtok_r(copy, " ,\t", &save); w != NULL && why == NULL;
+	     w = strtok_r(NULL, " ,\t", &save), n++)
+		if (strcmp(w, "bytestreams") != 0 && strcmp(w, "ibb") != 0)
+			why = xasprintf(_("'%s' is not a stream method (bytestreams or ibb)"), w);
+	free(copy);
+	if (why == NULL && n == 0)
+		why = xasprintf(_("at least one stream method is needed (bytestreams or ibb)"));
+	return why;
+}
+
+static char *check_ip(const char *v)
+{
+	unsigned char buf[16];
+
+	if (v[0] == '\0' || inet_pton(AF_INET, v, buf) == 1 || inet_pton(AF_INET6, v, buf) == 1)
+		return NULL;
+	return xasprintf(_("'%s' is not an IP address"), v);
+}
+
+bool cfg_parse_ports(const char *v, int *lo, int *hi)
+{
+	char *end;
+	long a, b;
+
+	*lo = *hi = 0;
+	if (v[0] == '\0')
+		return true;
+	errno = 0;
+	a = b = strtol(v, &end, 10);
+	if (end != v && *end == '-') {
+		const char *rest = end + 1;
+
+		b = strtol(rest, &end, 10);
+		if (end == rest)
+			return false;
+	}
+	if (errno != 0 || end == v || *end != '\0' || a < 1 || a > b || b > 65535)
+		return false;
+	*lo = (int)a;
+	*hi = (int)b;
+	return true;
+}
+
+static char *check_ports(const char *v)
+{
+	int lo, hi;
+
+	return cfg_parse_ports(v, &lo, &hi) ? NULL
+	                                    : xasprintf(_("'%s' is not a port or a range LOW-HIGH "
+	                                                  "of ports from 1 to 65535"),
+	                                                v);
+}
+
+static char *check_proxy(const char *v)
+{
+	struct jid j;
+
+	if (v[0] == '\0' || strcmp(v, "none") == 0 || jid_parse(&j, v))
+		return NULL;
+	return xasprintf(_("'%s' is not a JID"), v);
+}
+
 char *cfg_check(const struct cfg_setting *s, const char *value)
 {
 	long n;
@@ -106,7 +243,7 @@ char *cfg_check(const struct cfg_setting *s, const char *value)
 	case CFG_STR:
 		break;
 	}
-	return NULL;
+	return s->check != NULL ? s->check(value) : NULL;
 }
 
 char *cfg_set(struct config *cfg, const char *name, const char *value)
@@ -119,9 +256,39 @@ char *cfg_set(struct config *cfg, const char *name, const char *value)
 	why = cfg_check(&cfg_settings[i], value);
 	if (why != NULL)
 		return why;
+	/* set by hand: /save keeps this value, not the file's */
+	free(cfg->shadowed[i]);
+	cfg->shadowed[i] = NULL;
 	free(cfg->value[i]);
 	cfg->value[i] = xstrdup(value);
+	for (size_t k = 0; k < cfg->nwatchers; k++)
+		cfg->watchers[k].fn(cfg->watchers[k].ud, cfg, cfg_settings[i].name);
 	return NULL;
+}
+
+const char *cfg_saved_value(const struct config *cfg, size_t i)
+{
+	return cfg->shadowed[i] != NULL ? cfg->shadowed[i] : cfg->value[i];
+}
+
+void cfg_watch(struct config *cfg, cfg_watch_fn fn, void *ud)
+{
+	if (cfg == NULL)
+		return;
+	cfg->watchers = xrealloc(cfg->watchers, (cfg->nwatchers + 1) * sizeof(*cfg->watchers));
+	cfg->watchers[cfg->nwatchers++] = (struct cfg_watcher){fn, ud};
+}
+
+void cfg_unwatch(struct config *cfg, cfg_watch_fn fn, void *ud)
+{
+	size_t k = 0;
+
+	if (cfg == NULL)
+		return;
+	for (size_t i = 0; i < cfg->nwatchers; i++)
+		if (cfg->watchers[i].fn != fn || cfg->watchers[i].ud != ud)
+			cfg->watchers[k++] = cfg->watchers[i];
+	cfg->nwatchers = k;
 }
 
 const char *cfg_str(const struct config *cfg, const char *name)
@@ -130,7 +297,7 @@ const char *cfg_str(const struct config *cfg, const char *name)
 
 	if (i < 0)
 		return NULL;
-	return cfg->value != NULL ? cfg->value[i] : cfg_settings[i].dflt;
+	return cfg != NULL && cfg->value != NULL ? cfg->value[i] : cfg_settings[i].dflt;
 }
 
 long cfg_int(const struct config *cfg, const char *name)
@@ -337,6 +504,55 @@ static char *default_path(void)
 	return path;
 }
 
+/* Like cfg_set, remembering the value from the file for /save (no watchers
+ * exist yet while loading). */
+static char *env_override(struct config *cfg, const char *name, const char *v)
+{
+	long i = setting_index(name);
+	char *old = xstrdup(cfg->value[i]);
+	char *why = cfg_set(cfg, name, v);
+
+	if (why != NULL)
+		free(old);
+	else
+		cfg->shadowed[i] = old;
+	return why;
+}
+
+/* Environment variables that override a setting after the file (scripts,
+ * tests, interoperability runs). JABIRU_S5B_PROXY=0 (or no) means none. */
+static void env_overrides(struct config *cfg)
+{
+	static const char *const map[][2] = {
+	    {"JABIRU_FILE_METHODS", "files.methods"},
+	    {"JABIRU_IBB_BLOCK_SIZE", "files.ibb_block_size"},
+	    {"JABIRU_S5B_DIRECT", "s5b.direct"},
+	    {"JABIRU_S5B_LISTEN", "s5b.listen"},
+	    {"JABIRU_S5B_PORTS", "s5b.ports"},
+	    {"JABIRU_S5B_EXTERNAL", "s5b.external"},
+	    {"JABIRU_S5B_PROXY", "s5b.proxy"},
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		const char *v = getenv(map[i][0]);
+		char *why;
+
+		if (v == NULL)
+			continue;
+		if (strcmp(map[i][1], "s5b.proxy") == 0 &&
+		    (strcmp(v, "0") == 0 || strcmp(v, "no") == 0))
+			v = "none";
+		why = env_override(cfg, map[i][1], v);
+		if (why != NULL) {
+			cfg->problems =
+			    xrealloc(cfg->problems, (cfg->nproblems + 1) * sizeof(char *));
+			cfg->problems[cfg->nproblems++] =
+			    xasprintf(_("%s ignored: %s"), map[i][0], why);
+			free(why);
+		}
+	}
+}
+
 void cfg_load(struct config *cfg, const char *path)
 {
 	struct reader r = {.cfg = cfg};
@@ -345,15 +561,19 @@ void cfg_load(struct config *cfg, const char *path)
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->value = xcalloc(cfg_nsettings(), sizeof(char *));
+	cfg->shadowed = xcalloc(cfg_nsettings(), sizeof(char *));
 	for (size_t i = 0; i < cfg_nsettings(); i++)
 		cfg->value[i] = xstrdup(cfg_settings[i].dflt);
 	cfg->path = path != NULL ? xstrdup(path) : default_path();
-	if (cfg->path == NULL)
+	if (cfg->path == NULL) {
+		env_overrides(cfg);
 		return;
+	}
 	r.f = fopen(cfg->path, "r");
 	if (r.f == NULL) {
 		if (errno != ENOENT)
 			problem(&r, _("cannot read: %s"), strerror(errno));
+		env_overrides(cfg);
 		return;
 	}
 	r.private_file = fstat(fileno(r.f), &st) == 0 && (st.st_mode & 077) == 0;
@@ -369,6 +589,7 @@ void cfg_load(struct config *cfg, const char *path)
 			problem(&r, _("account %s has no jid"), cfg->accounts[i].name);
 		}
 	}
+	env_overrides(cfg);
 }
 
 static void account_free(struct account *a)
@@ -384,16 +605,21 @@ static void account_free(struct account *a)
 
 void cfg_free(struct config *cfg)
 {
-	if (cfg->value != NULL)
-		for (size_t i = 0; i < cfg_nsettings(); i++)
+	for (size_t i = 0; i < cfg_nsettings(); i++) {
+		if (cfg->value != NULL)
 			free(cfg->value[i]);
+		if (cfg->shadowed != NULL)
+			free(cfg->shadowed[i]);
+	}
 	free(cfg->value);
+	free(cfg->shadowed);
 	for (size_t i = 0; i < cfg->naccounts; i++)
 		account_free(&cfg->accounts[i]);
 	free(cfg->accounts);
 	for (size_t i = 0; i < cfg->nproblems; i++)
 		free(cfg->problems[i]);
 	free(cfg->problems);
+	free(cfg->watchers);
 	free(cfg->path);
 	memset(cfg, 0, sizeof(*cfg));
 }

@@ -22,6 +22,9 @@ struct cfg_setting {
 	const char *doc;            /* N_() */
 	long min, max;              /* CFG_INT */
 	const char *const *choices; /* CFG_ENUM: NULL-terminated */
+	/* Further checks of the value (NULL: none): NULL, or a translated
+	 * reason (malloc'd). */
+	char *(*check)(const char *value);
 };
 
 extern const struct cfg_setting cfg_settings[];
@@ -44,14 +47,29 @@ struct account {
 	int line; /* of the section header */
 };
 
+struct config;
+/* Told after a setting changed (name) through cfg_set, e.g. by /set. */
+typedef void (*cfg_watch_fn)(void *ud, const struct config *cfg, const char *name);
+
+struct cfg_watcher {
+	cfg_watch_fn fn;
+	void *ud;
+};
+
 struct config {
 	char *path;   /* the file read (or to write), NULL when no home */
 	char **value; /* per setting, parallel to cfg_settings */
+	/* per setting: the value from the file (or default) that an
+	 * environment variable overrides for this run, NULL when none; /save
+	 * writes it, so the override never ends up in the file */
+	char **shadowed;
 	struct account *accounts;
 	size_t naccounts;
 	/* problems found while reading: reported once a front end exists */
 	char **problems;
 	size_t nproblems;
+	struct cfg_watcher *watchers;
+	size_t nwatchers;
 };
 
 /* Defaults, then the file at path (NULL: the XDG location). A missing file
@@ -62,11 +80,24 @@ void cfg_free(struct config *cfg);
 /* Checks a value against a setting. Returns NULL, or a translated reason
  * (malloc'd). */
 char *cfg_check(const struct cfg_setting *s, const char *value);
-/* Sets a value after cfg_check. Returns NULL, or the reason. */
+/* Sets a value after cfg_check and tells the watchers. Returns NULL, or the
+ * reason. */
 char *cfg_set(struct config *cfg, const char *name, const char *value);
+/* Modules read their settings at init and register here to follow changes
+ * made while running. cfg may be NULL (unit tests without a config): then
+ * nothing happens. cfg_unwatch drops that watcher. */
+void cfg_watch(struct config *cfg, cfg_watch_fn fn, void *ud);
+void cfg_unwatch(struct config *cfg, cfg_watch_fn fn, void *ud);
+/* The readers take a NULL cfg too: then the defaults. */
 const char *cfg_str(const struct config *cfg, const char *name);
 long cfg_int(const struct config *cfg, const char *name);
 bool cfg_bool(const struct config *cfg, const char *name);
+/* Parses "PORT" or "LOW-HIGH" (1 to 65535); "" gives 0, 0 (any port). */
+bool cfg_parse_ports(const char *v, int *lo, int *hi);
+
+/* The value /save writes for setting i (the shadowed one under an
+ * environment override). */
+const char *cfg_saved_value(const struct config *cfg, size_t i);
 
 /* Writes the settings back into the file, keeping its comments, order and
  * account sections; changed settings not yet in the file are added to the

@@ -175,6 +175,7 @@ int main(int argc, char **argv)
 	struct batch *batch = NULL;
 	struct ui *ui = NULL;
 	char *err;
+	const char *xml_log;
 
 	setlocale(LC_ALL, "");
 	bindtextdomain(PACKAGE, locale_dir());
@@ -214,9 +215,10 @@ int main(int argc, char **argv)
 	roster_init(&app);
 	app.console = console_new(&app);
 	app.raw = raw_new(&app);
-	if (opts.xml_log != NULL && console_open_log(app.console, opts.xml_log) != 0) {
-		fprintf(stderr, _("jabiru: cannot open the XML log %s: %s\n"), opts.xml_log,
-			strerror(errno));
+	xml_log = cfg_or_opt(opts.xml_log, cfg_str(&config, "console.log"));
+	if (xml_log != NULL && console_open_log(app.console, xml_log) != 0) {
+		fprintf(stderr, _("jabiru: cannot open the XML log %s: %s\n"), xml_log,
+		        strerror(errno));
 		return EXIT_FAILURE_;
 	}
 	ft_init(&app);

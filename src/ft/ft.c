@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "cfg.h"
 #include "ft/filename.h"
 #include "ft/ft-int.h"
 #include "i18n.h"
@@ -611,21 +612,28 @@ static void offline(struct session *s, void *ud)
 
 static const struct session_hooks ft_hooks = {online, offline};
 
+/* At init and after /set: a change applies to the next offer or block. */
+static void read_settings(void *ud, const struct config *cfg, const char *name)
+{
+	struct ft_settings *set = &((struct ft *)ud)->set;
+
+	(void)name;
+	ft_set_str(&set->download_dir, cfg_str(cfg, "files.download_dir"));
+	ft_set_str(&set->methods, cfg_str(cfg, "files.methods"));
+	set->accept_strangers = cfg_bool(cfg, "files.accept_strangers");
+	set->max_size = cfg_int(cfg, "files.max_size");
+	set->ibb_block_size = (int)cfg_int(cfg, "files.ibb_block_size");
+	set->ibb_window = (int)cfg_int(cfg, "files.ibb_window");
+	set->idle_timeout_ms = (int)cfg_int(cfg, "files.idle_timeout") * 1000;
+}
+
 void ft_init(struct app *app)
 {
 	struct ft *ft = xcalloc(1, sizeof(*ft));
 
 	ft->app = app;
-	/* The environment overrides the setting (scripts, tests, interop). */
-	ft->set.methods =
-	    xstrdup(getenv("JABIRU_FILE_METHODS") != NULL ? getenv("JABIRU_FILE_METHODS")
-	                                                  : "bytestreams ibb");
-	ft->set.max_size = 64LL << 30;
-	ft->set.ibb_block_size = getenv("JABIRU_IBB_BLOCK_SIZE") != NULL
-	                             ? atoi(getenv("JABIRU_IBB_BLOCK_SIZE"))
-	                             : 4096; /* ibb_initiate() checks the range */
-	ft->set.ibb_window = 4;
-	ft->set.idle_timeout_ms = 60000;
+	read_settings(ft, app->config, NULL);
+	cfg_watch(app->config, read_settings, ft);
 	if (app->opts != NULL && app->opts->accept_files != NULL)
 		ft->set.accept_dir = xstrdup(app->opts->accept_files);
 	map_init(&ft->resources);
@@ -647,6 +655,7 @@ void ft_fini(struct app *app)
 		return;
 	if (ft->progress_timer != NULL)
 		loop_timer_del(app->loop, ft->progress_timer);
+	cfg_unwatch(app->config, read_settings, ft);
 	transfer_free_all(ft);
 	ibb_free(ft->ibb);
 	ft_iq_forget_all(ft);

@@ -10,8 +10,9 @@
 
 struct app;
 
-/* Settings (defaults in brackets; man page SETTINGS). The configuration
- * issue sets them; strings are owned here (use ft_set_str). */
+/* Settings (defaults in brackets), copied from the files.* settings of the
+ * configuration at init and after /set; strings are owned here (use
+ * ft_set_str). */
 struct ft_settings {
 	char *download_dir;    /* [NULL: xdg_download_dir()] */
 	char *methods;         /* offer order ["bytestreams ibb"] */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "cfg.h"
 #include "ft/s5b-int.h"
 #include "i18n.h"
 #include "loop.h"
@@ -601,36 +602,21 @@ static void offline(struct session *s, void *ud)
 
 static const struct session_hooks s5b_hooks = {online, offline};
 
-/* Until the configuration file exists, the environment sets what a user
- * must be able to choose: whether to offer our address at all, where to
- * listen, what to advertise, which proxy (or none). */
-static void settings_from_env(struct s5b_settings *set)
+/* At init and after /set: the next stream uses the new values; the proxy
+ * is looked up at login. The values were checked by cfg. */
+static void read_settings(void *ud, const struct config *cfg, const char *name)
 {
-	const char *v;
-	char *end;
+	struct s5b_settings *set = &((struct s5b *)ud)->set;
+	const char *proxy = cfg_str(cfg, "s5b.proxy");
 
-	if ((v = getenv("JABIRU_S5B_DIRECT")) != NULL)
-		set->offer_direct = strcmp(v, "0") != 0 && strcmp(v, "no") != 0;
-	if ((v = getenv("JABIRU_S5B_PROXY")) != NULL) {
-		if (strcmp(v, "0") == 0 || strcmp(v, "no") == 0)
-			set->use_proxy = false;
-		else
-			s5b_set_str(&set->proxy_jid, v);
-	}
-	if ((v = getenv("JABIRU_S5B_LISTEN")) != NULL)
-		s5b_set_str(&set->listen_addr, v);
-	if ((v = getenv("JABIRU_S5B_EXTERNAL")) != NULL)
-		s5b_set_str(&set->external_addr, v);
-	if ((v = getenv("JABIRU_S5B_PORTS")) != NULL) {
-		long lo = strtol(v, &end, 10), hi = lo;
-
-		if (*end == '-')
-			hi = strtol(end + 1, &end, 10);
-		if (*end == '\0' && lo > 0 && lo <= hi && hi <= 65535) {
-			set->port_min = (int)lo;
-			set->port_max = (int)hi;
-		}
-	}
+	(void)name;
+	set->offer_direct = cfg_bool(cfg, "s5b.direct");
+	set->use_proxy = strcmp(proxy, "none") != 0;
+	s5b_set_str(&set->proxy_jid, set->use_proxy ? proxy : NULL);
+	s5b_set_str(&set->listen_addr, cfg_str(cfg, "s5b.listen"));
+	s5b_set_str(&set->external_addr, cfg_str(cfg, "s5b.external"));
+	if (!cfg_parse_ports(cfg_str(cfg, "s5b.ports"), &set->port_min, &set->port_max))
+		set->port_min = set->port_max = 0;
 }
 
 void s5b_init(struct app *app)
@@ -638,11 +624,10 @@ void s5b_init(struct app *app)
 	struct s5b *m = xcalloc(1, sizeof(*m));
 
 	m->app = app;
-	m->set.offer_direct = true;
-	m->set.use_proxy = true;
 	m->set.connect_timeout_ms = 10000;
 	m->set.deadline_ms = 30000;
-	settings_from_env(&m->set);
+	read_settings(m, app->config, NULL);
+	cfg_watch(app->config, read_settings, m);
 	app->s5b = m;
 	session_add_hooks(app->session, &s5b_hooks, m);
 	iq_register(app, NS_BYTESTREAMS, route_query, m);
@@ -655,6 +640,7 @@ void s5b_fini(struct app *app)
 
 	if (m == NULL)
 		return;
+	cfg_unwatch(app->config, read_settings, m);
 	while (m->streams != NULL) {
 		m->streams->busy = 0;
 		m->streams->phase = PH_DEAD;

@@ -24,8 +24,9 @@
 
 struct app;
 
-/* Settings (defaults in brackets). Strings are owned by s5b (set them with
- * s5b_set_str); change them at any time: they apply to the next stream. */
+/* Settings (defaults in brackets), copied from the s5b.* settings of the
+ * configuration at init and after /set; they apply to the next stream.
+ * Strings are owned by s5b (s5b_set_str). */
 struct s5b_settings {
 	bool offer_direct; /* offer our own address [true] */
 	bool use_proxy;    /* offer the server's proxy [true] */

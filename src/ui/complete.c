@@ -10,6 +10,7 @@
 
 #include <readline/readline.h>
 
+#include "cfg.h"
 #include "cmd/cmd.h"
 #include "ui/rosterpane.h"
 #include "ui/settings.h"
@@ -80,8 +81,8 @@ static void gather(enum cmd_complete kind, const char *const *subs)
 				add_contact(NULL, comp.ui->wins[i]->jid, NULL);
 		break;
 	case COMPLETE_SETTING:
-		for (size_t i = 0; ui_setting_names[i] != NULL; i++)
-			add_if_prefix(ui_setting_names[i]);
+		for (size_t i = 0; i < cfg_nsettings(); i++)
+			add_if_prefix(cfg_settings[i].name);
 		break;
 	default:
 		break;

@@ -1,6 +1,5 @@
-/* The curses UI's settings, in one struct with documented defaults. The
- * configuration files (another module) fill it in; until they do, the
- * defaults below are what runs. man/jabiru.1 (SETTINGS) lists each one. */
+/* The curses UI's settings, copied from the configuration (cfg.c has the
+ * names, defaults and docs; man/jabiru.1 SETTINGS lists each one). */
 #ifndef JABIRU_UI_SETTINGS_H
 #define JABIRU_UI_SETTINGS_H
 
@@ -20,9 +19,9 @@ struct ui_settings {
 	char theme[256];      /* ui.theme: theme file ("" = $XDG_CONFIG_HOME/jabiru/theme) */
 };
 
-/* The setting names, NULL-terminated, for /set and tab completion. */
-extern const char *const ui_setting_names[];
+struct config;
 
-void ui_settings_defaults(struct ui_settings *s);
+/* Fills s from cfg (NULL: the defaults). */
+void ui_settings_load(struct ui_settings *s, const struct config *cfg);
 
 #endif

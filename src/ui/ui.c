@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "cfg.h"
 #include "cmd/cmd.h"
 #include "ui/console.h"
 #include "i18n.h"
@@ -576,13 +577,24 @@ static void start_curses(struct ui *ui)
 	fflush(stdout);
 }
 
+/* /set changed a setting: the next draw uses the new values. */
+static void on_setting(void *ud, const struct config *cfg, const char *name)
+{
+	struct ui *ui = ud;
+
+	ui_settings_load(&ui->set, cfg);
+	if (strcmp(name, "roster.pane") == 0)
+		ui->pane_on = ui->set.roster_pane;
+	ui->dirty = DIRTY_ALL;
+}
+
 struct ui *ui_new(struct app *app)
 {
 	struct ui *ui = xcalloc(1, sizeof(*ui));
 	char *hist;
 
 	ui->app = app;
-	ui_settings_defaults(&ui->set);
+	ui_settings_load(&ui->set, app->config);
 	ui->pane_on = ui->set.roster_pane;
 	ui->screen = newterm(NULL, stdout, stdin);
 	if (ui->screen == NULL) {
@@ -605,6 +617,7 @@ struct ui *ui_new(struct app *app)
 	loop_signal(app->loop, SIGTERM, on_quit_signal, ui);
 	loop_signal(app->loop, SIGHUP, on_quit_signal, ui);
 	loop_prepare_add(app->loop, ui_prepare, ui);
+	cfg_watch(app->config, on_setting, ui);
 	ui->dirty = DIRTY_ALL;
 	ui_line(ui, status_win(ui), LINE_INFO, NULL,
 		_("Welcome to jabiru. Type /help for commands, /connect JID to log in."));
@@ -615,6 +628,7 @@ void ui_free(struct ui *ui)
 {
 	if (ui == NULL)
 		return;
+	cfg_unwatch(ui->app->config, on_setting, ui);
 	input_fini();
 	ui_restore_terminal();
 	if (ui->screen != NULL)

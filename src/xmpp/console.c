@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "cfg.h"
 #include "event.h"
 #include "i18n.h"
 #include "util/str.h"
@@ -483,6 +484,12 @@ static void tap(void *ud, enum session_tap_dir dir, const char *xml)
 	console_capture(ud, dir == SESSION_TAP_IN ? CONSOLE_IN : CONSOLE_OUT, xml);
 }
 
+static void read_settings(void *ud, const struct config *cfg, const char *name)
+{
+	(void)name;
+	console_set_cap(ud, (size_t)cfg_int(cfg, "console.size"), 0);
+}
+
 struct console *console_new(struct app *app)
 {
 	struct console *c = xcalloc(1, sizeof(*c));
@@ -491,6 +498,10 @@ struct console *console_new(struct app *app)
 	c->cap = CONSOLE_DEFAULT_ENTRIES;
 	c->max_bytes = CONSOLE_DEFAULT_BYTES;
 	c->ring = xcalloc(c->cap, sizeof(*c->ring));
+	if (app != NULL) {
+		read_settings(c, app->config, NULL);
+		cfg_watch(app->config, read_settings, c);
+	}
 	/* Before any connect: the console records from the TCP connect on. */
 	if (app != NULL && app->session != NULL)
 		session_set_tap(app->session, tap, c);
@@ -525,6 +536,8 @@ void console_free(struct console *c)
 {
 	if (c == NULL)
 		return;
+	if (c->app != NULL)
+		cfg_unwatch(c->app->config, read_settings, c);
 	if (c->app != NULL && c->app->session != NULL)
 		session_set_tap(c->app->session, NULL, NULL);
 	while (c->count > 0)

@@ -8,6 +8,7 @@
 #include <sys/utsname.h>
 
 #include "app.h"
+#include "cfg.h"
 #include "i18n.h"
 #include "util/jid.h"
 #include "util/str.h"
@@ -426,9 +427,19 @@ static void offline(struct session *s, void *ud)
 
 static const struct session_hooks iq_hooks = {online, offline};
 
+static void read_settings(void *ud, const struct config *cfg, const char *name)
+{
+	struct app *app = ud;
+
+	(void)name;
+	app->iq->settings.version_os = cfg_bool(cfg, "version.show_os");
+}
+
 void iq_init(struct app *app)
 {
 	app->iq = xcalloc(1, sizeof(*app->iq));
+	read_settings(app, app->config, NULL);
+	cfg_watch(app->config, read_settings, app);
 	iq_add_feature(app, NS_DISCO_INFO);
 	iq_add_feature(app, NS_CAPS);
 	iq_add_feature(app, NS_VERSION);
@@ -444,6 +455,7 @@ void iq_fini(struct app *app)
 {
 	if (app->iq == NULL)
 		return;
+	cfg_unwatch(app->config, read_settings, app);
 	offline(app->session, app);
 	for (size_t i = 0; i < app->iq->nfeatures; i++)
 		free(app->iq->features[i]);

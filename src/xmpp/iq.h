@@ -16,8 +16,8 @@ struct app;
 #define NS_PING       "urn:xmpp:ping"
 #define NS_ROSTER     "jabber:iq:roster"
 
-/* Settings of this area. There is no configuration file yet (issue 7): the
- * defaults live here and iq_settings() hands them out for changing. */
+/* Settings of this area, copied from version.show_os at init and after
+ * /set. */
 struct iq_settings {
 	bool version_os; /* tell the OS in software version answers; off */
 };

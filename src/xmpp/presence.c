@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "cfg.h"
 #include "event.h"
 #include "i18n.h"
 #include "loop.h"
@@ -491,14 +492,28 @@ static void offline(struct session *s, void *ud)
 
 static const struct session_hooks presence_hooks = {online, offline};
 
+/* At init and after /set. A running idle timer recomputes its limit when it
+ * fires; one is armed when auto-away is turned on while online. */
+static void read_settings(void *ud, const struct config *cfg, const char *name)
+{
+	struct app *app = ud;
+	struct presence *p = app->presence;
+
+	(void)name;
+	p->settings.auto_away_minutes = (unsigned)cfg_int(cfg, "presence.auto_away");
+	p->settings.auto_approve = cfg_bool(cfg, "subscription.auto_approve");
+	if (name != NULL && session_online(app->session))
+		presence_arm_idle(app);
+}
+
 void presence_init(struct app *app)
 {
 	struct presence *p = xcalloc(1, sizeof(*p));
 
 	app->presence = p;
 	strlcpy_(p->show, "online", sizeof(p->show));
-	p->settings.auto_away_minutes = 0;
-	p->settings.auto_approve = false;
+	read_settings(app, app->config, NULL);
+	cfg_watch(app->config, read_settings, app);
 	map_init(&p->contacts);
 	map_init(&p->pending);
 	session_add_hooks(app->session, &presence_hooks, app);
@@ -510,6 +525,7 @@ void presence_fini(struct app *app)
 
 	if (p == NULL)
 		return;
+	cfg_unwatch(app->config, read_settings, app);
 	if (p->idle_timer != NULL)
 		loop_timer_del(app->loop, p->idle_timer);
 	map_free(&p->contacts, resources_free);

@@ -11,9 +11,8 @@
 struct app;
 struct roster_item;
 
-/* Settings of this area. There is no configuration file yet (issue 7):
- * the defaults are set in presence_init() and changed through
- * presence_settings(). */
+/* Settings of this area, copied from presence.auto_away and
+ * subscription.auto_approve at init and after /set. */
 struct presence_settings {
 	unsigned auto_away_minutes; /* 0: never go away by itself (default) */
 	bool auto_approve;          /* allow every request at once; off */

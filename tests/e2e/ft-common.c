@@ -53,7 +53,7 @@ void ft_pair_start(struct ft_pair *p, const char *const *bob_args)
 	cr_assert(prosody_befriend(&p->srv, "carol", "bob"));
 	cr_assert(prosody_befriend(&p->srv, "carol", "alice"));
 	cr_assert(prosody_start(&p->srv, users), "Prosody did not start");
-	p->alice = login(p, "alice", "wonderland", NULL, &p->alice_jid);
+	p->alice = login(p, "alice", "wonderland", p->alice_args, &p->alice_jid);
 	p->bob = login(p, "bob", "builder", bob_args, &p->bob_jid);
 }
 

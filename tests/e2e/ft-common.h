@@ -17,6 +17,9 @@ struct ft_pair {
 	/* The JID si-peer.py logs in as: carol@localhost (a contact of alice
 	 * and bob) unless set; dave@localhost is nobody's contact. */
 	const char *peer_jid;
+	/* Extra arguments for alice (NULL-terminated; NULL: none), set before
+	 * ft_pair_start. */
+	const char *const *alice_args;
 };
 
 /* Prosody with alice and bob (friends); alice logs in, then bob with

@@ -157,6 +157,102 @@ Test(cfg, bad_values_refused_by_set)
 	cfg_free(&c);
 }
 
+/* The checks beyond the type: values a module could not use are refused
+ * before it sees them. */
+Test(cfg, module_values_checked)
+{
+	static const char *const bad[][2] = {
+	    {"files.methods", "carrier-pigeon"},
+	    {"files.methods", " , "},
+	    {"s5b.listen", "localhost"},
+	    {"s5b.ports", "9000-8000"},
+	    {"s5b.ports", "0"},
+	    {"s5b.ports", "70000"},
+	    {"s5b.proxy", "a b@c"},
+	    {"roster.width", "3"},
+	    {"s5b.direct", "maybe"},
+	};
+	static const char *const good[][2] = {
+	    {"files.methods", "ibb, bytestreams"},
+	    {"s5b.listen", "::1"},
+	    {"s5b.ports", "9000-9010"},
+	    {"s5b.ports", "7777"},
+	    {"s5b.proxy", "none"},
+	    {"s5b.proxy", "proxy.example.org"},
+	};
+	int lo, hi;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char *why = cfg_check(cfg_find(bad[i][0]), bad[i][1]);
+
+		cr_expect_not_null(why, "%s = %s accepted", bad[i][0], bad[i][1]);
+		free(why);
+	}
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char *why = cfg_check(cfg_find(good[i][0]), good[i][1]);
+
+		cr_expect_null(why, "%s = %s: %s", good[i][0], good[i][1], why);
+		free(why);
+	}
+	cr_expect(cfg_parse_ports("9000-9010", &lo, &hi) && lo == 9000 && hi == 9010);
+}
+
+static void count_change(void *ud, const struct config *cfg, const char *name)
+{
+	(void)cfg;
+	if (strcmp(name, "ui.bell") == 0)
+		(*(int *)ud)++;
+}
+
+/* Watchers hear about changes made with cfg_set, not refused ones. */
+Test(cfg, watchers_told_of_changes)
+{
+	struct config c;
+	int n = 0;
+	char *why;
+
+	cfg_load(&c, path);
+	cfg_watch(&c, count_change, &n);
+	cr_assert_null(cfg_set(&c, "ui.bell", "true"));
+	why = cfg_set(&c, "ui.bell", "loud");
+	free(why);
+	cr_expect_eq(n, 1);
+	cr_expect(cfg_bool(&c, "ui.bell"));
+	cfg_unwatch(&c, count_change, &n);
+	cr_assert_null(cfg_set(&c, "ui.bell", "false"));
+	cr_expect_eq(n, 1);
+	cfg_free(&c);
+}
+
+/* The environment overrides the file; a bad value there is reported. */
+Test(cfg, environment_overrides)
+{
+	struct config c;
+
+	put("files.methods = bytestreams\n", 0600);
+	setenv("JABIRU_FILE_METHODS", "ibb", 1);
+	setenv("JABIRU_S5B_PROXY", "0", 1);
+	setenv("JABIRU_S5B_PORTS", "nope", 1);
+	cfg_load(&c, path);
+	unsetenv("JABIRU_FILE_METHODS");
+	unsetenv("JABIRU_S5B_PROXY");
+	unsetenv("JABIRU_S5B_PORTS");
+	cr_expect_str_eq(cfg_str(&c, "files.methods"), "ibb");
+	cr_expect_str_eq(cfg_str(&c, "s5b.proxy"), "none");
+	cr_expect_str_eq(cfg_str(&c, "s5b.ports"), "");
+	cr_assert_eq(c.nproblems, 1);
+	cr_expect(strstr(c.problems[0], "JABIRU_S5B_PORTS") != NULL, "%s", c.problems[0]);
+	/* /save keeps the file's values, not the overrides of this run... */
+	cr_assert_null(cfg_save(&c));
+	cr_expect(strstr(get(), "files.methods = bytestreams\n") != NULL, "%s", get());
+	cr_expect(strstr(get(), "s5b.proxy") == NULL, "%s", get());
+	/* ...unless changed by hand since. */
+	cr_assert_null(cfg_set(&c, "s5b.proxy", "none"));
+	cr_assert_null(cfg_save(&c));
+	cr_expect(strstr(get(), "s5b.proxy = none") != NULL, "%s", get());
+	cfg_free(&c);
+}
+
 Test(cfg, password_cmd_first_line_and_failures)
 {
 	char *err, *pw;
