@@ -302,6 +302,8 @@ class Run:
             t = await wait_quiet(pid)
             return (None if t is None else t - t0), "cpu-quiet"
         t = await bot.ping(full, timeout or self.args.ping_timeout)
+        if not alive(pid):
+            return None, "client exited"  # the server answered for it
         if t is None:
             return None, "no ping answer"
         return t - t0, ""
@@ -320,6 +322,8 @@ class Run:
         self.record(rep, drv.name, "login %s: presence" % label, tpres - t0, "s")
         settled = await self.settle(bot, drv, pid, full, t0)
         self.record(rep, drv.name, "login %s: settled" % label, settled[0], "s", settled[1])
+        # A new process: all its CPU time so far went into starting and logging in.
+        self.record(rep, drv.name, "login %s: cpu" % label, cpu_seconds(pid) * 1000, "ms")
         return sess, pid, pty, full
 
     async def burst(self, bot, drv, rep, sess, pid, pty, full, count, label):
@@ -467,6 +471,10 @@ async def main_async(args, server, drivers):
     finally:
         run.tmux_cmd("kill-server")
         await asyncio.gather(bot.disconnect(), editor.disconnect(), return_exceptions=True)
+        rest = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for t in rest:
+            t.cancel()
+        await asyncio.gather(*rest, return_exceptions=True)
     return run.raw
 
 
