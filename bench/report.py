@@ -27,8 +27,8 @@ def summarise(raw):
         g = groups[key]
         if r["value"] is not None:
             g["vals"].append(r["value"])
-        if r["note"]:
-            g["notes"].add(r["note"])
+        for n in r["note"].split("; ") if r["note"] else ():
+            g["notes"].add(n)
     out = {}
     for key in order:
         g = groups[key]
