@@ -537,7 +537,7 @@ def start_server(work):
 def main():
     p = argparse.ArgumentParser(description="jabiru benchmark")
     p.add_argument("--quick", action="store_true", help="tiny sizes, jabiru only")
-    p.add_argument("--reps", type=int, default=3)
+    p.add_argument("--reps", type=int, default=2)
     p.add_argument("--push-reps", type=int, default=1,
                    help="repetitions that include the roster pushes (slow on the server)")
     p.add_argument("--clients", default=None)
