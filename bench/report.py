@@ -68,7 +68,7 @@ def markdown(meta, raw):
     s = meta["sizes"]
     lines += ["- Sizes: roster %d contacts, idle %d s, bursts %d and %d messages, %d roster pushes, "
               "TCP pipe %d MB; %d repetition(s), client order rotated each repetition; "
-              "a burst that would take longer than %d s at the client's warm-up rate is cut to what fits; "
+              "a burst that would take longer than %d s at the rate of the client's calibration burst is cut to what fits; "
               "roster pushes in the first %d repetition(s) only"
               % (s["contacts"], s["idle_s"], s["burst"], s["big_burst"], s["pushes"], s["pipe_mb"],
                  meta["reps"], s.get("budget_s", 0), s.get("push_reps", meta["reps"])), "",
