@@ -2,7 +2,9 @@
  * (XEP-0065) through a real Prosody: straight between the two clients, and
  * through Prosody's proxy65 with no direct address offered. Files of 0 bytes,
  * 1 MB and 200 MB arrive with the same sha256. Only bytestreams is offered,
- * so a SOCKS5 failure cannot hide behind the in-band fallback. */
+ * so a SOCKS5 failure cannot hide behind the in-band fallback; except in the
+ * fallback test, where the only streamhost refuses connections and both
+ * sides must go on in-band. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -45,6 +47,20 @@ static void start_proxy(void)
 	start();
 	cr_assert_not_null(jproc_expect(P.alice, "info", P.srv.proxy_jid, HARNESS_TIMEOUT_MS),
 	                   "alice did not find the proxy");
+}
+
+/* Alice offers both methods, no proxy, and one direct streamhost where
+ * nothing listens: she listens on 127.0.0.2 but advertises 127.0.0.1, so
+ * bob's connection is refused at once. */
+static void start_refused(void)
+{
+	const char *const args[] = {"--accept-files", "%DOWN%", NULL};
+
+	setenv("JABIRU_FILE_METHODS", "bytestreams,ibb", 1);
+	setenv("JABIRU_S5B_PROXY", "0", 1);
+	setenv("JABIRU_S5B_LISTEN", "127.0.0.2", 1);
+	setenv("JABIRU_S5B_EXTERNAL", "127.0.0.1", 1);
+	ft_pair_start(&P, args);
 }
 
 static void send_and_check(const char *name, long long size, const char *method, int timeout_ms)
@@ -102,4 +118,9 @@ Test(ft_socks5, proxy_one_megabyte, .init = start_proxy)
 Test(ft_socks5, proxy_two_hundred_megabytes, .init = start_proxy)
 {
 	send_and_check("big.bin", 200LL << 20, "socks5-proxy", BIG_TIMEOUT_MS);
+}
+
+Test(ft_socks5, refused_streamhost_falls_back_to_ibb, .init = start_refused)
+{
+	send_and_check("fallback.bin", 100 * 1000, "ibb", 120000);
 }
