@@ -347,6 +347,10 @@ static void ui_emit(void *fe, const struct event *ev)
 		show_message_error(ui, ev);
 		break;
 	case EV_XML: /* the console window draws from the capture ring */
+		for (int i = 1; ui->on && i < ui->nwins; i++)
+			if (ui->wins[i]->kind == WIN_CONSOLE && ui->wins[i]->scroll > 0)
+				ui->wins[i]->scroll += console_ui_newest_rows(ui->app->console,
+									      layout_main(ui).w);
 		ui->dirty |= ui->wins[ui->active]->kind == WIN_CONSOLE ? DIRTY_MAIN : 0;
 		break;
 	case EV_RAW_RESULT: {
