@@ -229,9 +229,19 @@ static void draw_row(const struct ft_view *v, int y, int x0, const int *wd)
 	                    : (strcmp(v->state, "done") == 0 ? wd[C_BAR] - 2 : 0);
 	bar[0] = '\0';
 	if (wd[C_BAR] >= 3) {
+		int inner = wd[C_BAR] - 2;
+		char pct[8];
+		int pl = snprintf(pct, sizeof(pct), "%d%%", inner > 0 ? fill * 100 / inner : 0);
+
+		/* The percentage over the bar's middle: a narrow bar still
+		 * shows that bytes move. */
+		if (v->total > 0)
+			pl = snprintf(pct, sizeof(pct), "%lld%%", v->bytes * 100 / v->total);
 		bar[0] = '[';
-		for (int i = 0; i < wd[C_BAR] - 2; i++)
+		for (int i = 0; i < inner; i++)
 			bar[i + 1] = i < fill ? '#' : '.';
+		if (pl <= inner)
+			memcpy(bar + 1 + (inner - pl) / 2, pct, (size_t)pl);
 		bar[wd[C_BAR] - 1] = ']';
 		bar[wd[C_BAR]] = '\0';
 	}

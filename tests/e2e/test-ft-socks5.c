@@ -10,9 +10,12 @@
 #endif
 
 #include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ft-common.h"
 
@@ -123,4 +126,67 @@ Test(ft_socks5, proxy_two_hundred_megabytes, .init = start_proxy)
 Test(ft_socks5, refused_streamhost_falls_back_to_ibb, .init = start_refused)
 {
 	send_and_check("fallback.bin", 100 * 1000, "ibb", 120000);
+}
+
+/* Cancelling midway without a race against the end of the transfer: once
+ * bob has reported progress, the side that does not cancel is stopped
+ * (SIGSTOP), so the bytes stop where they are; a 1 GiB file (sparse, cheap
+ * to make) is far more than the socket buffers hold. The cancelling side
+ * ends its transfer; the other, continued, finds the stream closed. */
+static void start_stalled(char **aid, char **bid, struct jproc *stop)
+{
+	char path[HARNESS_PATH_MAX + 16];
+	const char *line;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/huge.bin", P.dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	cr_assert(fd >= 0);
+	cr_assert_eq(ftruncate(fd, 1LL << 30), 0);
+	close(fd);
+	cr_assert(jproc_sendf(P.alice, "/sendfile %s \"%s\"", P.bob_jid, path));
+	line = jproc_expect(P.alice, "file-outgoing", NULL, 120000); /* after the md5 */
+	cr_assert_not_null(line);
+	*aid = json_field(line, "id");
+	line = jproc_expect(P.bob, "file-offer", NULL, 120000);
+	cr_assert_not_null(line);
+	*bid = json_field(line, "id");
+	cr_assert_not_null(ft_expect_id(P.bob, "file-progress", *bid, 120000), "no progress");
+	cr_assert_eq(kill(jproc_pid(stop), SIGSTOP), 0);
+}
+
+static void expect_cancelled_and_told(struct jproc *canceller, const char *cid,
+                                      struct jproc *other, const char *oid)
+{
+	const char *line;
+
+	cr_assert(jproc_sendf(canceller, "/files cancel %s", cid));
+	line = ft_expect_id(canceller, "file-failed", cid, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "state", "cancelled"), "%s", line);
+	cr_assert_eq(kill(jproc_pid(other), SIGCONT), 0);
+	line = ft_expect_id(other, "file-failed", oid, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line, "the other side was not told");
+	cr_expect(json_field_is(line, "state", "failed"), "%s", line);
+	cr_expect_eq(ft_count_entries(P.down), 0, "the download dir should be empty");
+}
+
+Test(ft_socks5, cancel_midway_by_sender, .init = start_direct)
+{
+	char *aid, *bid;
+
+	start_stalled(&aid, &bid, P.bob);
+	expect_cancelled_and_told(P.alice, aid, P.bob, bid);
+	free(aid);
+	free(bid);
+}
+
+Test(ft_socks5, cancel_midway_by_receiver, .init = start_direct)
+{
+	char *aid, *bid;
+
+	start_stalled(&aid, &bid, P.alice);
+	expect_cancelled_and_told(P.bob, bid, P.alice, aid);
+	free(aid);
+	free(bid);
 }
