@@ -150,6 +150,24 @@ static void short_size(long long n, char *out, size_t len)
 
 enum col { C_ID, C_DIR, C_PEER, C_NAME, C_SIZE, C_BAR, C_RATE, C_ETA, C_METHOD, C_STATE, NCOLS };
 
+/* On a very narrow area the fixed columns alone do not fit: cut from the
+ * right so that nothing is drawn past the area's edge. */
+static void clip_plan(int cols, int *wd)
+{
+	int total = -1;
+
+	for (int c = 0; c < NCOLS; c++)
+		total += wd[c] > 0 ? wd[c] + 1 : 0;
+	for (int c = NCOLS - 1; c >= 0 && total > cols; c--) {
+		int cut = wd[c] < total - cols ? wd[c] : total - cols;
+
+		if (wd[c] == 0)
+			continue;
+		wd[c] -= cut;
+		total -= cut + (wd[c] == 0 ? 1 : 0);
+	}
+}
+
 /* Column widths for the area; 0 hides a column. The fixed ones first,
  * then peer, name and bar share what is left. Below 100 columns the method
  * is shortened ("direct", "proxy", "ibb"); on a narrow area (80 columns
@@ -177,6 +195,7 @@ static void plan(int cols, int *wd)
 	wd[C_BAR] = bar;
 	wd[C_PEER] = (avail - bar) * 2 / 5;
 	wd[C_NAME] = avail - bar - wd[C_PEER];
+	clip_plan(cols, wd);
 }
 
 /* The method as the column has room for it. */

@@ -155,8 +155,8 @@ static void start_stalled(char **aid, char **bid, struct jproc *stop)
 	cr_assert_eq(kill(jproc_pid(stop), SIGSTOP), 0);
 }
 
-static void expect_cancelled_and_told(struct jproc *canceller, const char *cid,
-                                      struct jproc *other, const char *oid)
+static void expect_cancelled_and_told(struct jproc *canceller, const char *cid, struct jproc *other,
+                                      const char *oid)
 {
 	const char *line;
 

@@ -174,6 +174,9 @@ Test(ui_files, transfers_window_follows_a_transfer)
 	cr_assert_not_null(jproc_expect(bob, "file-done", NULL, 120000), "bob got no file");
 	cr_expect(tmux_wait_for(&term, "100%", HARNESS_TIMEOUT_MS), "no full bar: %s", term.screen);
 	cr_expect(tmux_wait_for(&term, "done", HARNESS_TIMEOUT_MS), "%s", term.screen);
+	/* Narrower: columns go, the row still fits and tells the end. */
+	cr_assert(tmux_resize(&term, 40, 24));
+	cr_expect(tmux_wait_for(&term, "100%] done", HARNESS_TIMEOUT_MS), "%s", term.screen);
 	type_line("/quit");
 	cr_expect_eq(tmux_wait_exit(&term, HARNESS_TIMEOUT_MS), 0);
 }
