@@ -7,14 +7,21 @@
 #include "ft/ft.h"
 #include "i18n.h"
 #include "ui/transfers.h"
+#include "ui/ui.h"
 
-static const char *const files_subcommands[] = {"accept", "reject", "cancel", NULL};
+static const char *const files_subcommands[] = {"accept", "reject", "cancel", "list", NULL};
 
 static int cmd_files_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 {
 	const char *sub = args->argc > 0 ? args->argv[0] : NULL;
 
-	if (sub == NULL) {
+	/* In the curses UI the window updates itself; batch mode and
+	 * "list" get the table once, as text. */
+	if (sub == NULL && ctx->ui != NULL) {
+		ui_open_transfers(ctx->ui);
+		return 0;
+	}
+	if (sub == NULL || (strcmp(sub, "list") == 0 && args->argc == 1)) {
 		if (ctx->ui != NULL)
 			transfers_show(ctx->ui, ctx->app);
 		else
@@ -34,9 +41,12 @@ static int cmd_files_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 
 const struct cmd_entry cmd_files_entry = {
     .name = "files",
-    .usage = "[accept ID [PATH] | reject ID | cancel ID]",
-    .summary = N_("list, accept, reject or cancel file transfers"),
-    .help = N_("Alone, lists the transfers with their progress. accept ID saves an offered "
+    .usage = "[list | accept ID [PATH] | reject ID | cancel ID]",
+    .summary = N_("show, accept, reject or cancel file transfers"),
+    .help = N_("Alone, opens the transfers window: one row per transfer with direction, "
+               "peer, name, size, progress bar, rate, time left, method and state, kept up "
+               "to date (in batch mode, lists them once). list prints the same table once "
+               "into the current window. accept ID saves an offered "
                "file into the download directory, or into PATH (a directory, or a new file "
                "name); an existing file is never overwritten. reject ID declines an offer. "
                "cancel ID stops a transfer in either direction at any stage; the peer is "

@@ -520,6 +520,37 @@ static void bs_writable(void *owner, struct bytestream *bs)
 	pump(t);
 }
 
+static void on_fallback_timeout(void *ud)
+{
+	struct transfer *t = ud;
+
+	t->timer = NULL;
+	if (t->state == FT_CONNECTING)
+		transfer_fail(t, FT_FAILED,
+		              _("the SOCKS5 stream failed and the sender never went in-band"));
+}
+
+/* Receiving: SOCKS5 failed before it opened. A sender that offered IBB too
+ * falls back to it (transfer_fallback), so wait for its IBB open, for a
+ * bounded time, instead of failing what is about to work. */
+static bool await_ibb(struct transfer *t, const char *error)
+{
+	bool offered_ibb = false;
+
+	for (size_t i = 0; i < t->offer.nmethods; i++)
+		offered_ibb |= t->offer.methods[i] == SI_M_IBB;
+	if (t->dir != FT_RECV || t->state != FT_CONNECTING || t->method == SI_M_IBB ||
+	    !offered_ibb || t->fell_back)
+		return false;
+	t->fell_back = true;
+	stop_timer(t);
+	t->timer = loop_timer_add(t->app->loop, (uint64_t)ft_of(t->app)->set.idle_timeout_ms,
+	                          on_fallback_timeout, t);
+	app_info(t->app, _("Transfer %s: %s; waiting for the sender to go in-band."), t->idstr,
+	         error);
+	return true;
+}
+
 static void bs_closed(void *owner, struct bytestream *bs, const char *error)
 {
 	struct transfer *t = owner;
@@ -535,6 +566,8 @@ static void bs_closed(void *owner, struct bytestream *bs, const char *error)
 		transfer_fallback(t, error);
 		return;
 	}
+	if (error != NULL && await_ibb(t, error))
+		return;
 	if (error != NULL) {
 		reason = xasprintf(_("transfer failed: %s"), error);
 		transfer_fail(t, FT_FAILED, reason);

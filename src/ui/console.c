@@ -193,6 +193,24 @@ void console_ui_draw(struct console *c, struct window *w, int top, int bottom, i
 	xmlfmt_free(&d);
 }
 
+size_t console_ui_newest_rows(struct console *c, int cols)
+{
+	struct console_view *v = console_view(c);
+	const struct console_entry *e;
+	struct xf_doc d = {0};
+	struct lay L = {.cols = cols};
+
+	if (console_count(c) == 0 || cols <= 0)
+		return 0;
+	e = console_entry(c, console_count(c) - 1);
+	if ((v->paused && e->seq > v->paused_seq) || !console_filter_match(&v->filter, e))
+		return 0; /* not drawn, so it cannot push anything */
+	xmlfmt_format(&d, e->xml, e->len, v->compact);
+	lay_entry(&L, e, &d); /* draw unset: only counts the rows */
+	xmlfmt_free(&d);
+	return (size_t)L.row + 1;
+}
+
 char *console_ui_result_text(const struct event *ev)
 {
 	const char *type = ev_get(ev, "type"), *from = ev_get(ev, "from");

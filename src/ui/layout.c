@@ -17,6 +17,7 @@
 #include "ui/input.h"
 #include "ui/rosterpane.h"
 #include "ui/console.h"
+#include "ui/transfers.h"
 #include "ui/ui-int.h"
 #include "ui/window.h"
 #include "util/str.h"
@@ -350,6 +351,10 @@ static void draw_main(struct ui *ui)
 
 	if (w->kind == WIN_CONSOLE) {
 		console_ui_draw(ui->app->console, w, m.y, bottom, m.x, m.w, ui->theme.colors);
+		return;
+	}
+	if (w->kind == WIN_TRANSFERS) {
+		transfers_ui_draw(ui->app, w, m.y, bottom, m.x, m.w);
 		return;
 	}
 	for (size_t i = w->count; i-- > 0 && y >= m.y;)

@@ -5,9 +5,12 @@
 #ifndef JABIRU_UI_TRANSFERS_H
 #define JABIRU_UI_TRANSFERS_H
 
+#include <stdbool.h>
+
 struct app;
 struct event;
 struct ui;
+struct window;
 
 /* A malloc'd line for a file-* event, or NULL for other events (and for
  * file-progress, which the table shows instead of flooding the window). */
@@ -17,5 +20,15 @@ void transfers_show(struct ui *ui, struct app *app);
 /* One row of the table, at most width columns (malloc'd); for tests. */
 struct ft_view;
 char *transfers_row(const struct ft_view *v, int width);
+
+/* The transfers window (/files in the curses UI): a header, one row per
+ * transfer sized to cols (columns dropped on narrow areas), drawn from the
+ * transfers' current state into rows top..bottom from column x0. */
+void transfers_ui_draw(struct app *app, const struct window *w, int top, int bottom, int x0,
+                       int cols);
+/* True for the events after which an open transfers window is redrawn:
+ * the file-* events (file-progress comes at most twice a second while
+ * bytes move, and never while idle) and the notices ft gives. */
+bool transfers_is_event(const struct event *ev);
 
 #endif

@@ -119,15 +119,26 @@ int ui_win_close(struct ui *ui, int n)
 	return 0;
 }
 
-void ui_open_console(struct ui *ui)
+/* The XML console and the transfers window: one of each at most. */
+static void open_special(struct ui *ui, enum win_kind kind, const char *title)
 {
 	int i = 0;
 
-	while (i < ui->nwins && ui->wins[i]->kind != WIN_CONSOLE)
+	while (i < ui->nwins && ui->wins[i]->kind != kind)
 		i++;
 	if (i == ui->nwins && ui->nwins < UI_MAX_WINDOWS)
-		ui->wins[ui->nwins++] = window_new(WIN_CONSOLE, NULL, "xml", 1);
+		ui->wins[ui->nwins++] = window_new(kind, NULL, title, 1);
 	ui_win_select(ui, i < ui->nwins ? i + 1 : 1);
+}
+
+void ui_open_console(struct ui *ui)
+{
+	open_special(ui, WIN_CONSOLE, "xml");
+}
+
+void ui_open_transfers(struct ui *ui)
+{
+	open_special(ui, WIN_TRANSFERS, "files");
 }
 
 void ui_win_clear(struct ui *ui)
@@ -324,6 +335,8 @@ static void ui_emit(void *fe, const struct event *ev)
 {
 	struct ui *ui = fe;
 
+	if (ui->wins[ui->active]->kind == WIN_TRANSFERS && transfers_is_event(ev))
+		ui->dirty |= DIRTY_MAIN; /* it draws from the transfers' state */
 	switch (ev->kind) {
 	case EV_MESSAGE:
 		show_message(ui, ev);
@@ -335,6 +348,10 @@ static void ui_emit(void *fe, const struct event *ev)
 		show_message_error(ui, ev);
 		break;
 	case EV_XML: /* the console window draws from the capture ring */
+		for (int i = 1; ui->on && i < ui->nwins; i++)
+			if (ui->wins[i]->kind == WIN_CONSOLE && ui->wins[i]->scroll > 0)
+				ui->wins[i]->scroll += console_ui_newest_rows(ui->app->console,
+									      layout_main(ui).w);
 		ui->dirty |= ui->wins[ui->active]->kind == WIN_CONSOLE ? DIRTY_MAIN : 0;
 		break;
 	case EV_RAW_RESULT: {

@@ -24,6 +24,8 @@ void ui_open_chat(struct ui *ui, const char *jid);
 const char *ui_active_jid(const struct ui *ui);
 /* Opens (or finds) the XML console window and shows it. */
 void ui_open_console(struct ui *ui);
+/* Opens (or finds) the file transfers window and shows it (/files). */
+void ui_open_transfers(struct ui *ui);
 /* Empties the active window (/clear). */
 void ui_win_clear(struct ui *ui);
 /* Shows or hides the roster pane (F2, /roster pane). */

@@ -2,15 +2,20 @@
  * (XEP-0065) through a real Prosody: straight between the two clients, and
  * through Prosody's proxy65 with no direct address offered. Files of 0 bytes,
  * 1 MB and 200 MB arrive with the same sha256. Only bytestreams is offered,
- * so a SOCKS5 failure cannot hide behind the in-band fallback. */
+ * so a SOCKS5 failure cannot hide behind the in-band fallback; except in the
+ * fallback test, where the only streamhost refuses connections and both
+ * sides must go on in-band. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ft-common.h"
 
@@ -45,6 +50,20 @@ static void start_proxy(void)
 	start();
 	cr_assert_not_null(jproc_expect(P.alice, "info", P.srv.proxy_jid, HARNESS_TIMEOUT_MS),
 	                   "alice did not find the proxy");
+}
+
+/* Alice offers both methods, no proxy, and one direct streamhost where
+ * nothing listens: she listens on 127.0.0.2 but advertises 127.0.0.1, so
+ * bob's connection is refused at once. */
+static void start_refused(void)
+{
+	const char *const args[] = {"--accept-files", "%DOWN%", NULL};
+
+	setenv("JABIRU_FILE_METHODS", "bytestreams,ibb", 1);
+	setenv("JABIRU_S5B_PROXY", "0", 1);
+	setenv("JABIRU_S5B_LISTEN", "127.0.0.2", 1);
+	setenv("JABIRU_S5B_EXTERNAL", "127.0.0.1", 1);
+	ft_pair_start(&P, args);
 }
 
 static void send_and_check(const char *name, long long size, const char *method, int timeout_ms)
@@ -102,4 +121,72 @@ Test(ft_socks5, proxy_one_megabyte, .init = start_proxy)
 Test(ft_socks5, proxy_two_hundred_megabytes, .init = start_proxy)
 {
 	send_and_check("big.bin", 200LL << 20, "socks5-proxy", BIG_TIMEOUT_MS);
+}
+
+Test(ft_socks5, refused_streamhost_falls_back_to_ibb, .init = start_refused)
+{
+	send_and_check("fallback.bin", 100 * 1000, "ibb", 120000);
+}
+
+/* Cancelling midway without a race against the end of the transfer: once
+ * bob has reported progress, the side that does not cancel is stopped
+ * (SIGSTOP), so the bytes stop where they are; a 1 GiB file (sparse, cheap
+ * to make) is far more than the socket buffers hold. The cancelling side
+ * ends its transfer; the other, continued, finds the stream closed. */
+static void start_stalled(char **aid, char **bid, struct jproc *stop)
+{
+	char path[HARNESS_PATH_MAX + 16];
+	const char *line;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/huge.bin", P.dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	cr_assert(fd >= 0);
+	cr_assert_eq(ftruncate(fd, 1LL << 30), 0);
+	close(fd);
+	cr_assert(jproc_sendf(P.alice, "/sendfile %s \"%s\"", P.bob_jid, path));
+	line = jproc_expect(P.alice, "file-outgoing", NULL, 120000); /* after the md5 */
+	cr_assert_not_null(line);
+	*aid = json_field(line, "id");
+	line = jproc_expect(P.bob, "file-offer", NULL, 120000);
+	cr_assert_not_null(line);
+	*bid = json_field(line, "id");
+	cr_assert_not_null(ft_expect_id(P.bob, "file-progress", *bid, 120000), "no progress");
+	cr_assert_eq(kill(jproc_pid(stop), SIGSTOP), 0);
+}
+
+static void expect_cancelled_and_told(struct jproc *canceller, const char *cid, struct jproc *other,
+                                      const char *oid)
+{
+	const char *line;
+
+	cr_assert(jproc_sendf(canceller, "/files cancel %s", cid));
+	line = ft_expect_id(canceller, "file-failed", cid, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "state", "cancelled"), "%s", line);
+	cr_assert_eq(kill(jproc_pid(other), SIGCONT), 0);
+	line = ft_expect_id(other, "file-failed", oid, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line, "the other side was not told");
+	cr_expect(json_field_is(line, "state", "failed"), "%s", line);
+	cr_expect_eq(ft_count_entries(P.down), 0, "the download dir should be empty");
+}
+
+Test(ft_socks5, cancel_midway_by_sender, .init = start_direct)
+{
+	char *aid, *bid;
+
+	start_stalled(&aid, &bid, P.bob);
+	expect_cancelled_and_told(P.alice, aid, P.bob, bid);
+	free(aid);
+	free(bid);
+}
+
+Test(ft_socks5, cancel_midway_by_receiver, .init = start_direct)
+{
+	char *aid, *bid;
+
+	start_stalled(&aid, &bid, P.alice);
+	expect_cancelled_and_told(P.bob, bid, P.alice, aid);
+	free(aid);
+	free(bid);
 }

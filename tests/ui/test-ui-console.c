@@ -192,3 +192,54 @@ Test(ui_console, pause_freezes_the_view_and_page_keys_scroll)
 	cr_expect(strstr(s, "scrolled up") == NULL, "still scrolled:\n%s", s);
 	free(s);
 }
+
+/* Rows 2..27 of the screen: the console's entries, without the title,
+ * the console's own header (its count changes) and the bars. */
+static char *entry_rows(void)
+{
+	char *s = tmux_capture(&term), *p, *out;
+	int row = 0;
+
+	cr_assert_not_null(s);
+	for (p = s; *p != '\0' && row < 2; p++)
+		row += *p == '\n';
+	out = strdup(p);
+	for (p = out, row = 2; *p != '\0'; p++)
+		if (*p == '\n' && ++row == 28) {
+			p[1] = '\0';
+			break;
+		}
+	free(s);
+	return out;
+}
+
+Test(ui_console, new_entries_do_not_move_a_view_scrolled_up)
+{
+	char *before, *after;
+
+	start_alice();
+	bob = jproc_start(&srv, "bob", "builder", NULL);
+	cr_assert_not_null(bob);
+	cr_assert_not_null(jproc_expect(bob, "connected", NULL, HARNESS_TIMEOUT_MS));
+	type_line("/xmlconsole filter message");
+	expect_screen("filter: message");
+	for (int i = 1; i <= 8; i++)
+		cr_assert(jproc_sendf(bob, "/msg alice@localhost history %d", i));
+	expect_screen("<body>history 8</body>");
+	cr_assert(tmux_send_keys(&term, "PageUp"));
+	expect_screen(" — scrolled up");
+	before = entry_rows();
+
+	cr_assert(jproc_send(bob, "/msg alice@localhost arrives below"));
+	/* It arrived: bob's window counts nine unread messages. */
+	expect_screen("bob(9)");
+	after = entry_rows();
+	cr_expect_str_eq(after, before, "the view moved");
+	cr_expect(strstr(after, "arrives below") == NULL, "%s", after);
+	free(before);
+	free(after);
+	cr_assert(tmux_send_keys(&term, "PageDown", "PageDown", "PageDown", "PageDown"));
+	expect_screen("<body>arrives below</body>");
+	type_line("/quit");
+	cr_expect_eq(tmux_wait_exit(&term, HARNESS_TIMEOUT_MS), 0);
+}

@@ -1,14 +1,18 @@
 /* File transfer on the screen: jabiru in tmux receives an offer from a
  * jabiru --batch, shows who offers what and how to answer, accepts it with
- * /files accept, and /files shows the finished transfer's row. */
+ * /files accept, and /files shows the finished transfer's row; and alice
+ * in tmux at 80x24 sends to bob (batch, --accept-files) while her transfers
+ * window shows the row moving, stalled midway (bob stopped) and done. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
 
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../harness/harness.h"
 
@@ -102,10 +106,77 @@ Test(ui_files, offer_shown_accepted_and_listed)
 	          "the transfer did not finish on screen");
 	cr_assert_not_null(jproc_expect(bob, "file-done", NULL, HARNESS_TIMEOUT_MS));
 	type_line("/files");
-	cr_assert(tmux_wait_for(&term, "[####################]", HARNESS_TIMEOUT_MS),
+	cr_assert(tmux_wait_for(&term, "100%", HARNESS_TIMEOUT_MS),
 	          "no full progress bar in /files");
 	cr_expect(strstr(term.screen, "ibb") != NULL && strstr(term.screen, " done") != NULL,
 	          "the row shows method and state");
+	type_line("/quit");
+	cr_expect_eq(tmux_wait_exit(&term, HARNESS_TIMEOUT_MS), 0);
+}
+
+Test(ui_files, transfers_window_follows_a_transfer)
+{
+	char port[16], path[HARNESS_PATH_MAX + 64], in[HARNESS_PATH_MAX + 8];
+	char line[HARNESS_PATH_MAX + 128];
+	const char *argv[] = {harness_jabiru_bin(),
+	                      "--jid",
+	                      "alice@localhost",
+	                      "--server",
+	                      "127.0.0.1",
+	                      "--port",
+	                      port,
+	                      "--ca-file",
+	                      srv.ca_file,
+	                      NULL};
+	const char *env[] = {"JABIRU_PASSWORD=wonderland", "JABIRU_FILE_METHODS=ibb", NULL};
+	const char *bob_args[] = {"--accept-files", in, NULL};
+	FILE *f;
+
+	snprintf(port, sizeof port, "%d", srv.c2s_port);
+	snprintf(in, sizeof in, "%s/in", dir);
+	cr_assert_eq(mkdir(in, 0700), 0);
+	/* Eight megabytes in-band take seconds, so bob reports progress
+	 * before the end; the content does not matter. */
+	snprintf(path, sizeof path, "%s/年度報告書の最終版と添付資料.bin", dir);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	for (int i = 0; i < 8 * 1024; i++)
+		for (int k = 0; k < 1024; k++)
+			fputc('a' + (i + k) % 26, f);
+	fclose(f);
+
+	setenv("JABIRU_FILE_METHODS", "ibb", 1);
+	bob = jproc_start(&srv, "bob", "builder", bob_args);
+	cr_assert_not_null(bob);
+	cr_assert_not_null(jproc_expect(bob, "connected", NULL, HARNESS_TIMEOUT_MS));
+
+	cr_assert(tmux_start(&term, 80, 24, argv, env), "tmux did not start");
+	cr_assert(tmux_wait_for(&term, "Logged in as alice@localhost/", HARNESS_TIMEOUT_MS));
+	type_line("/files");
+	cr_assert(tmux_wait_for(&term, "No file transfers.", HARNESS_TIMEOUT_MS),
+	          "the empty transfers window says so");
+	snprintf(line, sizeof(line), "/sendfile bob@localhost %s", path);
+	type_line(line);
+	/* Bob's first file-progress: bytes are moving. Stopped, bob answers
+	 * no more blocks, so alice's row must stay midway. */
+	cr_assert_not_null(jproc_expect(bob, "file-progress", NULL, 60000),
+	                   "bob reports no progress");
+	cr_assert_eq(kill(jproc_pid(bob), SIGSTOP), 0);
+	cr_expect(tmux_wait_for(&term, "active", HARNESS_TIMEOUT_MS), "%s", term.screen);
+	cr_expect(tmux_wait_for(&term, "%", HARNESS_TIMEOUT_MS), "no progress shown");
+	cr_expect(strstr(term.screen, "-> bob ") != NULL, "%s", term.screen);
+	cr_expect(strstr(term.screen, "8.0M") != NULL, "%s", term.screen);
+	cr_expect(strstr(term.screen, "年度報告") != NULL, "%s", term.screen);
+	cr_expect(strstr(term.screen, " ibb ") != NULL, "%s", term.screen);
+	cr_expect(strstr(term.screen, "100%") == NULL, "the bar is full while stalled: %s",
+	          term.screen);
+	cr_assert_eq(kill(jproc_pid(bob), SIGCONT), 0);
+	cr_assert_not_null(jproc_expect(bob, "file-done", NULL, 120000), "bob got no file");
+	cr_expect(tmux_wait_for(&term, "100%", HARNESS_TIMEOUT_MS), "no full bar: %s", term.screen);
+	cr_expect(tmux_wait_for(&term, "done", HARNESS_TIMEOUT_MS), "%s", term.screen);
+	/* Narrower: columns go, the row still fits and tells the end. */
+	cr_assert(tmux_resize(&term, 40, 24));
+	cr_expect(tmux_wait_for(&term, "100%] done", HARNESS_TIMEOUT_MS), "%s", term.screen);
 	type_line("/quit");
 	cr_expect_eq(tmux_wait_exit(&term, HARNESS_TIMEOUT_MS), 0);
 }
