@@ -2,6 +2,9 @@
 
 #include <errno.h>
 #include <stdio.h>
+#ifdef HAVE_MALLOC_H
+#include <malloc.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -358,6 +361,16 @@ static void apply_item(struct app *app, struct roster_item *it)
 	}
 }
 
+/* The roster result's parse tree (thousands of items) has been freed by
+ * now; hand that memory back rather than keep it for the session. */
+static void trim_heap(void *ud)
+{
+	(void)ud;
+#ifdef HAVE_MALLOC_TRIM
+	malloc_trim(0);
+#endif
+}
+
 static void finish_load(struct app *app, bool cached)
 {
 	struct roster *r = app->roster;
@@ -372,6 +385,8 @@ static void finish_load(struct app *app, bool cached)
 	 * presence, which the roster must be there to receive (RFC 6121
 	 * §2.2). */
 	presence_roster_loaded(app);
+	/* After this handler returns libstrophe frees the result: trim then. */
+	loop_timer_add(app->loop, 0, trim_heap, NULL);
 }
 
 static void emit_all(struct app *app)
