@@ -242,6 +242,184 @@ def tcp_pipe_rate(total):
     return got / dt / 1e6
 
 
+# ---------------------------------------------------------------- file transfer
+
+
+def proc_status_kb(pid, key):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return None
+
+
+def reset_peak(pid):
+    """Writing 5 to clear_refs resets VmHWM to the current VmRSS (Linux >=
+    4.0), so the peak read at the end belongs to the transfer alone."""
+    try:
+        with open("/proc/%d/clear_refs" % pid, "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def make_file(path, size):
+    """Incompressible content (so no layer can cheat), and its sha256."""
+    import hashlib
+    h = hashlib.sha256()
+    block = os.urandom(1 << 20)
+    with open(path, "wb") as f:
+        left, i = size, 0
+        while left > 0:
+            # Each MB differs: a fresh random prefix over the shared block.
+            chunk = (os.urandom(32) + block[32:])[:min(left, 1 << 20)]
+            f.write(chunk)
+            h.update(chunk)
+            left -= len(chunk)
+            i += 1
+    return h.hexdigest()
+
+
+def sha256_file(path):
+    import hashlib
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while True:
+            b = f.read(1 << 20)
+            if not b:
+                break
+            h.update(b)
+    return h.hexdigest()
+
+
+class Batch:
+    """One jabiru --batch over pipes, its JSON events read as they come."""
+
+    def __init__(self, proc, name):
+        self.proc, self.name, self.seen = proc, name, []
+
+    async def expect(self, event, pred=lambda ev: True, timeout=60):
+        """The first event of that kind (and predicate), read earlier or now."""
+        for ev, t in self.seen:
+            if ev.get("event") == event and pred(ev):
+                self.seen.remove((ev, t))
+                return ev, t
+        end = time.monotonic() + timeout
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                raise asyncio.TimeoutError
+            raw = await asyncio.wait_for(self.proc.stdout.readline(), left)
+            if not raw:
+                raise EOFError("%s exited" % self.name)
+            try:
+                ev = json.loads(raw)
+            except ValueError:
+                continue
+            if ev.get("event") == "file-failed" and event == "file-done":
+                raise RuntimeError("%s: file-failed: %s" % (self.name, ev.get("reason")))
+            if ev.get("event") == event and pred(ev):
+                return ev, time.monotonic()
+            if ev.get("event") != "file-progress":
+                self.seen.append((ev, time.monotonic()))
+
+    def send(self, line):
+        self.proc.stdin.write((line + "\n").encode())
+
+    async def close(self):
+        try:
+            self.proc.stdin.close()
+            await asyncio.wait_for(self.proc.wait(), 30)
+        except (asyncio.TimeoutError, BrokenPipeError, ConnectionResetError):
+            self.proc.kill()
+            await self.proc.wait()
+
+
+async def start_batch(args, server, account, env_extra, extra_args, home):
+    os.makedirs(home, exist_ok=True)
+    env = {"HOME": home, "LANG": "C.UTF-8", "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+           "JABIRU_PASSWORD": PW}
+    env.update(env_extra)
+    argv = [args.jabiru, "--batch", "--jid", account + "@localhost", "--server", "127.0.0.1",
+            "--port", str(server["C2S_PORT"]), "--ca-file", server["CA_FILE"],
+            "--resource", "bench"] + extra_args
+    p = await asyncio.create_subprocess_exec(*argv, env=env, stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, limit=1 << 20)
+    b = Batch(p, account)
+    await b.expect("connected", timeout=30)
+    return b
+
+
+FT_METHODS = (("socks5-direct", "bytestreams", "1"), ("socks5-proxy", "bytestreams", "0"),
+              ("ibb", "ibb", "1"))
+
+
+async def ft_one(run, rep, method, methods, direct, src, want, size):
+    """jabiru (fta) sends src to jabiru (ftb, --accept-files) by one method:
+    wall time from /sendfile to the receiver's file-done, sha256 checked,
+    each side's peak RSS growth and CPU share over that time."""
+    a, s = run.args, run.server
+    down = os.path.join(run.ft_dir, "ft-down")
+    shutil.rmtree(down, ignore_errors=True)
+    os.makedirs(down)
+    env = {"JABIRU_FILE_METHODS": methods, "JABIRU_S5B_DIRECT": direct}
+    rx = tx = None
+    label = "file transfer %s" % method
+    try:
+        rx = await start_batch(a, s, "ftb", env, ["--accept-files", down],
+                               os.path.join(run.work, "home-ftb"))
+        tx = await start_batch(a, s, "fta", env, [], os.path.join(run.work, "home-fta"))
+        await tx.expect("presence", lambda ev: ev.get("from", "").startswith("ftb@"))
+        if direct == "0":
+            await tx.expect("info", lambda ev: s["PROXY_JID"] in json.dumps(ev))
+        await asyncio.sleep(0.3)  # let the logins' last work settle
+        before = {}
+        for b in (tx, rx):
+            pid = b.proc.pid
+            reset_peak(pid)
+            before[b.name] = (proc_status_kb(pid, "VmRSS"), cpu_seconds(pid))
+        t0 = time.monotonic()
+        tx.send('/sendfile ftb@localhost/bench "%s"' % src)
+        await tx.proc.stdin.drain()
+        # The sender reads the whole file for the offer's md5 before it
+        # offers: the offer's arrival splits that pass from the stream.
+        _off, toff = await rx.expect("file-offer", timeout=max(60, size / 50e6))
+        ev, t1 = await rx.expect("file-done", timeout=max(120, size / 2e6))
+        after = {rx.name: (proc_status_kb(rx.proc.pid, "VmHWM"), cpu_seconds(rx.proc.pid))}
+        await tx.expect("file-done", timeout=60)
+        after[tx.name] = (proc_status_kb(tx.proc.pid, "VmHWM"), cpu_seconds(tx.proc.pid))
+        dt = t1 - t0
+        got = sha256_file(ev["path"])
+        note = "" if ev.get("method") == method else "method %s" % ev.get("method")
+        if got != want or int(ev.get("size", -1)) != size:
+            note = "; ".join(x for x in (note, "sha256 or size differs") if x)
+            dt = None
+        run.record(rep, "jabiru", label + ": rate", size / dt / 1e6 if dt else None, "MB/s", note)
+        run.record(rep, "jabiru", label + ": time", dt, "s", note)
+        run.record(rep, "jabiru", label + ": rate after the offer",
+                   size / (t1 - toff) / 1e6 if dt else None, "MB/s", note)
+        run.record(rep, "jabiru", label + ": sender md5 pass before the offer", toff - t0, "s")
+        for b, who in ((tx, "sender"), (rx, "receiver")):
+            (rss0, c0), (hwm, c1) = before[b.name], after[b.name]
+            run.record(rep, "jabiru", "%s: %s peak RSS growth" % (label, who),
+                       max(0, hwm - rss0) / 1024, "MB")
+            run.record(rep, "jabiru", "%s: %s CPU share" % (label, who),
+                       (c1 - c0) / (t1 - t0) * 100, "%")
+    except (asyncio.TimeoutError, EOFError, RuntimeError) as e:
+        why = str(e) or "timed out"
+        for what, unit in (("rate", "MB/s"), ("time", "s"), ("rate after the offer", "MB/s"),
+                           ("sender md5 pass before the offer", "s"), ("sender peak RSS growth", "MB"),
+                           ("receiver peak RSS growth", "MB"), ("sender CPU share", "%"),
+                           ("receiver CPU share", "%")):
+            run.record(rep, "jabiru", "%s: %s" % (label, what), None, unit, why)
+    finally:
+        for b in (tx, rx):
+            if b is not None:
+                await b.close()
+        shutil.rmtree(down, ignore_errors=True)
+
+
 # ---------------------------------------------------------------- one client
 
 
@@ -255,6 +433,13 @@ class Run:
         self.noping = set()
         self.rounds = 0
         self.rate_est = {}
+        # Both files of a transfer live on tmpfs when there is one, so that the
+        # figure is the client and the transport, like the TCP pipe beside it,
+        # not the disk's write-back.
+        self.ft_dir = self.work
+        if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK):
+            import tempfile
+            self.ft_dir = tempfile.mkdtemp(prefix="jabiru-bench-ft.", dir="/dev/shm")
 
     def record(self, rep, client, figure, value, unit, note=""):
         self.raw.append({"rep": rep, "client": client, "figure": figure,
@@ -465,14 +650,29 @@ class Run:
         p.stdin.close()
         await p.wait()
 
-    async def filetransfer(self, rep):
-        mb = self.args.pipe_mb
+    async def filetransfer(self, rep, drivers):
+        a = self.args
+        mb = a.pipe_mb
         rate = await asyncio.get_event_loop().run_in_executor(None, tcp_pipe_rate, mb << 20)
         self.record(rep, "tcp-pipe", "loopback copy %d MB" % mb, rate, "MB/s")
-        for method in ("socks5-direct", "socks5-proxy", "ibb"):
-            for what, unit in (("rate", "MB/s"), ("peak RSS growth", "MB")):
-                self.record(rep, "jabiru", "file transfer %s: %s" % (method, what), None, unit,
-                            "not measured: no file transfer in this build of the bench")
+        for drv in drivers:
+            if drv.name == "jabiru":
+                continue
+            for method, _m, _d in FT_METHODS:
+                self.record(rep, drv.name, "file transfer %s: rate" % method, None, "MB/s",
+                            "no SI file transfer")
+        if not any(d.name == "jabiru" for d in drivers):
+            return
+        if not hasattr(self, "ft_files"):
+            loop = asyncio.get_event_loop()
+            self.ft_files = {}
+            for tag, size in (("big", a.ft_mb << 20), ("ibb", a.ibb_mb << 20)):
+                path = os.path.join(self.ft_dir, "ft-%s.bin" % tag)
+                digest = await loop.run_in_executor(None, make_file, path, size)
+                self.ft_files[tag] = (path, digest, size)
+        for method, methods, direct in FT_METHODS:
+            path, digest, size = self.ft_files["ibb" if method == "ibb" else "big"]
+            await ft_one(self, rep, method, methods, direct, path, digest, size)
 
 
 async def main_async(args, server, drivers):
@@ -495,9 +695,11 @@ async def main_async(args, server, drivers):
             for drv in drivers[k:] + drivers[:k]:
                 await run.client(bot, editor, drv, rep)
             await run.reader(bot, rep)
-            await run.filetransfer(rep)
+            await run.filetransfer(rep, drivers)
     finally:
         run.tmux_cmd("kill-server")
+        if run.ft_dir != run.work:
+            shutil.rmtree(run.ft_dir, ignore_errors=True)
         await asyncio.gather(bot.disconnect(), editor.disconnect(), return_exceptions=True)
         rest = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
         for t in rest:
@@ -528,6 +730,9 @@ def write_rosters(args, work):
             for i in range(1, args.contacts)])
     roster("u0", [("bot@localhost", "Bot", "Bench")])
     roster("bot", [("u0@localhost", "u0", "Bench"), ("u2k@localhost", "u2k", "Bench")])
+    # The file transfer pair: each in the other's roster, subscribed both ways.
+    roster("fta", [("ftb@localhost", "ftb", "Bench")])
+    roster("ftb", [("fta@localhost", "fta", "Bench")])
     return lua
 
 
@@ -535,7 +740,7 @@ def start_server(work):
     env = dict(os.environ, PROSODY_UP_LOG_LEVEL="warn")
     out = subprocess.run([os.path.join(ROOT, "tests", "harness", "prosody-up"),
                           os.path.join(work, "prosody")] +
-                         ["%s:%s" % (u, PW) for u in ("bot", "u0", "u2k", "reader")],
+                         ["%s:%s" % (u, PW) for u in ("bot", "u0", "u2k", "reader", "fta", "ftb")],
                          check=True, capture_output=True, text=True, env=env).stdout
     return dict(line.split("=", 1) for line in out.split())
 
@@ -551,16 +756,22 @@ def main():
     p.add_argument("--out", default=HERE, help="where RESULTS.md and results.json go")
     p.add_argument("--workdir", default=None)
     p.add_argument("--command", default="bench/run")
+    p.add_argument("--ft-mb", dest="ft_mb_opt", type=int, default=None, help="SOCKS5 file size (default 1024)")
+    p.add_argument("--ibb-mb", dest="ibb_mb_opt", type=int, default=None, help="IBB file size (default 50)")
     a = p.parse_args()
     # A TERM (make's ^C, a killed job) must still stop Prosody and tmux.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     a.contacts, a.idle, a.burst, a.big_burst, a.pushes, a.pipe_mb = 2000, 30, 5000, 20000, 500, 1024
+    a.ft_mb, a.ibb_mb = 1024, 50
     a.ping_timeout, a.budget = 120, 15.0
     if a.quick:
         a.contacts, a.idle, a.burst, a.big_burst, a.pushes, a.pipe_mb = 50, 2, 50, 200, 20, 16
         a.budget = 5.0
+        a.ft_mb, a.ibb_mb = 2, 1
         a.reps = 1
         a.clients = a.clients or "jabiru"
+    a.ft_mb = a.ft_mb_opt if a.ft_mb_opt else a.ft_mb
+    a.ibb_mb = a.ibb_mb_opt if a.ibb_mb_opt else a.ibb_mb
     a.clients = a.clients or "jabiru,profanity,mcabber"
     own = a.workdir is None
     if own:
@@ -592,7 +803,7 @@ def main():
                                       capture_output=True, text=True).stdout,
             "sizes": {"contacts": a.contacts, "idle_s": a.idle, "burst": a.burst,
                       "big_burst": a.big_burst, "pushes": a.pushes, "push_reps": a.push_reps,
-                      "pipe_mb": a.pipe_mb,
+                      "pipe_mb": a.pipe_mb, "ft_mb": a.ft_mb, "ibb_mb": a.ibb_mb,
                       "budget_s": a.budget},
             "reps": a.reps, "quick": a.quick, "clients": [d.name for d in drivers]}
     with open(os.path.join(a.out, "results.json"), "w") as f:
