@@ -195,6 +195,10 @@ Test(chat, reply_goes_to_the_resource_that_wrote)
 {
 	const char *line;
 
+	/* A presence from bob's resource unlocks it (RFC 6121 5.1): let his
+	 * initial presence reach alice before he writes. */
+	cr_assert_not_null(
+	    jproc_expect_field(alice, "presence", "from", bob_jid, HARNESS_TIMEOUT_MS));
 	deliver(bob, bob_jid, alice, "alice@localhost", "ping from bob");
 	cr_assert(jproc_send(alice, "/msg bob@localhost pong"));
 	line = jproc_expect_field(alice, "message-sent", "body", "pong", HARNESS_TIMEOUT_MS);
