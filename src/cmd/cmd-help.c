@@ -9,6 +9,7 @@
 #include "i18n.h"
 #include "ui/ui.h"
 #include "util/str.h"
+#include "util/utf8.h"
 
 /* Keys, documented here and in the man page (KEYS). */
 static const char *const help_keys[][2] = {
@@ -74,7 +75,12 @@ static int cmd_help_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 	if (ctx->ui != NULL) {
 		out(ctx, _("Keys:"));
 		for (size_t i = 0; i < sizeof(help_keys) / sizeof(help_keys[0]); i++) {
-			line = xasprintf("  %-22s %s", help_keys[i][0], _(help_keys[i][1]));
+			const char *key = _(help_keys[i][0]);
+			size_t w = utf8_width(key, strlen(key));
+
+			/* Padded by columns, not bytes: a translated key may be CJK. */
+			line = xasprintf("  %s%*s %s", key, w < 22 ? (int)(22 - w) : 0, "",
+					 _(help_keys[i][1]));
 			out(ctx, line);
 			free(line);
 		}
