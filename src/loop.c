@@ -32,6 +32,7 @@ struct loop_timer {
 struct prepare {
 	loop_prepare_cb cb;
 	void *ud;
+	enum loop_phase phase;
 };
 
 #define LOOP_MAX_SIGNALS 8
@@ -216,13 +217,19 @@ void loop_signal(struct loop *l, int signo, loop_signal_cb cb, void *ud)
 	sigaction(signo, &sa, NULL);
 }
 
-void loop_prepare_add(struct loop *l, loop_prepare_cb cb, void *ud)
+void loop_prepare_add(struct loop *l, enum loop_phase phase, loop_prepare_cb cb, void *ud)
 {
-	if (l->nprepares < sizeof(l->prepares) / sizeof(l->prepares[0])) {
-		l->prepares[l->nprepares].cb = cb;
-		l->prepares[l->nprepares].ud = ud;
-		l->nprepares++;
-	}
+	size_t i;
+
+	if (l->nprepares >= sizeof(l->prepares) / sizeof(l->prepares[0]))
+		return;
+	/* Kept sorted by phase, in the order added within a phase. */
+	for (i = l->nprepares; i > 0 && l->prepares[i - 1].phase > phase; i--)
+		l->prepares[i] = l->prepares[i - 1];
+	l->prepares[i].cb = cb;
+	l->prepares[i].ud = ud;
+	l->prepares[i].phase = phase;
+	l->nprepares++;
 }
 
 void loop_quit(struct loop *l)

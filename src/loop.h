@@ -17,6 +17,12 @@ typedef void (*loop_signal_cb)(int signo, void *ud);
  * the next poll() not sleep. */
 typedef bool (*loop_prepare_cb)(void *ud);
 
+/* Prepare hooks run by phase, whatever order they were added in: the work
+ * hooks (which may read the network and produce events) before the output
+ * hooks (which draw them). Otherwise what a work hook produced would wait,
+ * undrawn, until something else woke the loop. */
+enum loop_phase { LOOP_PHASE_WORK, LOOP_PHASE_OUTPUT };
+
 struct loop *loop_new(void);
 void loop_free(struct loop *l);
 
@@ -30,7 +36,7 @@ struct loop_timer *loop_timer_add(struct loop *l, uint64_t ms, loop_timer_cb cb,
 void loop_timer_del(struct loop *l, struct loop_timer *t);
 
 void loop_signal(struct loop *l, int signo, loop_signal_cb cb, void *ud);
-void loop_prepare_add(struct loop *l, loop_prepare_cb cb, void *ud);
+void loop_prepare_add(struct loop *l, enum loop_phase phase, loop_prepare_cb cb, void *ud);
 
 /* Runs until loop_quit(). */
 void loop_run(struct loop *l);

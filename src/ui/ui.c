@@ -633,7 +633,7 @@ struct ui *ui_new(struct app *app)
 	loop_signal(app->loop, SIGINT, on_quit_signal, ui);
 	loop_signal(app->loop, SIGTERM, on_quit_signal, ui);
 	loop_signal(app->loop, SIGHUP, on_quit_signal, ui);
-	loop_prepare_add(app->loop, ui_prepare, ui);
+	loop_prepare_add(app->loop, LOOP_PHASE_OUTPUT, ui_prepare, ui);
 	cfg_watch(app->config, on_setting, ui);
 	ui->dirty = DIRTY_ALL;
 	ui_line(ui, status_win(ui), LINE_INFO, NULL,

@@ -507,7 +507,7 @@ int session_connect(struct session *s, const struct session_params *p)
 		return -1;
 	}
 	if (!s->in_loop) {
-		loop_prepare_add(s->app->loop, session_prepare, s);
+		loop_prepare_add(s->app->loop, LOOP_PHASE_WORK, session_prepare, s);
 		s->in_loop = true;
 	}
 	current_session = s;
