@@ -28,7 +28,7 @@ struct frontend {
 	 * callee frees with str_free_secret(), or NULL when cancelled. The
 	 * loop keeps running while the question is open. */
 	void (*ask_secret)(void *fe, const char *prompt, void (*done)(void *ud, char *secret),
-			   void *ud);
+	                   void *ud);
 };
 
 struct app {
@@ -37,7 +37,7 @@ struct app {
 	struct message_state *message;
 	struct console *console; /* the XML console's capture */
 	struct raw *raw;         /* /raw requests awaiting answers */
-	struct s5b *s5b; /* SOCKS5 bytestreams (ft/s5b.c) */
+	struct s5b *s5b;         /* SOCKS5 bytestreams (ft/s5b.c) */
 	struct opts *opts;
 	/* roster, presence, subscriptions, iq answers (src/xmpp) */
 	struct iq *iq;
@@ -60,7 +60,7 @@ void app_emit(struct app *app, const struct event *ev);
 void app_info(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* An "error" event with a stable code; command may be NULL. */
 void app_error(struct app *app, const char *command, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 void app_quit(struct app *app, int status);
 /* Leaves politely: closes the session after what is queued is written, then
  * quits the loop (at once when offline). */

@@ -6,7 +6,7 @@
 
 static const char *const kind_names[EV__COUNT] = {
 #define EV_NAME(e, name) [e] = name,
-	EVENT_KINDS(EV_NAME)
+    EVENT_KINDS(EV_NAME)
 #undef EV_NAME
 };
 

@@ -8,42 +8,42 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define EVENT_KINDS(X)                               \
-	X(EV_CONNECTING, "connecting")               \
-	X(EV_CONNECTED, "connected")                 \
-	X(EV_DISCONNECTED, "disconnected")           \
-	X(EV_TLS_UNTRUSTED, "tls-untrusted")         \
-	X(EV_MESSAGE, "message")                     \
-	X(EV_MESSAGE_SENT, "message-sent")           \
-	X(EV_MESSAGE_ERROR, "message-error")         \
-	X(EV_ERROR, "error")                         \
-	X(EV_INFO, "info")                           \
-	/* roster, presence, subscriptions */        \
-	X(EV_ROSTER, "roster")                       \
-	X(EV_ROSTER_LOADED, "roster-loaded")         \
-	X(EV_PRESENCE, "presence")                   \
-	X(EV_SUBSCRIPTION, "subscription")           \
-	/* XML console */                            \
-	X(EV_XML, "xml")                             \
-	X(EV_RAW_RESULT, "raw-result")               \
-	/* file transfer */                          \
-	X(EV_FILE_OFFER, "file-offer")               \
-	X(EV_FILE_OUTGOING, "file-outgoing")         \
-	X(EV_FILE_PROGRESS, "file-progress")         \
-	X(EV_FILE_DONE, "file-done")                 \
-	X(EV_FILE_FAILED, "file-failed")             \
-	X(EV_FILE, "file")                           \
-	/* configuration, accounts, registration */ \
-	X(EV_SETTING, "setting")                     \
-	X(EV_SAVED, "saved")                         \
-	X(EV_ACCOUNT, "account")                     \
+#define EVENT_KINDS(X)                                                                             \
+	X(EV_CONNECTING, "connecting")                                                             \
+	X(EV_CONNECTED, "connected")                                                               \
+	X(EV_DISCONNECTED, "disconnected")                                                         \
+	X(EV_TLS_UNTRUSTED, "tls-untrusted")                                                       \
+	X(EV_MESSAGE, "message")                                                                   \
+	X(EV_MESSAGE_SENT, "message-sent")                                                         \
+	X(EV_MESSAGE_ERROR, "message-error")                                                       \
+	X(EV_ERROR, "error")                                                                       \
+	X(EV_INFO, "info")                                                                         \
+	/* roster, presence, subscriptions */                                                      \
+	X(EV_ROSTER, "roster")                                                                     \
+	X(EV_ROSTER_LOADED, "roster-loaded")                                                       \
+	X(EV_PRESENCE, "presence")                                                                 \
+	X(EV_SUBSCRIPTION, "subscription")                                                         \
+	/* XML console */                                                                          \
+	X(EV_XML, "xml")                                                                           \
+	X(EV_RAW_RESULT, "raw-result")                                                             \
+	/* file transfer */                                                                        \
+	X(EV_FILE_OFFER, "file-offer")                                                             \
+	X(EV_FILE_OUTGOING, "file-outgoing")                                                       \
+	X(EV_FILE_PROGRESS, "file-progress")                                                       \
+	X(EV_FILE_DONE, "file-done")                                                               \
+	X(EV_FILE_FAILED, "file-failed")                                                           \
+	X(EV_FILE, "file")                                                                         \
+	/* configuration, accounts, registration */                                                \
+	X(EV_SETTING, "setting")                                                                   \
+	X(EV_SAVED, "saved")                                                                       \
+	X(EV_ACCOUNT, "account")                                                                   \
 	X(EV_REGISTRATION, "registration")
 
 enum ev_kind {
 #define EV_ENUM(e, name) e,
 	EVENT_KINDS(EV_ENUM)
 #undef EV_ENUM
-	EV__COUNT
+	    EV__COUNT
 };
 
 enum evf_type { EVF_STR, EVF_INT, EVF_BOOL, EVF_STRV };

@@ -4,8 +4,8 @@
 
 #include <libintl.h>
 
-#define _(s) gettext(s)
-#define N_(s) (s)
+#define _(s)               gettext(s)
+#define N_(s)              (s)
 #define ngettext_(s, p, n) ngettext((s), (p), (n))
 
 #endif

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "app.h"
-#include "cfg.h"
 #include "batch/batch.h"
+#include "cfg.h"
 #include "cmd/cmd.h"
 #include "ft/ft.h"
 #include "ft/s5b.h"
@@ -20,13 +20,13 @@
 #include "opts.h"
 #include "ui/ui.h"
 #include "util/str.h"
-#include "xmpp/iq.h"
 #include "xmpp/console.h"
+#include "xmpp/iq.h"
 #include "xmpp/message.h"
-#include "xmpp/roster.h"
 #include "xmpp/presence.h"
 #include "xmpp/raw.h"
 #include "xmpp/register.h"
+#include "xmpp/roster.h"
 #include "xmpp/session.h"
 
 static void take_env_password(struct app *app)
@@ -43,13 +43,13 @@ static void take_env_password(struct app *app)
 static void start_login(struct app *app, struct ui *ui)
 {
 	struct session_params p = {
-		.jid = app->opts->jid,
-		.password = app->env_password,
-		.server = app->opts->server,
-		.port = app->opts->port,
-		.tls = app->opts->tls,
-		.ca_file = cfg_or_opt(app->opts->ca_file, cfg_str(app->config, "ca_file")),
-		.resource = cfg_or_opt(app->opts->resource, cfg_str(app->config, "resource")),
+	    .jid = app->opts->jid,
+	    .password = app->env_password,
+	    .server = app->opts->server,
+	    .port = app->opts->port,
+	    .tls = app->opts->tls,
+	    .ca_file = cfg_or_opt(app->opts->ca_file, cfg_str(app->config, "ca_file")),
+	    .resource = cfg_or_opt(app->opts->resource, cfg_str(app->config, "resource")),
 	};
 	struct cmd_ctx ctx = {.app = app, .ui = ui};
 	char *line;
@@ -58,7 +58,7 @@ static void start_login(struct app *app, struct ui *ui)
 		struct event ev;
 
 		app_error(app, NULL, "no-password",
-			  _("No password: set JABIRU_PASSWORD for batch mode."));
+		          _("No password: set JABIRU_PASSWORD for batch mode."));
 		ev_init(&ev, EV_DISCONNECTED);
 		ev_str(&ev, "reason", _("login failed"));
 		ev_bool(&ev, "login_failed", true);
@@ -92,9 +92,9 @@ static bool start_account(struct app *app, struct ui *ui)
 	if (app->opts->account != NULL) {
 		a = cfg_account(app->config, app->opts->account);
 		if (a == NULL) {
-			app_error(app, NULL, "unknown-account",
-				  _("No account named '%s' in %s."), app->opts->account,
-				  app->config->path ? app->config->path : "jabirurc");
+			app_error(app, NULL, "unknown-account", _("No account named '%s' in %s."),
+			          app->opts->account,
+			          app->config->path ? app->config->path : "jabirurc");
 			return false;
 		}
 	} else {
@@ -111,17 +111,17 @@ static bool start_account(struct app *app, struct ui *ui)
 static void start_register(struct app *app)
 {
 	struct session_params p = {
-		.jid = app->opts->register_jid,
-		.password = app->env_password,
-		.server = app->opts->server,
-		.port = app->opts->port,
-		.tls = app->opts->tls,
-		.ca_file = cfg_or_opt(app->opts->ca_file, cfg_str(app->config, "ca_file")),
+	    .jid = app->opts->register_jid,
+	    .password = app->env_password,
+	    .server = app->opts->server,
+	    .port = app->opts->port,
+	    .tls = app->opts->tls,
+	    .ca_file = cfg_or_opt(app->opts->ca_file, cfg_str(app->config, "ca_file")),
 	};
 
 	if (app->batch && app->env_password == NULL) {
 		app_error(app, NULL, "no-password",
-			  _("No password: set JABIRU_PASSWORD for --register in batch mode."));
+		          _("No password: set JABIRU_PASSWORD for --register in batch mode."));
 		app_quit(app, EXIT_FAILURE_);
 		return;
 	}

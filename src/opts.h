@@ -17,10 +17,10 @@ struct opts {
 	char *ca_file;
 	char *resource;
 	enum tls_mode tls;
-	bool xml;      /* batch: an "xml" event per element */
-	char *xml_log; /* the XML console appended to this file */
-	char *account; /* -a, --account: an [account NAME] of the config */
-	char *config;  /* --config FILE instead of the XDG location */
+	bool xml;           /* batch: an "xml" event per element */
+	char *xml_log;      /* the XML console appended to this file */
+	char *account;      /* -a, --account: an [account NAME] of the config */
+	char *config;       /* --config FILE instead of the XDG location */
 	char *register_jid; /* --register JID: create the account */
 	char *accept_files; /* batch: accept every file offer into this dir */
 };

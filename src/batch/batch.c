@@ -99,7 +99,7 @@ static void batch_ask_secret(void *fe, const char *prompt, void (*done)(void *, 
 
 	(void)prompt;
 	app_error(b->app, "/connect", "no-password",
-		  _("No password: set JABIRU_PASSWORD for batch mode."));
+	          _("No password: set JABIRU_PASSWORD for batch mode."));
 	done(ud, NULL);
 }
 
@@ -158,7 +158,7 @@ static void on_stdin(int fd, short revents, void *ud)
 	}
 	if (b->in.len > BATCH_LINE_MAX) {
 		app_error(b->app, NULL, "usage", _("Command line longer than %d bytes refused."),
-			  BATCH_LINE_MAX);
+		          BATCH_LINE_MAX);
 		buf_clear(&b->in);
 		b->skipping = true;
 	}

@@ -58,7 +58,7 @@ static int cmd_connect_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 			free(pl->p.server);
 			free(pl);
 			app_error(app, ctx->name, "usage", _("'%s' is not a port number."),
-				  args->argv[2]);
+			          args->argv[2]);
 			return -1;
 		}
 		pl->p.port = (int)port;
@@ -81,14 +81,14 @@ static int cmd_connect_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 }
 
 const struct cmd_entry cmd_connect_entry = {
-	.name = "connect",
-	.usage = "JID [HOST [PORT]]",
-	.summary = N_("log in to an account"),
-	.help = N_("Asks for the password with echo off (or takes JABIRU_PASSWORD), "
-		   "then logs in with TLS required. HOST and PORT connect there "
-		   "instead of resolving the domain."),
-	.min_args = 1,
-	.max_args = 3,
-	.complete = COMPLETE_JID,
-	.exec = cmd_connect_exec,
+    .name = "connect",
+    .usage = "JID [HOST [PORT]]",
+    .summary = N_("log in to an account"),
+    .help = N_("Asks for the password with echo off (or takes JABIRU_PASSWORD), "
+               "then logs in with TLS required. HOST and PORT connect there "
+               "instead of resolving the domain."),
+    .min_args = 1,
+    .max_args = 3,
+    .complete = COMPLETE_JID,
+    .exec = cmd_connect_exec,
 };

@@ -17,11 +17,11 @@ static int cmd_disconnect_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 }
 
 const struct cmd_entry cmd_disconnect_entry = {
-	.name = "disconnect",
-	.usage = "",
-	.summary = N_("close the session"),
-	.help = NULL,
-	.min_args = 0,
-	.max_args = 0,
-	.exec = cmd_disconnect_exec,
+    .name = "disconnect",
+    .usage = "",
+    .summary = N_("close the session"),
+    .help = NULL,
+    .min_args = 0,
+    .max_args = 0,
+    .exec = cmd_disconnect_exec,
 };

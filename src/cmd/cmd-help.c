@@ -13,15 +13,15 @@
 
 /* Keys, documented here and in the man page (KEYS). */
 static const char *const help_keys[][2] = {
-	{"Alt-1..Alt-9, Alt-0", N_("show window 1..9, 10")},
-	{"Alt-Left, Alt-Right", N_("previous, next window")},
-	{"PageUp, PageDown", N_("scroll the window")},
-	{"Ctrl-L", N_("redraw the screen")},
-	{"F2", N_("show or hide the roster pane")},
-	{"Alt-PgUp, Alt-PgDn", N_("scroll the roster pane")},
-	{"Tab", N_("complete a command, subcommand, JID, name, file or setting")},
-	{N_("paste"), N_("a multi-line paste stays in the prompt as one message")},
-	{"Up, Down", N_("recall earlier lines")},
+    {"Alt-1..Alt-9, Alt-0", N_("show window 1..9, 10")},
+    {"Alt-Left, Alt-Right", N_("previous, next window")},
+    {"PageUp, PageDown", N_("scroll the window")},
+    {"Ctrl-L", N_("redraw the screen")},
+    {"F2", N_("show or hide the roster pane")},
+    {"Alt-PgUp, Alt-PgDn", N_("scroll the roster pane")},
+    {"Tab", N_("complete a command, subcommand, JID, name, file or setting")},
+    {N_("paste"), N_("a multi-line paste stays in the prompt as one message")},
+    {"Up, Down", N_("recall earlier lines")},
 };
 
 static int by_name(const void *a, const void *b)
@@ -49,7 +49,7 @@ static int cmd_help_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 
 		if ((e = cmd_find(name)) == NULL) {
 			app_error(ctx->app, ctx->name, "unknown-command",
-				  _("Unknown command /%s. Type /help for the list."), name);
+			          _("Unknown command /%s. Type /help for the list."), name);
 			return -1;
 		}
 		line = xasprintf("/%s %s — %s", e->name, e->usage, _(e->summary));
@@ -80,7 +80,7 @@ static int cmd_help_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 
 			/* Padded by columns, not bytes: a translated key may be CJK. */
 			line = xasprintf("  %s%*s %s", key, w < 22 ? (int)(22 - w) : 0, "",
-					 _(help_keys[i][1]));
+			                 _(help_keys[i][1]));
 			out(ctx, line);
 			free(line);
 		}
@@ -89,12 +89,12 @@ static int cmd_help_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 }
 
 const struct cmd_entry cmd_help_entry = {
-	.name = "help",
-	.usage = "[COMMAND]",
-	.summary = N_("list commands and keys, or explain one command"),
-	.help = NULL,
-	.min_args = 0,
-	.max_args = 1,
-	.complete = COMPLETE_COMMAND,
-	.exec = cmd_help_exec,
+    .name = "help",
+    .usage = "[COMMAND]",
+    .summary = N_("list commands and keys, or explain one command"),
+    .help = NULL,
+    .min_args = 0,
+    .max_args = 1,
+    .complete = COMPLETE_COMMAND,
+    .exec = cmd_help_exec,
 };

@@ -18,14 +18,14 @@ static int cmd_msg_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 }
 
 const struct cmd_entry cmd_msg_entry = {
-	.name = "msg",
-	.usage = "JID [TEXT]",
-	.summary = N_("send a message, or open a conversation"),
-	.help = N_("With TEXT, sends it to JID as a chat message. Without, opens the "
-		   "conversation window. A bare JID goes to the resource that last wrote."),
-	.min_args = 1,
-	.max_args = 2,
-	.raw_from = 1,
-	.complete = COMPLETE_JID,
-	.exec = cmd_msg_exec,
+    .name = "msg",
+    .usage = "JID [TEXT]",
+    .summary = N_("send a message, or open a conversation"),
+    .help = N_("With TEXT, sends it to JID as a chat message. Without, opens the "
+               "conversation window. A bare JID goes to the resource that last wrote."),
+    .min_args = 1,
+    .max_args = 2,
+    .raw_from = 1,
+    .complete = COMPLETE_JID,
+    .exec = cmd_msg_exec,
 };

@@ -12,11 +12,11 @@ static int cmd_quit_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 }
 
 const struct cmd_entry cmd_quit_entry = {
-	.name = "quit",
-	.usage = "",
-	.summary = N_("leave jabiru"),
-	.help = N_("Sends what is queued, closes the session and leaves."),
-	.min_args = 0,
-	.max_args = 0,
-	.exec = cmd_quit_exec,
+    .name = "quit",
+    .usage = "",
+    .summary = N_("leave jabiru"),
+    .help = N_("Sends what is queued, closes the session and leaves."),
+    .min_args = 0,
+    .max_args = 0,
+    .exec = cmd_quit_exec,
 };

@@ -18,7 +18,7 @@ static int cmd_roster_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	if (strcmp(sub, "pane") == 0 && a->argc == 1) {
 		if (ctx->ui == NULL) {
 			app_error(ctx->app, name, "ui-only",
-				  _("/roster pane is not available in batch mode."));
+			          _("/roster pane is not available in batch mode."));
 			return -1;
 		}
 		ui_roster_pane_toggle(ctx->ui);
@@ -41,8 +41,7 @@ static int cmd_roster_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	return cmd_usage(ctx, &cmd_roster_entry);
 }
 
-static const char *const roster_subs[] = {"list", "add", "remove", "name", "group", "pane",
-					     NULL};
+static const char *const roster_subs[] = {"list", "add", "remove", "name", "group", "pane", NULL};
 
 const struct cmd_entry cmd_roster_entry = {
     .name = "roster",

@@ -41,31 +41,31 @@ static int cmd_close_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 		return -1;
 	if (ui_win_close(ctx->ui, n) != 0) {
 		app_error(ctx->app, ctx->name, "no-window",
-			  _("That window cannot be closed (the status window stays)."));
+		          _("That window cannot be closed (the status window stays)."));
 		return -1;
 	}
 	return 0;
 }
 
 const struct cmd_entry cmd_win_entry = {
-	.name = "win",
-	.usage = "N",
-	.summary = N_("switch to window N"),
-	.help = N_("Shows window N (1 is the status window). Alt-1..Alt-9 and Alt-0 do "
-		   "the same for windows 1 to 10."),
-	.min_args = 1,
-	.max_args = 1,
-	.flags = CMD_UI_ONLY,
-	.exec = cmd_win_exec,
+    .name = "win",
+    .usage = "N",
+    .summary = N_("switch to window N"),
+    .help = N_("Shows window N (1 is the status window). Alt-1..Alt-9 and Alt-0 do "
+               "the same for windows 1 to 10."),
+    .min_args = 1,
+    .max_args = 1,
+    .flags = CMD_UI_ONLY,
+    .exec = cmd_win_exec,
 };
 
 const struct cmd_entry cmd_close_entry = {
-	.name = "close",
-	.usage = "[N]",
-	.summary = N_("close the current window, or window N"),
-	.help = NULL,
-	.min_args = 0,
-	.max_args = 1,
-	.flags = CMD_UI_ONLY,
-	.exec = cmd_close_exec,
+    .name = "close",
+    .usage = "[N]",
+    .summary = N_("close the current window, or window N"),
+    .help = NULL,
+    .min_args = 0,
+    .max_args = 1,
+    .flags = CMD_UI_ONLY,
+    .exec = cmd_close_exec,
 };

@@ -12,43 +12,42 @@
 #include "xmpp/message.h"
 #include "xmpp/raw.h"
 
-
 /* Grouped by area; /help sorts them by name. */
 const struct cmd_entry *const cmd_table[] = {
-	/* session and chat */
-	&cmd_clear_entry,
-	&cmd_close_entry,
-	&cmd_connect_entry,
-	&cmd_disconnect_entry,
-	&cmd_help_entry,
-	&cmd_msg_entry,
-	&cmd_quit_entry,
-	&cmd_tls_entry,
-	&cmd_win_entry,
+    /* session and chat */
+    &cmd_clear_entry,
+    &cmd_close_entry,
+    &cmd_connect_entry,
+    &cmd_disconnect_entry,
+    &cmd_help_entry,
+    &cmd_msg_entry,
+    &cmd_quit_entry,
+    &cmd_tls_entry,
+    &cmd_win_entry,
 
-	/* roster, presence, subscriptions */
-	&cmd_info_entry,
-	&cmd_presence_entry,
-	&cmd_priority_entry,
-	&cmd_roster_entry,
-	&cmd_status_entry,
-	&cmd_sub_entry,
+    /* roster, presence, subscriptions */
+    &cmd_info_entry,
+    &cmd_presence_entry,
+    &cmd_priority_entry,
+    &cmd_roster_entry,
+    &cmd_status_entry,
+    &cmd_sub_entry,
 
-	/* XML console */
-	&cmd_raw_entry,
-	&cmd_xmlconsole_entry,
+    /* XML console */
+    &cmd_raw_entry,
+    &cmd_xmlconsole_entry,
 
-	/* file transfer */
-	&cmd_files_entry,
-	&cmd_sendfile_entry,
+    /* file transfer */
+    &cmd_files_entry,
+    &cmd_sendfile_entry,
 
-	/* configuration, accounts, registration */
-	&cmd_account_entry,
-	&cmd_register_entry,
-	&cmd_save_entry,
-	&cmd_set_entry,
+    /* configuration, accounts, registration */
+    &cmd_account_entry,
+    &cmd_register_entry,
+    &cmd_save_entry,
+    &cmd_set_entry,
 
-	NULL,
+    NULL,
 };
 
 const struct cmd_entry *cmd_find(const char *name)
@@ -156,7 +155,7 @@ static int send_text(struct cmd_ctx *ctx, const char *text)
 {
 	if (ctx->window == NULL) {
 		app_error(ctx->app, NULL, "no-window",
-			  _("This window has no contact: use /msg JID TEXT, or /help."));
+		          _("This window has no contact: use /msg JID TEXT, or /help."));
 		return -1;
 	}
 	ctx->name = "/msg";
@@ -178,8 +177,8 @@ int cmd_execute(struct cmd_ctx *ctx, const char *line)
 	if (line[0] != '/' || line[1] == '/') {
 		if (ctx->ui == NULL) {
 			app_error(ctx->app, NULL, "unknown-command",
-				  _("Not a command: '%.*s'. Commands start with '/'."),
-				  (int)utf8_prefix(line, 40), line);
+			          _("Not a command: '%.*s'. Commands start with '/'."),
+			          (int)utf8_prefix(line, 40), line);
 			return -1;
 		}
 		return send_text(ctx, line[0] == '/' ? line + 1 : line);
@@ -190,12 +189,12 @@ int cmd_execute(struct cmd_ctx *ctx, const char *line)
 	e = cmd_find(name);
 	if (e == NULL) {
 		app_error(ctx->app, slashname, "unknown-command",
-			  _("Unknown command /%s. Type /help for the list."), name);
+		          _("Unknown command /%s. Type /help for the list."), name);
 		return -1;
 	}
 	if ((e->flags & CMD_UI_ONLY) && ctx->ui == NULL) {
-		app_error(ctx->app, slashname, "ui-only",
-			  _("/%s is not available in batch mode."), name);
+		app_error(ctx->app, slashname, "ui-only", _("/%s is not available in batch mode."),
+		          name);
 		return -1;
 	}
 	if (cmd_args_parse(&args, rest, e->raw_from, &err) != 0) {

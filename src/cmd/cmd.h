@@ -30,7 +30,13 @@ struct cmd_ctx {
 	void *ui;           /* struct ui *, NULL in batch mode */
 };
 
-enum cmd_complete { COMPLETE_NONE, COMPLETE_JID, COMPLETE_FILE, COMPLETE_COMMAND, COMPLETE_SETTING };
+enum cmd_complete {
+	COMPLETE_NONE,
+	COMPLETE_JID,
+	COMPLETE_FILE,
+	COMPLETE_COMMAND,
+	COMPLETE_SETTING
+};
 
 enum cmd_flags {
 	CMD_UI_ONLY = 1 << 0, /* meaningless in batch mode */
@@ -38,8 +44,8 @@ enum cmd_flags {
 };
 
 struct cmd_entry {
-	const char *name;  /* without the slash */
-	const char *usage; /* arguments, e.g. "JID [TEXT]" (not translated) */
+	const char *name;    /* without the slash */
+	const char *usage;   /* arguments, e.g. "JID [TEXT]" (not translated) */
 	const char *summary; /* N_() */
 	const char *help;    /* N_(), may be NULL */
 	int min_args;
@@ -55,18 +61,18 @@ struct cmd_entry {
 
 extern const struct cmd_entry *const cmd_table[];
 /* The entries, each defined in its cmd-NAME.c. */
-extern const struct cmd_entry cmd_clear_entry, cmd_close_entry, cmd_connect_entry, cmd_disconnect_entry,
-	cmd_help_entry, cmd_msg_entry, cmd_quit_entry, cmd_tls_entry, cmd_win_entry;
+extern const struct cmd_entry cmd_clear_entry, cmd_close_entry, cmd_connect_entry,
+    cmd_disconnect_entry, cmd_help_entry, cmd_msg_entry, cmd_quit_entry, cmd_tls_entry,
+    cmd_win_entry;
 /* roster, presence, subscriptions (add entries here) */
 extern const struct cmd_entry cmd_info_entry, cmd_presence_entry, cmd_priority_entry,
-	cmd_roster_entry, cmd_status_entry, cmd_sub_entry;
+    cmd_roster_entry, cmd_status_entry, cmd_sub_entry;
 /* XML console (add entries here) */
 extern const struct cmd_entry cmd_raw_entry, cmd_xmlconsole_entry;
 /* file transfer (add entries here) */
 extern const struct cmd_entry cmd_files_entry, cmd_sendfile_entry;
 /* configuration, accounts, registration (add entries here) */
-extern const struct cmd_entry cmd_account_entry, cmd_register_entry, cmd_save_entry,
-	cmd_set_entry;
+extern const struct cmd_entry cmd_account_entry, cmd_register_entry, cmd_save_entry, cmd_set_entry;
 struct account;
 /* Logs in with an account of the config: password from the file, its
  * password_cmd, JABIRU_PASSWORD or the prompt. Returns 0 or -1. */

@@ -123,10 +123,10 @@ static void draw_header(struct console *c, const struct window *w, int y, int x0
 {
 	struct console_view *v = console_view(c);
 	char *desc = console_filter_describe(&v->filter);
-	char *head = xasprintf(_("XML console: %zu elements%s%s%s%s%s"), console_count(c),
-	                       desc[0] ? _(" — filter: ") : "", desc,
-	                       v->paused ? _(" — paused") : "", v->compact ? _(" — compact") : "",
-	                       w->scroll > 0 ? _(" — scrolled up") : "");
+	char *head =
+	    xasprintf(_("XML console: %zu elements%s%s%s%s%s"), console_count(c),
+	              desc[0] ? _(" — filter: ") : "", desc, v->paused ? _(" — paused") : "",
+	              v->compact ? _(" — compact") : "", w->scroll > 0 ? _(" — scrolled up") : "");
 	/* The filter holds what the user typed: no control reaches the tty. */
 	char *clean = sanitize_str(head);
 	struct lay L = {.x0 = x0, .cols = cols, .y0 = y, .top = y, .bottom = y, .draw = true};
@@ -163,7 +163,7 @@ void console_ui_draw(struct console *c, struct window *w, int top, int bottom, i
 	if (w->count > 0 && top < bottom) {
 		const struct line *l = window_line(w, w->count - 1);
 		struct lay L = {
-			.x0 = x0, .cols = cols, .y0 = top, .top = top, .bottom = top, .draw = true};
+		    .x0 = x0, .cols = cols, .y0 = top, .top = top, .bottom = top, .draw = true};
 
 		put(&L, l->kind == LINE_ERROR ? A_BOLD : A_NORMAL, l->text, strlen(l->text), cols);
 		attrset(A_NORMAL);
@@ -172,7 +172,7 @@ void console_ui_draw(struct console *c, struct window *w, int top, int bottom, i
 	for (size_t i = console_count(c); i-- > 0 && y >= top;) {
 		const struct console_entry *e = console_entry(c, i);
 		struct lay L = {
-			.x0 = x0, .cols = cols, .top = top, .bottom = bottom, .colors = colors};
+		    .x0 = x0, .cols = cols, .top = top, .bottom = bottom, .colors = colors};
 		int rows;
 
 		if ((v->paused && e->seq > v->paused_seq) || !console_filter_match(&v->filter, e))

@@ -73,8 +73,8 @@ static void on_line(char *line)
 		return;
 	}
 	if (line[0] != '\0' && !cmd_is_secret(line)) {
-		HIST_ENTRY *last = history_length > 0 ? history_get(history_base + history_length - 1)
-						      : NULL;
+		HIST_ENTRY *last =
+		    history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
 
 		if (last == NULL || strcmp(last->line, line) != 0) {
 			add_history(line);
@@ -92,12 +92,12 @@ static int bind_action(int action)
 	return 0;
 }
 
-#define ACTION_FN(name, action)                      \
-	static int name(int count, int key)          \
-	{                                            \
-		(void)count;                         \
-		(void)key;                           \
-		return bind_action(action);          \
+#define ACTION_FN(name, action)                                                                    \
+	static int name(int count, int key)                                                        \
+	{                                                                                          \
+		(void)count;                                                                       \
+		(void)key;                                                                         \
+		return bind_action(action);                                                        \
 	}
 ACTION_FN(key_win1, INPUT_WIN_1)
 ACTION_FN(key_win2, INPUT_WIN_1 + 1)
@@ -122,13 +122,13 @@ static const struct {
 	const char *seq;
 	rl_command_func_t *fn;
 } keys[] = {
-	{"\0331", key_win1},        {"\0332", key_win2},       {"\0333", key_win3},
-	{"\0334", key_win4},        {"\0335", key_win5},       {"\0336", key_win6},
-	{"\0337", key_win7},        {"\0338", key_win8},       {"\0339", key_win9},
-	{"\0330", key_win10},       {"\033[1;3D", key_prev},   {"\033[1;3C", key_next},
-	{"\033\033[D", key_prev},   {"\033\033[C", key_next},  {"\033[5~", key_pgup},
-	{"\033[6~", key_pgdn},      {"\f", key_redraw},        {"\033OQ", key_pane},
-	{"\033[12~", key_pane},     {"\033[5;3~", key_pane_up}, {"\033[6;3~", key_pane_down},
+    {"\0331", key_win1},      {"\0332", key_win2},        {"\0333", key_win3},
+    {"\0334", key_win4},      {"\0335", key_win5},        {"\0336", key_win6},
+    {"\0337", key_win7},      {"\0338", key_win8},        {"\0339", key_win9},
+    {"\0330", key_win10},     {"\033[1;3D", key_prev},    {"\033[1;3C", key_next},
+    {"\033\033[D", key_prev}, {"\033\033[C", key_next},   {"\033[5~", key_pgup},
+    {"\033[6~", key_pgdn},    {"\f", key_redraw},         {"\033OQ", key_pane},
+    {"\033[12~", key_pane},   {"\033[5;3~", key_pane_up}, {"\033[6;3~", key_pane_down},
 };
 
 /* Bound in the emacs and both vi maps, so ~/.inputrc's "set editing-mode vi"
@@ -205,7 +205,7 @@ void input_fini(void)
 }
 
 #define PASTE_BEGIN "\033[200~"
-#define PASTE_END "\033[201~"
+#define PASTE_END   "\033[201~"
 
 static void feed_readline(const char *bytes, size_t n)
 {

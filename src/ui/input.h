@@ -9,9 +9,9 @@
 struct ui;
 
 struct input_ops {
-	void (*line)(struct ui *ui, char *line); /* a line was entered (malloc'd) */
-	void (*key)(struct ui *ui, int action);  /* a bound key was pressed */
-	void (*dirty)(struct ui *ui);            /* the prompt needs drawing */
+	void (*line)(struct ui *ui, char *line);          /* a line was entered (malloc'd) */
+	void (*key)(struct ui *ui, int action);           /* a bound key was pressed */
+	void (*dirty)(struct ui *ui);                     /* the prompt needs drawing */
 	void (*matches)(struct ui *ui, const char *text); /* completion candidates */
 };
 

@@ -13,10 +13,10 @@
 
 #include "app.h"
 #include "i18n.h"
+#include "ui/console.h"
 #include "ui/draw.h"
 #include "ui/input.h"
 #include "ui/rosterpane.h"
-#include "ui/console.h"
 #include "ui/transfers.h"
 #include "ui/ui-int.h"
 #include "ui/window.h"
@@ -216,8 +216,8 @@ static void draw_bar(struct ui *ui)
 		if (getcurx(stdscr) + width > COLS - 1)
 			break;
 		attrset(theme_attr(&ui->theme, ui->wins[i]->unread > 0 ? TH_UNREAD
-		                               : act                  ? TH_BAR_ACTIVE
-		                                                      : TH_BAR));
+		                               : act                   ? TH_BAR_ACTIVE
+		                                                       : TH_BAR));
 		addstr(act ? "[" : " ");
 		draw_clipped(item, width - 2);
 		addstr(act ? "]" : " ");

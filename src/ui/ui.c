@@ -18,9 +18,9 @@
 #include "app.h"
 #include "cfg.h"
 #include "cmd/cmd.h"
-#include "ui/console.h"
 #include "i18n.h"
 #include "loop.h"
+#include "ui/console.h"
 #include "ui/input.h"
 #include "ui/rosterpane.h"
 #include "ui/transfers.h"
@@ -34,14 +34,14 @@
 
 /* Bracketed paste on and off (xterm): pastes arrive framed, so a pasted
  * newline is text rather than Enter. */
-#define PASTE_ON "\033[?2004h"
+#define PASTE_ON  "\033[?2004h"
 #define PASTE_OFF "\033[?2004l"
 
 /* For the exit paths that have no ui at hand (fatal signals, atexit). */
 static struct ui *the_ui;
 
 static void ui_line(struct ui *ui, struct window *w, enum line_kind kind, const char *who,
-		    const char *text);
+                    const char *text);
 
 static struct window *status_win(struct ui *ui)
 {
@@ -165,7 +165,7 @@ static void notify_unread(struct ui *ui)
 }
 
 static void ui_line(struct ui *ui, struct window *w, enum line_kind kind, const char *who,
-		    const char *text)
+                    const char *text)
 {
 	window_add(w, kind, time(NULL), who, text != NULL ? text : "");
 	if (w->scroll > 0) {
@@ -199,7 +199,7 @@ static void show_message(struct ui *ui, const struct event *ev)
 		snprintf(who, sizeof(who), "%s", name);
 	else
 		snprintf(who, sizeof(who), "%.*s",
-			 at != NULL ? (int)(at - bare) : (int)strlen(bare), bare);
+		         at != NULL ? (int)(at - bare) : (int)strlen(bare), bare);
 	ui_line(ui, w, LINE_IN, who, ev_get(ev, "body"));
 }
 
@@ -213,10 +213,10 @@ static void show_message_error(struct ui *ui, const struct event *ev)
 {
 	const char *text = ev_get(ev, "text"), *cond = ev_get(ev, "condition");
 	char *line = xasprintf(_("Message not delivered: %s%s%s"), cond ? cond : "",
-			       text ? " — " : "", text ? text : "");
+	                       text ? " — " : "", text ? text : "");
 
 	ui_line(ui, ev_get(ev, "from") ? chat_win(ui, ev_get(ev, "from")) : status_win(ui),
-		LINE_ERROR, NULL, line);
+	        LINE_ERROR, NULL, line);
 	free(line);
 }
 
@@ -283,8 +283,9 @@ static bool ev_bool_get(const struct event *ev, const char *key)
 	for (size_t i = 0; i < ev->nfields; i++)
 		if (strcmp(ev->f[i].key, key) == 0)
 			return ev->f[i].type == EVF_BOOL ? ev->f[i].u.b
-			       : ev->f[i].type == EVF_INT ? ev->f[i].u.i != 0
-			       : ev->f[i].type == EVF_STR && ev->f[i].u.s[0] != '\0';
+			       : ev->f[i].type == EVF_INT
+			           ? ev->f[i].u.i != 0
+			           : ev->f[i].type == EVF_STR && ev->f[i].u.s[0] != '\0';
 	return false;
 }
 
@@ -294,7 +295,8 @@ static void show_roster(struct ui *ui, const struct event *ev)
 	const char *const *groups = ev_strv_get(ev, "groups", &n);
 
 	rpane_roster(ui->roster, ev_get(ev, "jid"), ev_get(ev, "name"), groups, n,
-		     ev_get(ev, "subscription"), ev_bool_get(ev, "ask"), ev_bool_get(ev, "removed"));
+	             ev_get(ev, "subscription"), ev_bool_get(ev, "ask"),
+	             ev_bool_get(ev, "removed"));
 	ui->dirty |= DIRTY_BAR | DIRTY_TITLE;
 }
 
@@ -305,9 +307,9 @@ static void show_presence(struct ui *ui, const struct event *ev)
 	char bare[JID_MAX + 1];
 	int i;
 
-	if (from == NULL || !rpane_presence(ui->roster, from, ev_get(ev, "show"),
-					    ev_get(ev, "status"),
-					    (int)ev_get_int(ev, "priority", 0)))
+	if (from == NULL ||
+	    !rpane_presence(ui->roster, from, ev_get(ev, "show"), ev_get(ev, "status"),
+	                    (int)ev_get_int(ev, "priority", 0)))
 		return;
 	jid_bare_str(from, bare, sizeof(bare));
 	ui->dirty |= DIRTY_TITLE;
@@ -317,8 +319,8 @@ static void show_presence(struct ui *ui, const struct event *ev)
 
 		name = rpane_name(ui->roster, bare);
 		line = xasprintf(_("%s is now %s%s%s"), name != NULL ? name : bare,
-				 rpane_pres_name(rpane_pres(ui->roster, bare)),
-				 status != NULL ? ": " : "", status != NULL ? status : "");
+		                 rpane_pres_name(rpane_pres(ui->roster, bare)),
+		                 status != NULL ? ": " : "", status != NULL ? status : "");
 		ui_line(ui, ui->wins[i], LINE_PRESENCE, NULL, line);
 		free(line);
 	}
@@ -350,15 +352,16 @@ static void ui_emit(void *fe, const struct event *ev)
 	case EV_XML: /* the console window draws from the capture ring */
 		for (int i = 1; ui->on && i < ui->nwins; i++)
 			if (ui->wins[i]->kind == WIN_CONSOLE && ui->wins[i]->scroll > 0)
-				ui->wins[i]->scroll += console_ui_newest_rows(ui->app->console,
-									      layout_main(ui).w);
+				ui->wins[i]->scroll +=
+				    console_ui_newest_rows(ui->app->console, layout_main(ui).w);
 		ui->dirty |= ui->wins[ui->active]->kind == WIN_CONSOLE ? DIRTY_MAIN : 0;
 		break;
 	case EV_RAW_RESULT: {
 		char *text = console_ui_result_text(ev);
 		const char *win = ev_get(ev, "window");
 
-		ui_line(ui, win != NULL ? chat_win(ui, win) : status_win(ui), LINE_INFO, NULL, text);
+		ui_line(ui, win != NULL ? chat_win(ui, win) : status_win(ui), LINE_INFO, NULL,
+		        text);
 		if (win == NULL && ui->wins[ui->active]->kind == WIN_CONSOLE)
 			ui_line(ui, ui->wins[ui->active], LINE_INFO, NULL, text);
 		free(text);
@@ -579,8 +582,8 @@ static void theme_warn(void *ud, const char *msg)
 
 static void start_curses(struct ui *ui)
 {
-	char *theme = ui->set.theme[0] != '\0' ? xstrdup(ui->set.theme)
-					       : xdg_path(XDG_CONFIG, "theme");
+	char *theme =
+	    ui->set.theme[0] != '\0' ? xstrdup(ui->set.theme) : xdg_path(XDG_CONFIG, "theme");
 
 	ui->on = true;
 	cbreak();
@@ -637,7 +640,7 @@ struct ui *ui_new(struct app *app)
 	cfg_watch(app->config, on_setting, ui);
 	ui->dirty = DIRTY_ALL;
 	ui_line(ui, status_win(ui), LINE_INFO, NULL,
-		_("Welcome to jabiru. Type /help for commands, /connect JID to log in."));
+	        _("Welcome to jabiru. Type /help for commands, /connect JID to log in."));
 	return ui;
 }
 

@@ -8,8 +8,7 @@
 #include "util/str.h"
 #include "util/utf8.h"
 
-struct window *window_new(enum win_kind kind, const char *jid, const char *title,
-			  size_t scrollback)
+struct window *window_new(enum win_kind kind, const char *jid, const char *title, size_t scrollback)
 {
 	struct window *w = xcalloc(1, sizeof(*w));
 
@@ -50,7 +49,7 @@ void window_free(struct window *w)
 }
 
 void window_add(struct window *w, enum line_kind kind, time_t when, const char *who,
-		const char *text)
+                const char *text)
 {
 	struct line *l;
 
@@ -76,7 +75,7 @@ const struct line *window_line(const struct window *w, size_t i)
 }
 
 size_t window_wrap(const char *text, size_t width,
-		   void (*emit)(void *ud, const char *row, size_t len), void *ud)
+                   void (*emit)(void *ud, const char *row, size_t len), void *ud)
 {
 	size_t rows = 0, len = strlen(text);
 	const char *p = text, *end = text + len;

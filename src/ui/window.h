@@ -38,11 +38,11 @@ struct window {
 };
 
 struct window *window_new(enum win_kind kind, const char *jid, const char *title,
-			  size_t scrollback);
+                          size_t scrollback);
 void window_free(struct window *w);
 /* Adds a line; who and text are raw (remote) strings, sanitised here. */
 void window_add(struct window *w, enum line_kind kind, time_t when, const char *who,
-		const char *text);
+                const char *text);
 /* The i-th line, 0 the oldest. */
 const struct line *window_line(const struct window *w, size_t i);
 void window_clear(struct window *w);
@@ -52,6 +52,6 @@ void window_clear(struct window *w);
  * when it can, inside a word when it must; honours '\n'. Returns the row
  * count. */
 size_t window_wrap(const char *text, size_t width,
-		   void (*emit)(void *ud, const char *row, size_t len), void *ud);
+                   void (*emit)(void *ud, const char *row, size_t len), void *ud);
 
 #endif

@@ -7,10 +7,10 @@
 
 /* Limits from RFC 7622 §3: each part at most 1023 bytes. */
 #define JID_PART_MAX 1023
-#define JID_MAX (3 * JID_PART_MAX + 2)
+#define JID_MAX      (3 * JID_PART_MAX + 2)
 
 struct jid {
-	char local[JID_PART_MAX + 1];    /* "" when absent */
+	char local[JID_PART_MAX + 1]; /* "" when absent */
 	char domain[JID_PART_MAX + 1];
 	char resource[JID_PART_MAX + 1]; /* "" when absent */
 };

@@ -13,9 +13,9 @@
 #include "util/jid.h"
 #include "util/str.h"
 #include "xmpp/iq.h"
-#include "xmpp/stanza.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
+#include "xmpp/stanza.h"
 
 #define IQ_MAX_FEATURES 64
 #define IQ_MAX_HANDLERS 32
@@ -327,8 +327,8 @@ static bool genuine_reply(struct app *app, struct iq_pending *p, xmpp_stanza_t *
 	if (p->to == NULL)
 		return from == NULL || (me != NULL && jid_bare_eq(from, me));
 	return from != NULL && (strcmp(from, p->to) == 0 ||
-				(jid_resource_str(p->to) == NULL && jid_resource_str(from) == NULL &&
-				 jid_bare_eq(from, p->to)));
+	                        (jid_resource_str(p->to) == NULL &&
+	                         jid_resource_str(from) == NULL && jid_bare_eq(from, p->to)));
 }
 
 static int on_reply(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)

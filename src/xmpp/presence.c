@@ -16,11 +16,11 @@
 #include "util/str.h"
 #include "xmpp/iq.h"
 #include "xmpp/presence.h"
-#include "xmpp/stanza.h"
 #include "xmpp/presence_int.h"
 #include "xmpp/roster.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
+#include "xmpp/stanza.h"
 
 /* A contact with dozens of resources is odd; hundreds is an attack on our
  * memory. */

@@ -21,9 +21,9 @@
 #include "xmpp/iq.h"
 #include "xmpp/presence.h"
 #include "xmpp/roster.h"
-#include "xmpp/stanza.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
+#include "xmpp/stanza.h"
 
 struct roster {
 	struct map items; /* bare JID -> struct roster_item * */

@@ -33,7 +33,7 @@
 /* Calls without progress before OpenSSL is surely drained (16 KB / 4 KB). */
 #define PUMP_IDLE_CALLS 4
 /* Bound on work per wake-up so a flood cannot starve the keyboard. */
-#define PUMP_MAX_CALLS 256
+#define PUMP_MAX_CALLS    256
 #define LOGIN_DEADLINE_MS 60000
 
 struct session {
@@ -98,7 +98,7 @@ static void log_handler(void *ud, xmpp_log_level_t level, const char *area, cons
 			 * versioning may only be used when offered (XEP-0237). */
 			if (str_starts_with(msg + 6, "<stream:features") ||
 			    str_starts_with(msg + 6,
-					    "<features xmlns=\"http://etherx.jabber.org/streams\""))
+			                    "<features xmlns=\"http://etherx.jabber.org/streams\""))
 				s->rosterver = strstr(msg, "urn:xmpp:features:rosterver") != NULL;
 			if (s->tap.fn != NULL)
 				s->tap.fn(s->tap.ud, SESSION_TAP_IN, msg + 6);
@@ -306,7 +306,7 @@ static void deadline_cb(void *ud)
 	s->deadline = NULL;
 	if (s->state == SESSION_CONNECTING && s->conn != NULL) {
 		app_error(s->app, NULL, "connect-failed",
-			  _("The server did not complete the login in time."));
+		          _("The server did not complete the login in time."));
 		xmpp_disconnect(s->conn);
 		pump(s);
 	}
@@ -334,38 +334,37 @@ static void report_login_failure(struct session *s, int error, xmpp_stream_error
 		ev_str(&ev, "reason", s->refused_why);
 		app_emit(s->app, &ev);
 		app_error(s->app, NULL, "tls-untrusted",
-			  _("The certificate of %s is not trusted (%s). Its SHA-256 fingerprint is "
-			    "%s. If you know it to be right, type /tls trust to accept it for "
-			    "this domain."),
-			  s->refused_domain, s->refused_why, s->refused_fp);
+		          _("The certificate of %s is not trusted (%s). Its SHA-256 fingerprint is "
+		            "%s. If you know it to be right, type /tls trust to accept it for "
+		            "this domain."),
+		          s->refused_domain, s->refused_why, s->refused_fp);
 	} else if (s->sasl_failed) {
 		app_error(s->app, NULL, "auth-failed",
-			  _("Login as %s failed: wrong password or unknown account."),
-			  s->params.jid);
+		          _("Login as %s failed: wrong password or unknown account."),
+		          s->params.jid);
 	} else if (s->no_auth_method) {
 		app_error(s->app, NULL, "auth-failed",
-			  _("%s offers no login method jabiru uses. If it only knows the old "
-			    "jabber:iq:auth login, set legacy_auth = true in the account."),
-			  s->domain);
+		          _("%s offers no login method jabiru uses. If it only knows the old "
+		            "jabber:iq:auth login, set legacy_auth = true in the account."),
+		          s->domain);
 	} else if (s->tls_missing) {
 		app_error(s->app, NULL, "tls-failed",
-			  _("%s does not offer TLS; jabiru will not log in without it."), where);
+		          _("%s does not offer TLS; jabiru will not log in without it."), where);
 	} else if (se != NULL) {
 		app_error(s->app, NULL, "stream-error", _("The server closed the stream: %s%s%s"),
-			  se->stanza ? xmpp_stanza_get_name(xmpp_stanza_get_children(se->stanza))
-				     : "error",
-			  se->text ? ": " : "", se->text ? se->text : "");
+		          se->stanza ? xmpp_stanza_get_name(xmpp_stanza_get_children(se->stanza))
+		                     : "error",
+		          se->text ? ": " : "", se->text ? se->text : "");
 	} else if (error == ECONNREFUSED) {
 		app_error(s->app, NULL, "connect-failed", _("Connection to %s refused."), where);
 	} else if (error == ETIMEDOUT) {
-		app_error(s->app, NULL, "connect-failed", _("Connection to %s timed out."),
-			  where);
+		app_error(s->app, NULL, "connect-failed", _("Connection to %s timed out."), where);
 	} else if (error != 0) {
 		app_error(s->app, NULL, "connect-failed", _("Connection to %s failed: %s."), where,
-			  strerror(error));
+		          strerror(error));
 	} else {
 		app_error(s->app, NULL, "connect-failed",
-			  _("Connection to %s closed during the login."), where);
+		          _("Connection to %s closed during the login."), where);
 	}
 }
 
@@ -441,7 +440,7 @@ static bool raw_event(struct session *s, xmpp_conn_t *conn, xmpp_conn_event_t st
 }
 
 static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
-			 xmpp_stream_error_t *stream_error, void *ud)
+                         xmpp_stream_error_t *stream_error, void *ud)
 {
 	struct session *s = ud;
 
@@ -494,12 +493,12 @@ int session_connect(struct session *s, const struct session_params *p)
 
 	if (s->state != SESSION_OFFLINE) {
 		app_error(s->app, "/connect", "busy",
-			  _("Already connected or connecting; /disconnect first."));
+		          _("Already connected or connecting; /disconnect first."));
 		return -1;
 	}
 	if (p->jid == NULL || !jid_parse(&j, p->jid) || j.local[0] == '\0') {
 		app_error(s->app, "/connect", "usage", _("'%s' is not a valid account JID."),
-			  p->jid ? p->jid : "");
+		          p->jid ? p->jid : "");
 		return -1;
 	}
 	if (p->password == NULL) {
@@ -553,10 +552,10 @@ int session_connect(struct session *s, const struct session_params *p)
 	}
 	if (s->raw != NULL)
 		rc = xmpp_connect_raw(s->conn, s->params.server, (unsigned short)p->port,
-				      conn_handler, s);
+		                      conn_handler, s);
 	else
 		rc = xmpp_connect_client(s->conn, s->params.server, (unsigned short)p->port,
-					 conn_handler, s);
+		                         conn_handler, s);
 	if (rc != XMPP_EOK) {
 		s->raw = NULL;
 		s->state = SESSION_OFFLINE;
@@ -567,8 +566,8 @@ int session_connect(struct session *s, const struct session_params *p)
 		s->fd_watched = false;
 		s->fd = -1;
 		app_error(s->app, NULL, "connect-failed", _("Cannot connect to %s: %s."),
-			  s->params.server ? s->params.server : s->domain,
-			  _("the host name does not resolve or no address is reachable"));
+		          s->params.server ? s->params.server : s->domain,
+		          _("the host name does not resolve or no address is reachable"));
 		{
 			struct event ev;
 
@@ -586,7 +585,7 @@ int session_connect(struct session *s, const struct session_params *p)
 }
 
 int session_connect_raw(struct session *s, const struct session_params *p,
-			const struct session_raw *raw)
+                        const struct session_raw *raw)
 {
 	int rc;
 
@@ -691,7 +690,7 @@ int session_trust_pending(struct session *s)
 		return -1;
 	if (trust_add(s->refused_domain, s->refused_fp) != 0) {
 		app_error(s->app, "/tls", "io", _("Cannot store the trusted fingerprint: %s"),
-			  strerror(errno));
+		          strerror(errno));
 		return -1;
 	}
 	app_info(s->app, _("Trusting %s for %s from now on."), s->refused_fp, s->refused_domain);

@@ -50,7 +50,7 @@ struct session_raw {
 /* Like session_connect (p->password may be ""), without SASL or binding.
  * raw must stay valid until closed() ran. */
 int session_connect_raw(struct session *s, const struct session_params *p,
-			const struct session_raw *raw);
+                        const struct session_raw *raw);
 
 /* Closes the stream politely after the queued stanzas are written. */
 void session_disconnect(struct session *s);

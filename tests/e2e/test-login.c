@@ -259,7 +259,7 @@ Test(login, tls_trust_accepts_the_fingerprint_and_pins_it)
 	cr_assert_not_null(alice);
 	cr_assert(jproc_sendf(alice, "/connect alice@localhost 127.0.0.1 %s", port));
 	cr_expect_not_null(jproc_expect(alice, "connected", NULL, HARNESS_TIMEOUT_MS),
-			   "the pinned certificate was not trusted on the next run");
+	                   "the pinned certificate was not trusted on the next run");
 	cr_expect_null(jproc_seen(alice, "tls-untrusted", NULL));
 	jproc_close_stdin(alice);
 	cr_expect_eq(jproc_wait_exit(alice, HARNESS_TIMEOUT_MS), 0);
@@ -280,7 +280,7 @@ Test(login, connects_again_after_the_server_came_back)
 	cr_assert(jproc_sendf(alice, "/connect alice@localhost 127.0.0.1 %s", port));
 	cr_assert_not_null(jproc_expect(alice, "connecting", NULL, HARNESS_TIMEOUT_MS));
 	cr_expect_not_null(jproc_expect(alice, "connected", NULL, HARNESS_TIMEOUT_MS),
-			   "no second login");
+	                   "no second login");
 	jproc_close_stdin(alice);
 	cr_expect_eq(jproc_wait_exit(alice, HARNESS_TIMEOUT_MS), 0);
 }

@@ -40,8 +40,8 @@ TestSuite(reg, .init = setup, .fini = teardown, .timeout = 120);
 static struct jproc *spawn_register(const char *jid, const char *password)
 {
 	char port[16], pw[128];
-	const char *args[] = {"--batch",   "--register", jid,         "--server", "127.0.0.1",
-	                      "--port",    port,         "--ca-file", srv.ca_file, NULL};
+	const char *args[] = {"--batch", "--register", jid,         "--server",  "127.0.0.1",
+	                      "--port",  port,         "--ca-file", srv.ca_file, NULL};
 	const char *env[] = {pw, NULL};
 
 	snprintf(port, sizeof port, "%d", srv.c2s_port);
@@ -104,16 +104,17 @@ Test(reg, taken_name_is_a_conflict)
 Test(reg, untrusted_certificate_stops_registration)
 {
 	char port[16];
-	const char *args[] = {"--batch", "--register", "carol@localhost", "--server", "127.0.0.1",
-	                      "--port", port, NULL};
+	const char *args[] = {"--batch",  "--register", "carol@localhost",
+	                      "--server", "127.0.0.1",  "--port",
+	                      port,       NULL};
 	const char *env[] = {"JABIRU_PASSWORD=carol-pw", NULL};
 
 	snprintf(port, sizeof port, "%d", srv.c2s_port);
 	jp = jproc_spawn("register", args, env);
 	cr_assert_not_null(jp);
 	cr_expect_not_null(jproc_expect(jp, "tls-untrusted", NULL, HARNESS_TIMEOUT_MS));
-	cr_expect_not_null(jproc_expect_field(jp, "registration", "result", "failed",
-	                                      HARNESS_TIMEOUT_MS));
+	cr_expect_not_null(
+	    jproc_expect_field(jp, "registration", "result", "failed", HARNESS_TIMEOUT_MS));
 	cr_expect_eq(jproc_wait_exit(jp, HARNESS_TIMEOUT_MS), 1);
 }
 
@@ -127,8 +128,8 @@ Test(reg, cancel_removes_the_account)
 	cr_assert_not_null(jproc_expect(jp, "connected", NULL, HARNESS_TIMEOUT_MS));
 	/* Without the JID as confirmation nothing happens. */
 	cr_assert(jproc_send(jp, "/register cancel"));
-	cr_assert_not_null(jproc_expect(jp, "info", "/register cancel dave@localhost",
-	                                HARNESS_TIMEOUT_MS));
+	cr_assert_not_null(
+	    jproc_expect(jp, "info", "/register cancel dave@localhost", HARNESS_TIMEOUT_MS));
 	cr_assert(jproc_send(jp, "/register cancel dave@localhost"));
 	line = jproc_expect(jp, "registration", NULL, HARNESS_TIMEOUT_MS);
 	cr_assert_not_null(line);
@@ -145,8 +146,16 @@ Test(reg, cancel_removes_the_account)
 Test(reg, password_change_in_the_ui)
 {
 	char port[16];
-	const char *argv[] = {harness_jabiru_bin(), "--jid", "alice@localhost", "--server",
-	                      "127.0.0.1", "--port", port, "--ca-file", srv.ca_file, NULL};
+	const char *argv[] = {harness_jabiru_bin(),
+	                      "--jid",
+	                      "alice@localhost",
+	                      "--server",
+	                      "127.0.0.1",
+	                      "--port",
+	                      port,
+	                      "--ca-file",
+	                      srv.ca_file,
+	                      NULL};
 	const char *env[] = {"JABIRU_PASSWORD=wonderland", NULL};
 
 	snprintf(port, sizeof port, "%d", srv.c2s_port);
@@ -173,14 +182,15 @@ Test(reg, password_change_in_the_ui)
 Test(reg, direct_tls_registration)
 {
 	char port[16];
-	const char *args[] = {"--batch", "--register", "erin@localhost", "--server", "127.0.0.1",
-	                      "--port", port, "--tls", "direct", "--ca-file", srv.ca_file, NULL};
+	const char *args[] = {"--batch",   "--register", "erin@localhost", "--server", "127.0.0.1",
+	                      "--port",    port,         "--tls",          "direct",   "--ca-file",
+	                      srv.ca_file, NULL};
 	const char *env[] = {"JABIRU_PASSWORD=erin-pw", NULL};
 
 	snprintf(port, sizeof port, "%d", srv.direct_tls_port);
 	jp = jproc_spawn("register", args, env);
 	cr_assert_not_null(jp);
-	cr_expect_not_null(jproc_expect_field(jp, "registration", "result", "created",
-	                                      HARNESS_TIMEOUT_MS));
+	cr_expect_not_null(
+	    jproc_expect_field(jp, "registration", "result", "created", HARNESS_TIMEOUT_MS));
 	cr_expect_eq(jproc_wait_exit(jp, HARNESS_TIMEOUT_MS), 0);
 }

@@ -1615,7 +1615,7 @@ bool tmux_resize(struct tmux *t, int cols, int rows)
 bool tmux_paste(struct tmux *t, const char *text)
 {
 	return tmux_run(t, NULL, "set-buffer", "-b", "harness-paste", "--", text, (char *)NULL) ==
-	               0 &&
+	           0 &&
 	       tmux_run(t, NULL, "paste-buffer", "-p", "-d", "-b", "harness-paste", "-t",
 	                TMUX_TARGET, (char *)NULL) == 0;
 }

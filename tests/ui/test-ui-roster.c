@@ -19,7 +19,8 @@ static struct jproc *bob, *dave;
 
 static void setup(void)
 {
-	const char *users[] = {"alice:wonderland", "bob:builder", "carol:singer", "dave:diver", NULL};
+	const char *users[] = {"alice:wonderland", "bob:builder", "carol:singer", "dave:diver",
+	                       NULL};
 
 	cr_assert(prosody_befriend(&srv, "alice", "bob"));
 	cr_assert(prosody_roster(&srv, "alice", "carol@localhost", "Carol", NULL, "both"));
@@ -53,8 +54,16 @@ static bool pane_row(struct tmux *t, const char *row, int timeout_ms)
 Test(roster, pane_groups_and_follows_presence)
 {
 	char port[16];
-	const char *argv[] = {harness_jabiru_bin(), "--jid", "alice@localhost", "--server",
-			      "127.0.0.1", "--port", port, "--ca-file", srv.ca_file, NULL};
+	const char *argv[] = {harness_jabiru_bin(),
+	                      "--jid",
+	                      "alice@localhost",
+	                      "--server",
+	                      "127.0.0.1",
+	                      "--port",
+	                      port,
+	                      "--ca-file",
+	                      srv.ca_file,
+	                      NULL};
 	const char *env[] = {"JABIRU_PASSWORD=wonderland", NULL};
 
 	snprintf(port, sizeof port, "%d", srv.c2s_port);
@@ -66,7 +75,7 @@ Test(roster, pane_groups_and_follows_presence)
 	cr_assert(pane_row(&term, "no group", HARNESS_TIMEOUT_MS));
 	cr_assert(pane_row(&term, " . Carol", HARNESS_TIMEOUT_MS));
 	cr_expect(strstr(term.screen, "Friends") < strstr(term.screen, "no group"),
-		  "\"no group\" is not last:\n%s", term.screen);
+	          "\"no group\" is not last:\n%s", term.screen);
 
 	/* alice has bob's window open: presence changes show there too. */
 	cr_assert(tmux_send_text(&term, "/msg bob@localhost"));
@@ -80,9 +89,9 @@ Test(roster, pane_groups_and_follows_presence)
 	cr_assert(jproc_send(bob, "/status away gone fishing"));
 	cr_assert(pane_row(&term, " a bob", HARNESS_TIMEOUT_MS), "bob does not show away");
 	cr_expect(tmux_wait_for(&term, "bob is now away: gone fishing", HARNESS_TIMEOUT_MS),
-		  "the chat window does not tell bob went away");
+	          "the chat window does not tell bob went away");
 	cr_expect(tmux_wait_for(&term, "(away): gone fishing", HARNESS_TIMEOUT_MS),
-		  "the title bar does not show bob's presence");
+	          "the title bar does not show bob's presence");
 
 	jproc_close_stdin(bob);
 	cr_assert_eq(jproc_wait_exit(bob, HARNESS_TIMEOUT_MS), 0);
@@ -95,7 +104,7 @@ Test(roster, pane_groups_and_follows_presence)
 	cr_assert_not_null(jproc_expect(dave, "connected", NULL, HARNESS_TIMEOUT_MS));
 	cr_assert(jproc_send(dave, "/sub request alice@localhost"));
 	cr_assert(pane_row(&term, " . dave@localhost ?", HARNESS_TIMEOUT_MS),
-		  "the pending request is not marked in the pane");
+	          "the pending request is not marked in the pane");
 
 	/* /roster pane hides it: no separator left on the screen. */
 	cr_assert(tmux_send_text(&term, "/roster pane"));
@@ -111,7 +120,7 @@ Test(roster, pane_groups_and_follows_presence)
 				break;
 		}
 		cr_expect(s != NULL && strstr(s, "\xe2\x94\x82") == NULL,
-			  "/roster pane did not hide the pane:\n%s", s ? s : "");
+		          "/roster pane did not hide the pane:\n%s", s ? s : "");
 		free(s);
 	}
 }

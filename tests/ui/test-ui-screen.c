@@ -39,8 +39,16 @@ TestSuite(screen, .init = setup, .fini = teardown, .timeout = 120);
 static void start_both(int cols, int rows)
 {
 	char port[16];
-	const char *argv[] = {harness_jabiru_bin(), "--jid", "alice@localhost", "--server",
-			      "127.0.0.1", "--port", port, "--ca-file", srv.ca_file, NULL};
+	const char *argv[] = {harness_jabiru_bin(),
+	                      "--jid",
+	                      "alice@localhost",
+	                      "--server",
+	                      "127.0.0.1",
+	                      "--port",
+	                      port,
+	                      "--ca-file",
+	                      srv.ca_file,
+	                      NULL};
 	const char *env[] = {"JABIRU_PASSWORD=wonderland", NULL};
 
 	snprintf(port, sizeof port, "%d", srv.c2s_port);
@@ -81,9 +89,9 @@ static bool wait_gone(const char *text)
 
 /* 40 different Chinese characters, two columns each. */
 static const char *const hanzi[] = {
-	"春", "夏", "秋", "冬", "东", "南", "西", "北", "上", "下", "左", "右", "山", "水",
-	"日", "月", "风", "雨", "花", "草", "金", "木", "火", "土", "天", "地", "人", "心",
-	"手", "口", "耳", "目", "大", "小", "多", "少", "长", "短", "高", "低",
+    "春", "夏", "秋", "冬", "东", "南", "西", "北", "上", "下", "左", "右", "山", "水",
+    "日", "月", "风", "雨", "花", "草", "金", "木", "火", "土", "天", "地", "人", "心",
+    "手", "口", "耳", "目", "大", "小", "多", "少", "长", "短", "高", "低",
 };
 
 static char *join(size_t from, size_t to)
@@ -104,17 +112,17 @@ Test(screen, unread_mark_chinese_wrap_escapes_and_resize)
 	start_both(100, 30);
 	bob_says("hello from bob");
 	cr_assert(tmux_wait_for(&term, "2:bob(1)", HARNESS_TIMEOUT_MS),
-		  "the window bar does not mark bob's window as unread");
+	          "the window bar does not mark bob's window as unread");
 	cr_expect(strstr(term.screen, "hello from bob") == NULL,
-		  "bob's message shows in the status window");
+	          "bob's message shows in the status window");
 
 	bob_says(all);
 	/* An ESC cannot travel in XML; C1 controls (CSI U+009B, OSC U+009D,
 	 * ST U+009C) can, and some terminals obey them. */
 	bob_says("clear\xc2\x9b"
-		 "2Jclip\xc2\x9d"
-		 "52;c;aGFja2Vk\xc2\x9c"
-		 "end");
+	         "2Jclip\xc2\x9d"
+	         "52;c;aGFja2Vk\xc2\x9c"
+	         "end");
 	cr_assert(tmux_wait_for(&term, "2:bob(3)", HARNESS_TIMEOUT_MS));
 
 	cr_assert(tmux_send_keys(&term, "M-2"));
@@ -124,16 +132,16 @@ Test(screen, unread_mark_chinese_wrap_escapes_and_resize)
 	want = malloc(strlen(row1) + 32);
 	sprintf(want, "bob: %s\xe2\x94\x82", row1); /* then the pane's separator */
 	cr_expect(tmux_wait_for(&term, want, HARNESS_TIMEOUT_MS),
-		  "the first row does not end at column 75");
+	          "the first row does not end at column 75");
 	sprintf(want, "\n           %s ", row2);
 	cr_expect(strstr(term.screen, want) != NULL, "the second row is wrong:\n%s", term.screen);
 	cr_expect(tmux_wait_for(&term, "clear<U+009B>2Jclip<U+009D>52;c;aGFja2Vk<U+009C>end",
-				HARNESS_TIMEOUT_MS),
-		  "the control characters are not shown as text");
+	                        HARNESS_TIMEOUT_MS),
+	          "the control characters are not shown as text");
 	cr_expect(strstr(term.screen, "hello from bob") != NULL, "the screen was cleared");
 	cr_expect(strstr(term.screen, "[1:status] 2:bob ") != NULL ||
-			  strstr(term.screen, " 1:status [2:bob]") != NULL,
-		  "window 2 is not marked active:\n%s", term.screen);
+	              strstr(term.screen, " 1:status [2:bob]") != NULL,
+	          "window 2 is not marked active:\n%s", term.screen);
 	bufs = tmux_buffers(&term);
 	cr_expect(bufs != NULL && bufs[0] == '\0', "the clipboard was written: %s", bufs);
 	free(bufs);
@@ -146,7 +154,7 @@ Test(screen, unread_mark_chinese_wrap_escapes_and_resize)
 	row1 = join(0, 19);
 	sprintf(want, "bob: %s\n", row1);
 	cr_expect(tmux_wait_for(&term, want, HARNESS_TIMEOUT_MS), "no reflow at 50 columns:\n%s",
-		  term.screen);
+	          term.screen);
 	cr_expect(strstr(term.screen, "hello from bob") != NULL, "lost a line:\n%s", term.screen);
 	cr_expect(strstr(term.screen, "\xe2\x94\x82") == NULL, "the pane did not hide");
 	cr_assert(tmux_resize(&term, 120, 30));
@@ -168,20 +176,20 @@ Test(screen, history_completion_and_paste)
 	cr_assert(tmux_send_text(&term, "/msg bo"));
 	cr_assert(tmux_send_keys(&term, "Tab"));
 	cr_assert(tmux_wait_for(&term, "\n/msg bob@localhost", HARNESS_TIMEOUT_MS),
-		  "Tab did not complete bob's JID");
+	          "Tab did not complete bob's JID");
 	type_line("completed");
-	cr_assert_not_null(jproc_expect_field(bob, "message", "body", "completed",
-					      HARNESS_TIMEOUT_MS));
+	cr_assert_not_null(
+	    jproc_expect_field(bob, "message", "body", "completed", HARNESS_TIMEOUT_MS));
 
 	/* Up recalls the line typed before. */
 	type_line("/help win");
 	cr_assert(tmux_wait_for(&term, "switch to window N", HARNESS_TIMEOUT_MS));
 	cr_assert(tmux_send_keys(&term, "Up"));
 	cr_assert(tmux_wait_for(&term, "\n/help win", HARNESS_TIMEOUT_MS),
-		  "Up did not recall the last line");
+	          "Up did not recall the last line");
 	cr_assert(tmux_send_keys(&term, "Up"));
 	cr_assert(tmux_wait_for(&term, "\n/msg bob@localhost completed", HARNESS_TIMEOUT_MS),
-		  "Up Up did not recall the line before");
+	          "Up Up did not recall the line before");
 	cr_assert(tmux_send_keys(&term, "C-u"));
 
 	/* A paste of three lines into bob's window is one message. */
@@ -189,15 +197,15 @@ Test(screen, history_completion_and_paste)
 	cr_assert(tmux_wait_for(&term, "[2:bob]", HARNESS_TIMEOUT_MS));
 	cr_assert(tmux_paste(&term, "first line\nsecond line\nthird line\n"));
 	cr_assert(tmux_wait_for(&term, "first line^Jsecond line^Jthird line", HARNESS_TIMEOUT_MS),
-		  "the paste is not in the prompt");
+	          "the paste is not in the prompt");
 	cr_assert(tmux_send_keys(&term, "Enter"));
 	cr_assert_not_null(jproc_expect_field(bob, "message", "body",
-					      "first line\nsecond line\nthird line",
-					      HARNESS_TIMEOUT_MS),
-			   "the paste did not arrive as one message");
+	                                      "first line\nsecond line\nthird line",
+	                                      HARNESS_TIMEOUT_MS),
+	                   "the paste did not arrive as one message");
 	jproc_drain(bob);
 	cr_expect_null(jproc_seen(bob, "message", "\"body\":\"first line\""),
-		       "the paste was sent line by line");
+	               "the paste was sent line by line");
 	cr_assert(tmux_wait_for(&term, "me: first line", HARNESS_TIMEOUT_MS));
 
 	/* /clear empties the window. */
@@ -233,13 +241,12 @@ Test(screen, scrolling_keeps_the_view)
 	cr_assert(tmux_wait_for(&term, "msg 40", HARNESS_TIMEOUT_MS));
 	cr_assert(tmux_send_keys(&term, "PageUp"));
 	cr_assert(tmux_wait_for(&term, "-- scrolled up --", HARNESS_TIMEOUT_MS));
-	cr_expect(strstr(term.screen, "msg 40") == NULL, "PageUp did not scroll:\n%s",
-		  term.screen);
+	cr_expect(strstr(term.screen, "msg 40") == NULL, "PageUp did not scroll:\n%s", term.screen);
 	snprintf(before, sizeof(before), "%s", top_msg(term.screen));
 
 	bob_says("late news");
 	cr_assert(tmux_wait_for(&term, "-- more below --", HARNESS_TIMEOUT_MS),
-		  "no mark for the new message below");
+	          "no mark for the new message below");
 	cr_expect(strstr(term.screen, "late news") == NULL, "the view jumped to the new line");
 	cr_expect_str_eq(top_msg(term.screen), before, "the view moved:\n%s", term.screen);
 

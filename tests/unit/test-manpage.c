@@ -86,7 +86,7 @@ Test(manpage, documents_every_command)
 		const char *name = cmd_table[i]->name;
 
 		cr_expect(has_line_starting(".BI /", name) || has_line_starting(".B /", name),
-			  "/%s is missing from the COMMANDS section", name);
+		          "/%s is missing from the COMMANDS section", name);
 	}
 }
 
@@ -123,8 +123,8 @@ Test(manpage, documents_every_batch_event)
 {
 	for (int k = 0; k < EV__COUNT; k++)
 		cr_expect(has_line_starting(".B ", ev_kind_name((enum ev_kind)k)),
-			  "batch event '%s' is missing from BATCH MODE",
-			  ev_kind_name((enum ev_kind)k));
+		          "batch event '%s' is missing from BATCH MODE",
+		          ev_kind_name((enum ev_kind)k));
 }
 
 /* Each setting is a ".B name" entry in SETTINGS whose text says
@@ -145,17 +145,17 @@ Test(manpage, documents_every_setting_with_its_default)
 		snprintf(want, sizeof(want), "\n.TP\n.B %s\n", st->name);
 		entry = strstr(sec, want);
 		cr_expect(entry != NULL && entry < end, "setting %s is missing from SETTINGS",
-			  st->name);
+		          st->name);
 		if (entry == NULL || entry >= end)
 			continue;
 		next = strstr(entry + strlen(want), "\n.TP\n");
 		if (next == NULL || next > end)
 			next = end;
 		snprintf(dflt, sizeof(dflt), "Default: %s",
-			 st->dflt[0] != '\0' ? st->dflt : "empty");
+		         st->dflt[0] != '\0' ? st->dflt : "empty");
 		n = (size_t)(next - entry);
 		cr_expect(memmem(entry, n, dflt, strlen(dflt)) != NULL,
-			  "SETTINGS does not give the default of %s as \"%s\"", st->name, dflt);
+		          "SETTINGS does not give the default of %s as \"%s\"", st->name, dflt);
 	}
 }
 
@@ -167,8 +167,8 @@ Test(manpage, zh_documents_every_command)
 		const char *name = cmd_table[i]->name;
 
 		cr_expect(has_line_starting_in(zh_page, ".BI /", name) ||
-				  has_line_starting_in(zh_page, ".B /", name),
-			  "/%s is missing from the COMMANDS section of man/zh_CN/jabiru.1", name);
+		              has_line_starting_in(zh_page, ".B /", name),
+		          "/%s is missing from the COMMANDS section of man/zh_CN/jabiru.1", name);
 	}
 }
 
@@ -183,7 +183,7 @@ Test(manpage, zh_documents_every_batch_event)
 	cr_assert_not_null(sec);
 	for (int k = 0; k < EV__COUNT; k++)
 		cr_expect(has_line_starting_in(sec, ".TP\n.B ", ev_kind_name((enum ev_kind)k)),
-			  "batch event '%s' is missing from BATCH MODE of man/zh_CN/jabiru.1",
-			  ev_kind_name((enum ev_kind)k));
+		          "batch event '%s' is missing from BATCH MODE of man/zh_CN/jabiru.1",
+		          ev_kind_name((enum ev_kind)k));
 	free(sec);
 }

@@ -11,8 +11,9 @@ static int parse(struct opts *o, char **err, int argc, char **argv)
 
 Test(opts, login_options)
 {
-	char *argv[] = {"jabiru", "--batch", "--jid", "a@b", "--server=127.0.0.1",
-			"--port", "5222", "--ca-file", "/x.pem", "--tls", "direct"};
+	char *argv[] = {"jabiru", "--batch", "--jid",     "a@b",    "--server=127.0.0.1",
+	                "--port", "5222",    "--ca-file", "/x.pem", "--tls",
+	                "direct"};
 	struct opts o;
 	char *err;
 
@@ -84,7 +85,8 @@ Test(opts, account_config_and_register)
 {
 	struct opts o;
 	char *err;
-	char *argv[] = {"jabiru", "-a", "work", "--config=/tmp/rc", "--register", "new@example.org"};
+	char *argv[] = {"jabiru",           "-a",         "work",
+	                "--config=/tmp/rc", "--register", "new@example.org"};
 	char *argv2[] = {"jabiru", "-a"};
 
 	cr_assert_eq(parse(&o, &err, 6, argv), 0, "%s", err ? err : "");

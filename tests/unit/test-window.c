@@ -30,7 +30,7 @@ static struct rows wrap(const char *text, size_t width)
 	cr_assert_eq(n, rs.n);
 	for (size_t i = 0; i < rs.n; i++)
 		cr_assert_leq(utf8_width(rs.r[i], strlen(rs.r[i])), width, "row %zu '%s' too wide",
-			      i, rs.r[i]);
+		              i, rs.r[i]);
 	return rs;
 }
 
@@ -78,11 +78,17 @@ Test(window_wrap, wide_char_never_split_over_the_edge)
 /* e + U+0301 (combining acute) is one column and stays with its base. */
 Test(window_wrap, combining_marks_stay_with_their_base)
 {
-	struct rows rs = wrap("e\xcc\x81\xcc\x81" "e\xcc\x81" "e\xcc\x81" "e\xcc\x81", 2);
+	struct rows rs = wrap("e\xcc\x81\xcc\x81"
+	                      "e\xcc\x81"
+	                      "e\xcc\x81"
+	                      "e\xcc\x81",
+	                      2);
 
 	cr_assert_eq(rs.n, 2);
-	cr_assert_str_eq(rs.r[0], "e\xcc\x81\xcc\x81" "e\xcc\x81");
-	cr_assert_str_eq(rs.r[1], "e\xcc\x81" "e\xcc\x81");
+	cr_assert_str_eq(rs.r[0], "e\xcc\x81\xcc\x81"
+	                          "e\xcc\x81");
+	cr_assert_str_eq(rs.r[1], "e\xcc\x81"
+	                          "e\xcc\x81");
 }
 
 Test(window_wrap, honours_newlines)
