@@ -37,8 +37,10 @@ struct contact {
 	size_t ngroups;
 	bool in_roster, ask, pending_in;
 	unsigned unread;
-	struct resource res[RP_MAX_RESOURCES];
-	size_t nres;
+	/* Grown on demand: most contacts of a big roster are offline, and
+	 * an inline array of RP_MAX_RESOURCES cost 384 bytes for each. */
+	struct resource *res;
+	size_t nres, res_cap;
 	enum pres show; /* of the best resource */
 	const char *status;
 };
@@ -99,6 +101,7 @@ static void contact_free(void *v)
 		free(c->res[i].name);
 		free(c->res[i].status);
 	}
+	free(c->res);
 	free(c);
 }
 
@@ -209,6 +212,22 @@ static void resource_drop(struct contact *c, size_t i)
 	c->res[i] = c->res[--c->nres];
 	/* The vacated slot must not keep pointers now owned by slot i. */
 	memset(&c->res[c->nres], 0, sizeof(c->res[c->nres]));
+	if (c->nres == 0) {
+		free(c->res);
+		c->res = NULL;
+		c->res_cap = 0;
+	}
+}
+
+static struct resource *resource_add(struct contact *c, const char *name)
+{
+	if (c->nres == c->res_cap) {
+		c->res_cap = c->res_cap ? c->res_cap * 2 : 2;
+		c->res = xrealloc(c->res, c->res_cap * sizeof(*c->res));
+	}
+	memset(&c->res[c->nres], 0, sizeof(c->res[c->nres]));
+	c->res[c->nres].name = xstrdup(name);
+	return &c->res[c->nres++];
 }
 
 static bool same_status(const char *a, const char *b)
@@ -243,7 +262,7 @@ bool rpane_presence(struct roster_pane *rp, const char *from, const char *show, 
 			resource_drop(c, i);
 	} else if (i < c->nres || c->nres < RP_MAX_RESOURCES) {
 		if (i == c->nres)
-			c->res[c->nres++].name = xstrdup(resname);
+			resource_add(c, resname);
 		c->res[i].show = p;
 		c->res[i].prio = priority;
 		free(c->res[i].status);
