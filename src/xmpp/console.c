@@ -458,6 +458,9 @@ void console_capture(struct console *c, enum console_dir dir, const char *xml)
 	red = console_redact(xml, len);
 	len = strlen(red);
 	red = cut(red, &len);
+	/* The ring keeps thousands of these for the session: the buffer's
+	 * growth slack (up to half of it) would be kept with each. */
+	red = xrealloc(red, len + 1);
 	if (c->count == c->cap)
 		drop_oldest(c);
 	while (c->count > 0 && c->bytes + len > c->max_bytes)
