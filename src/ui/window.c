@@ -15,8 +15,9 @@ struct window *window_new(enum win_kind kind, const char *jid, const char *title
 	w->kind = kind;
 	w->jid = jid != NULL ? xstrdup(jid) : NULL;
 	w->title = sanitize_str(title);
-	w->cap = scrollback > 0 ? scrollback : 1;
-	w->lines = xcalloc(w->cap, sizeof(*w->lines));
+	/* Most windows hold a few lines: the ring grows to the limit only
+	 * as they come, rather than costing the whole scrollback up front. */
+	w->limit = scrollback > 0 ? scrollback : 1;
 	return w;
 }
 
@@ -53,6 +54,14 @@ void window_add(struct window *w, enum line_kind kind, time_t when, const char *
 {
 	struct line *l;
 
+	if (w->count == w->cap && w->cap < w->limit) {
+		/* Not wrapped yet (lines are dropped only at the limit), so
+		 * the lines are in order from index 0. */
+		size_t want = w->cap > 0 ? w->cap * 2 : 64;
+
+		w->cap = want < w->limit ? want : w->limit;
+		w->lines = xrealloc(w->lines, w->cap * sizeof(*w->lines));
+	}
 	if (w->count == w->cap) {
 		/* The ring is full: the oldest line goes. */
 		line_free(&w->lines[w->first]);

@@ -29,7 +29,8 @@ struct window {
 	char *jid;   /* bare JID for chat windows */
 	char *title; /* short name for the window bar */
 	struct line *lines;
-	size_t cap;   /* ring capacity: the scrollback limit */
+	size_t cap;   /* ring capacity, grown up to limit as lines come */
+	size_t limit; /* the scrollback limit */
 	size_t first; /* index of the oldest line */
 	size_t count;
 	size_t scroll; /* screen rows scrolled up from the bottom */

@@ -1,6 +1,7 @@
 /* Wrapping (window_wrap) with wide and combining characters, and the
  * window's bounded scrollback. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,5 +134,35 @@ Test(window, scrollback_is_bounded_and_sanitised)
 	cr_assert_null(strchr(window_line(w, 2)->text, '\033'));
 	cr_assert_null(strchr(window_line(w, 2)->who, '\033'));
 	cr_assert_null(strchr(window_line(w, 2)->text, '\007'));
+	window_free(w);
+}
+
+Test(window, scrollback_grows_in_order_then_drops_the_oldest)
+{
+	/* The ring is grown as lines come (64, 128, then the limit of 200):
+	 * every line keeps its place across each growth and the wrap. */
+	struct window *w = window_new(WIN_CHAT, "bob@localhost", "bob@localhost", 200);
+	char text[16];
+
+	for (int i = 0; i < 450; i++) {
+		snprintf(text, sizeof(text), "line %d", i);
+		window_add(w, LINE_IN, 0, "bob", text);
+		if (i == 99 || i == 199) {
+			for (int k = 0; k <= i; k++) {
+				snprintf(text, sizeof(text), "line %d", k);
+				cr_assert_str_eq(window_line(w, (size_t)k)->text, text);
+			}
+		}
+	}
+	cr_assert_eq(w->count, 200);
+	for (int k = 0; k < 200; k++) {
+		snprintf(text, sizeof(text), "line %d", 250 + k);
+		cr_assert_str_eq(window_line(w, (size_t)k)->text, text);
+	}
+	cr_assert_null(window_line(w, 200));
+	window_clear(w);
+	window_add(w, LINE_IN, 0, "bob", "after clear");
+	cr_assert_eq(w->count, 1);
+	cr_assert_str_eq(window_line(w, 0)->text, "after clear");
 	window_free(w);
 }
