@@ -23,6 +23,7 @@
 #include "i18n.h"
 #include "loop.h"
 #include "util/str.h"
+#include "xmpp/castore.h"
 
 #define PWCMD_MAX 4096
 
@@ -48,6 +49,7 @@ static pid_t spawn(char *const *argv, int *out_fd)
 		dup2(null, 0);
 		dup2(p[1], 1);
 		dup2(null, 2);
+		castore_restore_env();
 		execvp(argv[0], argv);
 		_exit(127);
 	}

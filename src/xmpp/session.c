@@ -25,6 +25,7 @@
 #include "loop.h"
 #include "util/jid.h"
 #include "util/str.h"
+#include "xmpp/castore.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
 #include "xmpp/trust.h"
@@ -121,6 +122,7 @@ struct session *session_new(struct app *app)
 	s->fd = -1;
 	s->log.handler = log_handler;
 	s->log.userdata = s;
+	castore_prefer_dir(NULL); /* before any TLS context: see castore.c */
 	xmpp_initialize();
 	s->ctx = xmpp_ctx_new(NULL, &s->log);
 	return s;
