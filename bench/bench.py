@@ -582,7 +582,10 @@ class Run:
             return
         sess, pid, pty, full = r
         bot.client_bare = "u2k@localhost"
+        # After the login's aftermath too (the server's PEP queries, one
+        # per contact): memory once the client's CPU has been quiet.
         await asyncio.sleep(0.5)
+        await wait_quiet(pid, quiet=0.5, start=0.5, limit=30.0)
         rss, priv = memory_kb(pid)
         self.record(rep, drv.name, "memory after login: VmRSS", rss / 1024, "MB")
         self.record(rep, drv.name, "memory after login: Private_Dirty", priv / 1024, "MB")
@@ -687,6 +690,9 @@ async def main_async(args, server, drivers):
     # Prosody reads the 2,000-item roster from disk on first use: do that
     # now, so that the first client measured does not pay for it.
     await editor.get_roster(timeout=60)
+    # A binary just written by the linker sits in dirty page cache, which
+    # smaps counts as the process's Private_Dirty: write it back first.
+    os.sync()
     try:
         for drv in drivers:
             await run.probe(bot, drv)
