@@ -63,9 +63,10 @@ char *sanitize(const char *s, size_t len, int keep_newlines)
 		}
 		i += n;
 	}
-	/* buf_cstr() allocates even for empty input; the caller frees. */
+	/* buf_cstr() allocates even for empty input; the caller frees. The
+	 * result is kept (roster labels, scrollback lines): no growth slack. */
 	buf_cstr(&b);
-	return b.data;
+	return xrealloc(b.data, b.len + 1);
 }
 
 char *sanitize_str(const char *s)
