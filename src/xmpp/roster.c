@@ -51,6 +51,7 @@ void roster_item_free(struct roster_item *it)
 	free(it->name);
 	for (size_t i = 0; i < it->ngroups; i++)
 		free(it->groups[i]);
+	free(it->groups);
 	memset(it, 0, sizeof(*it));
 }
 
@@ -71,6 +72,8 @@ static void add_group(struct roster_item *it, const char *g)
 	for (size_t i = 0; i < it->ngroups; i++)
 		if (strcmp(it->groups[i], g) == 0)
 			return;
+	/* Exact size: thousands of items are kept, most with one group. */
+	it->groups = xrealloc(it->groups, (it->ngroups + 1) * sizeof(*it->groups));
 	it->groups[it->ngroups++] = xstrdup(g);
 }
 

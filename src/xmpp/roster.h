@@ -13,9 +13,9 @@ struct app;
 #define ROSTER_MAX_GROUPS 16
 
 struct roster_item {
-	char *jid;  /* bare */
-	char *name; /* NULL when none */
-	char *groups[ROSTER_MAX_GROUPS];
+	char *jid;     /* bare */
+	char *name;    /* NULL when none */
+	char **groups; /* ngroups of them, at most ROSTER_MAX_GROUPS */
 	size_t ngroups;
 	char subscription[8]; /* none, to, from, both, remove */
 	bool ask;             /* ask='subscribe': our request is pending */
