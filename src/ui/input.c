@@ -31,6 +31,7 @@ static struct {
 	char *secret_prompt;
 	void (*secret_done)(void *, char *);
 	void *secret_ud;
+	bool vi_bound; /* the window keys are in the vi maps too */
 } in;
 
 static int input_getc(FILE *f)
@@ -131,15 +132,24 @@ static const struct {
     {"\033[12~", key_pane},   {"\033[5;3~", key_pane_up}, {"\033[6;3~", key_pane_down},
 };
 
-/* Bound in the emacs and both vi maps, so ~/.inputrc's "set editing-mode vi"
- * keeps the window keys. */
-static void bind_keys(void)
+static void bind_keys(Keymap map)
 {
-	Keymap maps[] = {emacs_standard_keymap, vi_insertion_keymap, vi_movement_keymap};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		rl_bind_keyseq_in_map(keys[i].seq, keys[i].fn, map);
+}
 
-	for (size_t m = 0; m < sizeof(maps) / sizeof(maps[0]); m++)
-		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			rl_bind_keyseq_in_map(keys[i].seq, keys[i].fn, maps[m]);
+/* The window keys are in the emacs map from the start, and in both vi maps
+ * as soon as vi mode is on (~/.inputrc's "set editing-mode vi", or a key
+ * that switches): each escape-sequence prefix bound costs readline a 4 KB
+ * keymap, about 120 KB for the two vi maps, kept for nothing by the many
+ * who never use vi mode. */
+static void bind_vi_keys_once(void)
+{
+	if (rl_editing_mode != 0 /* vi_mode */ || in.vi_bound)
+		return;
+	bind_keys(vi_insertion_keymap);
+	bind_keys(vi_movement_keymap);
+	in.vi_bound = true;
 }
 
 static void show_matches(char **matches, int n, int max_len)
@@ -183,7 +193,8 @@ void input_init(struct ui *ui, const struct input_ops *ops, const char *history_
 	/* Our own paste handling below replaces readline's. */
 	rl_variable_bind("enable-bracketed-paste", "off");
 	rl_callback_handler_install("", on_line);
-	bind_keys();
+	bind_keys(emacs_standard_keymap);
+	bind_vi_keys_once();
 	buf_init(&in.paste);
 }
 
@@ -214,6 +225,7 @@ static void feed_readline(const char *bytes, size_t n)
 	 * read resolves at once. */
 	in.feed = (const unsigned char *)bytes;
 	in.feed_len = n;
+	bind_vi_keys_once();
 	while (in.feed_len > 0)
 		rl_callback_read_char();
 	in.feed = NULL;
