@@ -28,17 +28,27 @@ void map_init(struct map *m)
 	memset(m, 0, sizeof(*m));
 }
 
+void map_init_borrowed(struct map *m)
+{
+	map_init(m);
+	m->borrowed = 1;
+}
+
 void map_free(struct map *m, void (*free_val)(void *))
 {
+	int borrowed = m->borrowed;
+
 	for (size_t i = 0; i < m->cap; i++) {
 		if (m->slots[i].key == NULL || m->slots[i].key == MAP_TOMB)
 			continue;
-		free(m->slots[i].key);
+		if (!borrowed)
+			free(m->slots[i].key);
 		if (free_val != NULL)
 			free_val(m->slots[i].val);
 	}
 	free(m->slots);
 	map_init(m);
+	m->borrowed = borrowed;
 }
 
 static struct map_slot *find(const struct map *m, const char *key)
@@ -106,12 +116,14 @@ void *map_put(struct map *m, const char *key, void *val)
 	if (s != NULL) {
 		void *prev = s->val;
 
+		if (m->borrowed)
+			s->key = (char *)key; /* the old one may go with prev */
 		s->val = val;
 		return prev;
 	}
 	if ((m->used + 1) * 4 > m->cap * 3)
 		grow(m);
-	insert_new(m, xstrdup(key), val);
+	insert_new(m, m->borrowed ? (char *)key : xstrdup(key), val);
 	return NULL;
 }
 
@@ -123,7 +135,8 @@ void *map_del(struct map *m, const char *key)
 	if (s == NULL)
 		return NULL;
 	val = s->val;
-	free(s->key);
+	if (!m->borrowed)
+		free(s->key);
 	s->key = MAP_TOMB;
 	s->val = NULL;
 	m->count--;

@@ -1,6 +1,7 @@
 /* A string-keyed hash map (open addressing, linear probing). Keys are
- * copied; values are the caller's. Used for the roster, conversations and
- * transfers, which reach thousands of entries. */
+ * copied, or borrowed (map_init_borrowed); values are the caller's. Used for
+ * the roster, conversations and transfers, which reach thousands of
+ * entries. */
 #ifndef JABIRU_MAP_H
 #define JABIRU_MAP_H
 
@@ -16,10 +17,16 @@ struct map {
 	size_t cap;  /* power of two */
 	size_t used; /* live + tombstones */
 	size_t count;
+	int borrowed; /* keys are not copied: see map_init_borrowed */
 };
 
 void map_init(struct map *m);
-/* Frees the keys; calls free_val on each value when not NULL. */
+/* A map whose keys are not copied: each key must live as long as its entry,
+ * typically a string inside the value (a contact's JID). map_put with a key
+ * already present takes the new key pointer along with the new value. */
+void map_init_borrowed(struct map *m);
+/* Frees the keys (unless borrowed); calls free_val on each value when not
+ * NULL. */
 void map_free(struct map *m, void (*free_val)(void *));
 void *map_get(const struct map *m, const char *key);
 /* Inserts or replaces; returns the previous value or NULL. */
