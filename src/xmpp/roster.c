@@ -295,8 +295,7 @@ static void cache_load(struct app *app)
 		         file);
 		free(r->ver);
 		r->ver = NULL;
-		map_free(&r->items, item_free_cb);
-		map_init(&r->items);
+		map_free(&r->items, item_free_cb); /* and ready for reuse */
 	}
 	free(file);
 }
@@ -428,8 +427,7 @@ static void on_roster_result(struct app *app, xmpp_stanza_t *reply, void *ud)
 		finish_load(app, true);
 		return;
 	}
-	map_free(&r->items, item_free_cb);
-	map_init(&r->items);
+	map_free(&r->items, item_free_cb); /* and ready for reuse */
 	for (c = xmpp_stanza_get_children(q); c != NULL; c = xmpp_stanza_get_next(c)) {
 		struct roster_item it;
 		const char *n = xmpp_stanza_get_name(c);
@@ -519,8 +517,7 @@ static void online(struct session *s, void *ud)
 
 	jid_bare_str(session_jid(s), bare, sizeof(bare));
 	if (r->account == NULL || strcmp(r->account, bare) != 0) {
-		map_free(&r->items, item_free_cb);
-		map_init(&r->items);
+		map_free(&r->items, item_free_cb); /* and ready for reuse */
 		free(r->ver);
 		r->ver = NULL;
 		free(r->account);
@@ -547,7 +544,8 @@ static const struct session_hooks roster_hooks = {online, offline};
 void roster_init(struct app *app)
 {
 	app->roster = xcalloc(1, sizeof(*app->roster));
-	map_init(&app->roster->items);
+	/* Keyed by each item's own JID: 2,000 contacts, 2,000 fewer copies. */
+	map_init_borrowed(&app->roster->items);
 	iq_register(app, NS_ROSTER, on_push, NULL);
 	session_add_hooks(app->session, &roster_hooks, app);
 }
