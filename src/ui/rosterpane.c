@@ -30,10 +30,10 @@ struct resource {
 };
 
 struct contact {
-	char *jid;   /* bare, as the server wrote it */
-	char *label; /* sanitised name, or the sanitised JID */
-	char *name;  /* sanitised name or NULL */
-	char **groups;
+	char *jid;       /* bare, lower-cased: also the map's key */
+	char *jid_shown; /* the sanitised JID where it differs, else NULL */
+	char *name;      /* sanitised name or NULL */
+	char **groups;   /* interned in the pane's group table */
 	size_t ngroups;
 	bool in_roster, ask, pending_in;
 	unsigned unread;
@@ -50,8 +50,16 @@ struct row {
 	struct contact *contact;
 };
 
+/* A group name shared by the contacts in it: a big roster has thousands of
+ * contacts in a few groups. */
+struct group {
+	unsigned refs;
+	char name[];
+};
+
 struct roster_pane {
 	struct map contacts;
+	struct map groups; /* sanitised name -> struct group */
 	struct row *rows;
 	size_t nrows, rows_cap;
 	int top;
@@ -87,15 +95,54 @@ static void key_of(const char *jid, char *out, size_t size)
 		*p = (char)tolower((unsigned char)*p);
 }
 
+static const char *label_of(const struct contact *c)
+{
+	return c->name != NULL ? c->name : c->jid_shown != NULL ? c->jid_shown : c->jid;
+}
+
+static const char *group_take(struct roster_pane *rp, const char *raw)
+{
+	char *name = sanitize_str(raw);
+	struct group *g = map_get(&rp->groups, name);
+
+	if (g == NULL) {
+		size_t n = strlen(name) + 1;
+
+		g = xmalloc(sizeof(*g) + n);
+		g->refs = 0;
+		memcpy(g->name, name, n);
+		map_put(&rp->groups, g->name, g);
+	}
+	free(name);
+	g->refs++;
+	return g->name;
+}
+
+static void group_release(struct roster_pane *rp, const char *name)
+{
+	struct group *g = map_get(&rp->groups, name);
+
+	if (g != NULL && --g->refs == 0)
+		free(map_del(&rp->groups, name));
+}
+
+static void release_groups(struct roster_pane *rp, struct contact *c)
+{
+	for (size_t i = 0; i < c->ngroups; i++)
+		group_release(rp, c->groups[i]);
+	free(c->groups);
+	c->groups = NULL;
+	c->ngroups = 0;
+}
+
+/* Frees a contact whose groups were released (or whose pane goes). */
 static void contact_free(void *v)
 {
 	struct contact *c = v;
 
 	free(c->jid);
-	free(c->label);
+	free(c->jid_shown);
 	free(c->name);
-	for (size_t i = 0; i < c->ngroups; i++)
-		free(c->groups[i]);
 	free(c->groups);
 	for (size_t i = 0; i < c->nres; i++) {
 		free(c->res[i].name);
@@ -123,9 +170,13 @@ static struct contact *get_or_add(struct roster_pane *rp, const char *jid)
 		return c;
 	c = xcalloc(1, sizeof(*c));
 	c->jid = xstrdup(key);
-	c->label = sanitize_str(key);
+	c->jid_shown = sanitize_str(key);
+	if (strcmp(c->jid_shown, c->jid) == 0) {
+		free(c->jid_shown); /* the usual case: nothing to show differently */
+		c->jid_shown = NULL;
+	}
 	c->show = PRES_OFFLINE;
-	map_put(&rp->contacts, key, c);
+	map_put(&rp->contacts, c->jid, c);
 	return c;
 }
 
@@ -133,7 +184,9 @@ struct roster_pane *rpane_new(void)
 {
 	struct roster_pane *rp = xcalloc(1, sizeof(*rp));
 
-	map_init(&rp->contacts);
+	/* Keyed by the values' own strings: no copy per contact or group. */
+	map_init_borrowed(&rp->contacts);
+	map_init_borrowed(&rp->groups);
 	rp->resort = rp->dirty = true;
 	return rp;
 }
@@ -143,20 +196,19 @@ void rpane_free(struct roster_pane *rp)
 	if (rp == NULL)
 		return;
 	map_free(&rp->contacts, contact_free);
+	map_free(&rp->groups, free);
 	free(rp->rows);
 	free(rp);
 }
 
-static void set_groups(struct contact *c, const char *const *groups, size_t n)
+static void set_groups(struct roster_pane *rp, struct contact *c, const char *const *groups,
+                       size_t n)
 {
-	for (size_t i = 0; i < c->ngroups; i++)
-		free(c->groups[i]);
-	free(c->groups);
+	release_groups(rp, c);
 	c->groups = n > 0 ? xcalloc(n, sizeof(*c->groups)) : NULL;
-	c->ngroups = 0;
 	for (size_t i = 0; i < n; i++)
 		if (groups[i] != NULL && groups[i][0] != '\0')
-			c->groups[c->ngroups++] = sanitize_str(groups[i]);
+			c->groups[c->ngroups++] = (char *)group_take(rp, groups[i]);
 }
 
 void rpane_roster(struct roster_pane *rp, const char *jid, const char *name,
@@ -172,18 +224,18 @@ void rpane_roster(struct roster_pane *rp, const char *jid, const char *name,
 		char key[JID_MAX + 1];
 
 		key_of(jid, key, sizeof(key));
-		if ((c = map_del(&rp->contacts, key)) != NULL)
+		if ((c = map_del(&rp->contacts, key)) != NULL) {
+			release_groups(rp, c);
 			contact_free(c);
+		}
 		return;
 	}
 	c = get_or_add(rp, jid);
 	c->in_roster = true;
 	c->ask = ask;
 	free(c->name);
-	free(c->label);
 	c->name = name != NULL && name[0] != '\0' ? sanitize_str(name) : NULL;
-	c->label = sanitize_str(c->name != NULL ? c->name : c->jid);
-	set_groups(c, groups, ngroups);
+	set_groups(rp, c, groups, ngroups);
 	if (subscription != NULL &&
 	    (strcmp(subscription, "from") == 0 || strcmp(subscription, "both") == 0))
 		c->pending_in = false; /* the request was answered */
@@ -294,6 +346,7 @@ void rpane_subscription(struct roster_pane *rp, const char *from, const char *ty
 			char key[JID_MAX + 1];
 
 			key_of(from, key, sizeof(key));
+			release_groups(rp, c);
 			contact_free(map_del(&rp->contacts, key));
 		}
 	}
@@ -382,7 +435,7 @@ static int row_cmp(const void *a, const void *b)
 		return d;
 	if (x->contact->show != y->contact->show)
 		return (int)x->contact->show - (int)y->contact->show;
-	if ((d = strcasecmp(x->contact->label, y->contact->label)) != 0)
+	if ((d = strcasecmp(label_of(x->contact), label_of(y->contact))) != 0)
 		return d;
 	return strcmp(x->contact->jid, y->contact->jid);
 }
@@ -455,7 +508,7 @@ static void draw_contact(const struct contact *c, const struct theme *th, int w)
 	addch((chtype)(unsigned char)rpane_pres_symbol(c->show));
 	addch(' ');
 	attrset(theme_attr(th, c->show == PRES_OFFLINE ? TH_OFFLINE : TH_PANE));
-	draw_clipped(c->label, w - 3 - sw > 1 ? w - 3 - sw : 1);
+	draw_clipped(label_of(c), w - 3 - sw > 1 ? w - 3 - sw : 1);
 	if (sw > 0 && getcurx(stdscr) + sw <= COLS) {
 		attrset(theme_attr(th, c->unread > 0 ? TH_ERROR : TH_INFO));
 		addstr(suffix);

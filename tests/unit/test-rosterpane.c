@@ -69,3 +69,24 @@ Test(rpane, resources_come_and_go)
 	cr_assert_null(rpane_status(rp, "bob@localhost"));
 	rpane_free(rp);
 }
+
+/* Group names are shared between contacts: moving, renaming and removing
+ * contacts keeps each group alive exactly as long as one uses it (the
+ * sanitiser build checks for leaks and use after free). */
+Test(rpane, shared_groups_follow_their_contacts)
+{
+	struct roster_pane *rp = rpane_new();
+	const char *friends[] = {"Friends"}, *both[] = {"Friends", "Work"}, *work[] = {"Work"};
+
+	rpane_roster(rp, "a@localhost", NULL, friends, 1, "both", false, false);
+	rpane_roster(rp, "b@localhost", "B", both, 2, "both", false, false);
+	rpane_roster(rp, "a@localhost", NULL, work, 1, "both", false, false);
+	rpane_roster(rp, "b@localhost", NULL, NULL, 0, "remove", false, true);
+	rpane_roster(rp, "c@localhost", NULL, friends, 1, "both", false, false);
+	cr_assert_null(rpane_name(rp, "a@localhost"));
+	cr_assert_null(rpane_name(rp, "b@localhost"));
+	rpane_roster(rp, "a@localhost", NULL, NULL, 0, "remove", false, true);
+	rpane_roster(rp, "c@localhost", NULL, NULL, 0, "remove", false, true);
+	rpane_roster(rp, "d@localhost", NULL, both, 2, "both", false, false);
+	rpane_free(rp);
+}
