@@ -610,7 +610,7 @@ static void offline(struct session *s, void *ud)
 	map_init(&ft->resources);
 }
 
-static const struct session_hooks ft_hooks = {online, offline};
+static const struct session_hooks ft_hooks = {.online = online, .offline = offline};
 
 /* At init and after /set: a change applies to the next offer or block. */
 static void read_settings(void *ud, const struct config *cfg, const char *name)

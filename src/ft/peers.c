@@ -206,7 +206,7 @@ static void disco_online(struct session *s, void *ud)
 	xmpp_handler_add(session_conn(s), on_disco_info, DISCO_INFO_NS, "iq", "get", ud);
 }
 
-static const struct session_hooks disco_hooks = {disco_online, NULL};
+static const struct session_hooks disco_hooks = {.online = disco_online};
 
 void ft_disco_responder_install(struct app *app)
 {

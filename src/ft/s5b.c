@@ -600,7 +600,7 @@ static void offline(struct session *s, void *ud)
 	s5b_proxy_forget(m);
 }
 
-static const struct session_hooks s5b_hooks = {online, offline};
+static const struct session_hooks s5b_hooks = {.online = online, .offline = offline};
 
 /* At init and after /set: the next stream uses the new values; the proxy
  * is looked up at login. The values were checked by cfg. */

@@ -425,7 +425,7 @@ static void offline(struct session *s, void *ud)
 	}
 }
 
-static const struct session_hooks iq_hooks = {online, offline};
+static const struct session_hooks iq_hooks = {.online = online, .offline = offline};
 
 static void read_settings(void *ud, const struct config *cfg, const char *name)
 {

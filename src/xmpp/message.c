@@ -145,7 +145,7 @@ static void offline(struct session *s, void *ud)
 	map_free(&ms->locks, free);
 }
 
-static const struct session_hooks message_hooks = {online, offline};
+static const struct session_hooks message_hooks = {.online = online, .offline = offline};
 
 void message_init(struct app *app)
 {

@@ -490,7 +490,7 @@ static void offline(struct session *s, void *ud)
 	p->idle_timer = NULL;
 }
 
-static const struct session_hooks presence_hooks = {online, offline};
+static const struct session_hooks presence_hooks = {.online = online, .offline = offline};
 
 /* At init and after /set. A running idle timer recomputes its limit when it
  * fires; one is armed when auto-away is turned on while online. */

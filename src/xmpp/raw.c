@@ -260,7 +260,7 @@ static void offline(struct session *s, void *ud)
 	r->npending = 0;
 }
 
-static const struct session_hooks raw_hooks = {NULL, offline};
+static const struct session_hooks raw_hooks = {.offline = offline};
 
 struct raw *raw_new(struct app *app)
 {

@@ -539,7 +539,7 @@ static void offline(struct session *s, void *ud)
 	flush_save(ud);
 }
 
-static const struct session_hooks roster_hooks = {online, offline};
+static const struct session_hooks roster_hooks = {.online = online, .offline = offline};
 
 void roster_init(struct app *app)
 {

@@ -542,6 +542,9 @@ int session_connect(struct session *s, const struct session_params *p)
 	xmpp_conn_set_sockopt_callback(s->conn, sockopt_cb);
 
 	s->state = SESSION_CONNECTING;
+	for (size_t i = 0; i < s->nhooks; i++)
+		if (s->hooks[i].h->connecting != NULL)
+			s->hooks[i].h->connecting(s, s->hooks[i].ud);
 	{
 		struct event ev;
 

@@ -9,6 +9,8 @@
 struct session_hooks {
 	void (*online)(struct session *s, void *ud);
 	void (*offline)(struct session *s, void *ud);
+	/* A new connection starts (may be NULL). */
+	void (*connecting)(struct session *s, void *ud);
 };
 
 void session_add_hooks(struct session *s, const struct session_hooks *h, void *ud);
