@@ -30,6 +30,8 @@ struct console {
 	struct console_entry *ring;
 	size_t cap, first, count;
 	size_t max_bytes, bytes;
+	size_t npinned;
+	bool negotiating; /* from a connect until the session is online */
 	uint64_t next_seq;
 	FILE *log;
 	struct console_view view;
@@ -362,15 +364,35 @@ char *console_filter_describe(const struct console_filter *f)
 
 /* --- the ring ------------------------------------------------------- */
 
-static void drop_oldest(struct console *c)
+static struct console_entry *at(const struct console *c, size_t k)
 {
-	struct console_entry *e = &c->ring[c->first];
+	return &c->ring[(c->first + k) % c->cap];
+}
+
+/* Drops the k-th oldest entry; the k older ones move up one place. */
+static void drop_at(struct console *c, size_t k)
+{
+	struct console_entry *e = at(c, k);
 
 	c->bytes -= e->len;
+	c->npinned -= e->pinned;
 	free(e->xml);
-	memset(e, 0, sizeof(*e));
+	for (size_t i = k; i > 0; i--)
+		*at(c, i) = *at(c, i - 1);
+	memset(at(c, 0), 0, sizeof(*e));
 	c->first = (c->first + 1) % c->cap;
 	c->count--;
+}
+
+/* Makes room for one: the oldest entry that is not pinned goes (pinned
+ * ones are few and the oldest of their connection), or the oldest. */
+static void drop_oldest(struct console *c)
+{
+	size_t k = 0;
+
+	while (k < c->count && at(c, k)->pinned)
+		k++;
+	drop_at(c, k < c->count ? k : 0);
 }
 
 void console_set_cap(struct console *c, size_t entries, size_t bytes)
@@ -472,6 +494,8 @@ void console_capture(struct console *c, enum console_dir dir, const char *xml)
 	clock_gettime(CLOCK_REALTIME, &e->when);
 	e->xml = red;
 	e->len = len;
+	e->pinned = c->negotiating && c->npinned < CONSOLE_PINNED_MAX && c->npinned < c->cap / 2;
+	c->npinned += e->pinned;
 	c->bytes += len;
 	if (c->log != NULL)
 		write_log(c, e);
@@ -486,6 +510,35 @@ static void tap(void *ud, enum session_tap_dir dir, const char *xml)
 {
 	console_capture(ud, dir == SESSION_TAP_IN ? CONSOLE_IN : CONSOLE_OUT, xml);
 }
+
+void console_connection_start(struct console *c)
+{
+	/* The last connection's negotiation ages out like the rest. */
+	for (size_t k = 0; k < c->count; k++)
+		at(c, k)->pinned = false;
+	c->npinned = 0;
+	c->negotiating = true;
+}
+
+void console_session_online(struct console *c)
+{
+	c->negotiating = false;
+}
+
+static void on_connecting(struct session *s, void *ud)
+{
+	(void)s;
+	console_connection_start(ud);
+}
+
+static void on_online(struct session *s, void *ud)
+{
+	(void)s;
+	console_session_online(ud);
+}
+
+static const struct session_hooks console_hooks = {.online = on_online,
+                                                   .connecting = on_connecting};
 
 static void read_settings(void *ud, const struct config *cfg, const char *name)
 {
@@ -506,8 +559,10 @@ struct console *console_new(struct app *app)
 		cfg_watch(app->config, read_settings, c);
 	}
 	/* Before any connect: the console records from the TCP connect on. */
-	if (app != NULL && app->session != NULL)
+	if (app != NULL && app->session != NULL) {
 		session_set_tap(app->session, tap, c);
+		session_add_hooks(app->session, &console_hooks, c);
+	}
 	return c;
 }
 

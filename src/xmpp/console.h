@@ -15,6 +15,11 @@ struct app;
 
 #define CONSOLE_DEFAULT_ENTRIES 2000
 #define CONSOLE_DEFAULT_BYTES   (8u * 1024 * 1024)
+/* The stream negotiation of the current connection (stream headers,
+ * features, STARTTLS, SASL, bind) is kept while newer elements come and go,
+ * up to this many elements (and half the ring): a big roster's login
+ * brings thousands of stanzas that would push it out of the ring. */
+#define CONSOLE_PINNED_MAX 64
 /* One element bigger than this is kept cut, with a note. */
 #define CONSOLE_ENTRY_MAX (256u * 1024)
 
@@ -26,6 +31,7 @@ struct console_entry {
 	struct timespec when; /* wall clock */
 	char *xml;            /* redacted */
 	size_t len;
+	bool pinned; /* part of the current connection's negotiation */
 };
 
 enum console_kind {
@@ -56,6 +62,12 @@ void console_set_cap(struct console *c, size_t entries, size_t bytes);
 /* Records one element (raw, as on the wire): redacts it, keeps it, logs it
  * and emits the "xml" event. What the session's tap calls. */
 void console_capture(struct console *c, enum console_dir dir, const char *xml);
+
+/* A connection starts (its negotiation is kept: CONSOLE_PINNED_MAX), and
+ * the session is online (what follows ages out normally). The session's
+ * hooks call these. */
+void console_connection_start(struct console *c);
+void console_session_online(struct console *c);
 
 size_t console_count(const struct console *c);
 size_t console_bytes(const struct console *c);

@@ -135,6 +135,65 @@ Test(ring, stays_within_its_caps_under_a_flood)
 	console_free(c);
 }
 
+static bool has(struct console *c, const char *text)
+{
+	for (size_t i = 0; i < console_count(c); i++)
+		if (strstr(console_entry(c, i)->xml, text) != NULL)
+			return true;
+	return false;
+}
+
+static void negotiate(struct console *c, const char *tag)
+{
+	char xml[128];
+
+	console_connection_start(c);
+	snprintf(xml, sizeof xml, "<stream:features id='%s'><starttls/></stream:features>", tag);
+	console_capture(c, CONSOLE_IN, xml);
+	snprintf(xml, sizeof xml, "<iq type='result' id='bind-%s'><bind/></iq>", tag);
+	console_capture(c, CONSOLE_IN, xml);
+	console_session_online(c);
+}
+
+Test(ring, keeps_the_negotiation_through_a_flood)
+{
+	struct console *c = console_new(NULL);
+	char xml[128];
+
+	console_set_cap(c, 100, 0);
+	negotiate(c, "first");
+	for (int i = 0; i < 5000; i++) {
+		snprintf(xml, sizeof(xml), "<presence id='p%d'/>", i);
+		console_capture(c, CONSOLE_IN, xml);
+		cr_assert_leq(console_count(c), 100);
+	}
+	/* The negotiation first, then the newest 98, in order. */
+	cr_expect(strstr(console_entry(c, 0)->xml, "features id='first'") != NULL);
+	cr_expect(strstr(console_entry(c, 1)->xml, "bind-first") != NULL);
+	cr_expect(strstr(console_entry(c, 2)->xml, "'p4902'") != NULL);
+	cr_expect(strstr(console_entry(c, 99)->xml, "'p4999'") != NULL);
+	for (size_t i = 1; i < console_count(c); i++)
+		cr_expect_gt(console_entry(c, i)->seq, console_entry(c, i - 1)->seq);
+
+	/* A new connection: its negotiation is kept, the old one ages out. */
+	negotiate(c, "second");
+	for (int i = 0; i < 500; i++)
+		console_capture(c, CONSOLE_IN, "<presence/>");
+	cr_expect(!has(c, "features id='first'"));
+	cr_expect(has(c, "features id='second'") && has(c, "bind-second"));
+
+	/* Never more than half the ring: a small ring still shows new ones. */
+	console_set_cap(c, 10, 0);
+	console_connection_start(c);
+	for (int i = 0; i < 50; i++) {
+		snprintf(xml, sizeof(xml), "<n id='%d'/>", i);
+		console_capture(c, CONSOLE_IN, xml);
+	}
+	cr_expect(strstr(console_entry(c, 9)->xml, "id='49'") != NULL);
+	cr_expect(strstr(console_entry(c, 0)->xml, "id='0'") != NULL);
+	console_free(c);
+}
+
 Test(ring, a_huge_element_is_cut_and_blank_keepalives_skipped)
 {
 	struct console *c = console_new(NULL);
