@@ -167,6 +167,91 @@ static const char *locale_dir(void)
 	return d != NULL && d[0] != '\0' ? d : LOCALEDIR;
 }
 
+/* Parses the command line; returns -1 to go on, or the exit status of a
+ * run that ends here (--help, --version, a usage error). */
+static int parse_args(struct opts *opts, int argc, char **argv)
+{
+	char *err;
+
+	if (opts_parse(opts, argc, argv, &err) != 0) {
+		fprintf(stderr, "jabiru: %s\n", err);
+		fprintf(stderr, _("Try 'jabiru --help' for more information.\n"));
+		free(err);
+		opts_free(opts);
+		return EXIT_USAGE;
+	}
+	if (opts->help || opts->version) {
+		if (opts->help)
+			opts_print_help("jabiru");
+		else
+			opts_print_version();
+		opts_free(opts);
+		return EXIT_OK;
+	}
+	return -1;
+}
+
+/* The modules, in the order they depend on each other: the session first,
+ * the console before anything connects (it records from the TCP connect
+ * on). Returns false when the XML log cannot be opened. */
+static bool modules_init(struct app *app)
+{
+	const char *xml_log;
+
+	app->loop = loop_new();
+	app->session = session_new(app);
+	message_init(app);
+	iq_init(app);
+	presence_init(app);
+	roster_init(app);
+	app->console = console_new(app);
+	app->raw = raw_new(app);
+	xml_log = cfg_or_opt(app->opts->xml_log, cfg_str(app->config, "console.log"));
+	if (xml_log != NULL && console_open_log(app->console, xml_log) != 0) {
+		fprintf(stderr, _("jabiru: cannot open the XML log %s: %s\n"), xml_log,
+		        strerror(errno));
+		return false;
+	}
+	ft_init(app);
+	s5b_init(app);
+	return true;
+}
+
+static void modules_fini(struct app *app)
+{
+	ft_fini(app);
+	message_fini(app);
+	roster_fini(app);
+	presence_fini(app);
+	iq_fini(app);
+	raw_free(app->raw);
+	console_free(app->console);
+	s5b_fini(app);
+	session_free(app->session);
+}
+
+/* Batch mode or the screen. Returns false when the screen cannot start. */
+static bool frontend_init(struct app *app, struct batch **batch, struct ui **ui)
+{
+	if (app->batch) {
+		*batch = batch_new(app);
+		app->fe_ops = &batch_frontend;
+		app->fe = *batch;
+		loop_signal(app->loop, SIGINT, on_batch_signal, app);
+		loop_signal(app->loop, SIGTERM, on_batch_signal, app);
+		loop_signal(app->loop, SIGHUP, on_batch_signal, app);
+		return true;
+	}
+	*ui = ui_new(app);
+	if (*ui == NULL) {
+		fprintf(stderr, _("jabiru: cannot start the screen (is TERM set?)\n"));
+		return false;
+	}
+	app->fe_ops = &ui_frontend;
+	app->fe = *ui;
+	return true;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts opts;
@@ -174,31 +259,14 @@ int main(int argc, char **argv)
 	struct app app;
 	struct batch *batch = NULL;
 	struct ui *ui = NULL;
-	char *err;
-	const char *xml_log;
+	int rc;
 
 	setlocale(LC_ALL, "");
 	bindtextdomain(PACKAGE, locale_dir());
 	bind_textdomain_codeset(PACKAGE, "UTF-8");
 	textdomain(PACKAGE);
-
-	if (opts_parse(&opts, argc, argv, &err) != 0) {
-		fprintf(stderr, "jabiru: %s\n", err);
-		fprintf(stderr, _("Try 'jabiru --help' for more information.\n"));
-		free(err);
-		opts_free(&opts);
-		return EXIT_USAGE;
-	}
-	if (opts.help) {
-		opts_print_help("jabiru");
-		opts_free(&opts);
-		return EXIT_OK;
-	}
-	if (opts.version) {
-		opts_print_version();
-		opts_free(&opts);
-		return EXIT_OK;
-	}
+	if ((rc = parse_args(&opts, argc, argv)) >= 0)
+		return rc;
 	signal(SIGPIPE, SIG_IGN);
 
 	memset(&app, 0, sizeof(app));
@@ -207,54 +275,15 @@ int main(int argc, char **argv)
 	app.config = &config;
 	app.batch = opts.batch;
 	take_env_password(&app);
-	app.loop = loop_new();
-	app.session = session_new(&app);
-	message_init(&app);
-	iq_init(&app);
-	presence_init(&app);
-	roster_init(&app);
-	app.console = console_new(&app);
-	app.raw = raw_new(&app);
-	xml_log = cfg_or_opt(opts.xml_log, cfg_str(&config, "console.log"));
-	if (xml_log != NULL && console_open_log(app.console, xml_log) != 0) {
-		fprintf(stderr, _("jabiru: cannot open the XML log %s: %s\n"), xml_log,
-		        strerror(errno));
+	if (!modules_init(&app) || !frontend_init(&app, &batch, &ui))
 		return EXIT_FAILURE_;
-	}
-	ft_init(&app);
-	s5b_init(&app);
-
-	if (opts.batch) {
-		batch = batch_new(&app);
-		app.fe_ops = &batch_frontend;
-		app.fe = batch;
-		loop_signal(app.loop, SIGINT, on_batch_signal, &app);
-		loop_signal(app.loop, SIGTERM, on_batch_signal, &app);
-		loop_signal(app.loop, SIGHUP, on_batch_signal, &app);
-	} else {
-		ui = ui_new(&app);
-		if (ui == NULL) {
-			fprintf(stderr, _("jabiru: cannot start the screen (is TERM set?)\n"));
-			return EXIT_FAILURE_;
-		}
-		app.fe_ops = &ui_frontend;
-		app.fe = ui;
-	}
 
 	report_config(&app);
 	start(&app, batch, ui);
 	loop_run(app.loop);
 
 	ui_free(ui);
-	ft_fini(&app);
-	message_fini(&app);
-	roster_fini(&app);
-	presence_fini(&app);
-	iq_fini(&app);
-	raw_free(app.raw);
-	console_free(app.console);
-	s5b_fini(&app);
-	session_free(app.session);
+	modules_fini(&app);
 	batch_free(batch);
 	loop_free(app.loop);
 	str_free_secret(app.env_password);
