@@ -145,30 +145,13 @@ Test(reg, cancel_removes_the_account)
 
 Test(reg, password_change_in_the_ui)
 {
-	char port[16];
-	const char *argv[] = {harness_jabiru_bin(),
-	                      "--jid",
-	                      "alice@localhost",
-	                      "--server",
-	                      "127.0.0.1",
-	                      "--port",
-	                      port,
-	                      "--ca-file",
-	                      srv.ca_file,
-	                      NULL};
-	const char *env[] = {"JABIRU_PASSWORD=wonderland", NULL};
-
-	snprintf(port, sizeof port, "%d", srv.c2s_port);
-	cr_assert(tmux_start(&term, 100, 30, argv, env), "tmux did not start");
-	cr_assert(tmux_wait_for(&term, "Logged in as alice@localhost", HARNESS_TIMEOUT_MS));
-	cr_assert(tmux_send_text(&term, "/register password"));
-	cr_assert(tmux_send_keys(&term, "Enter"));
+	cr_assert(tmux_start_jabiru(&term, &srv, "alice", "wonderland", 100, 30, NULL, NULL),
+	          "alice did not log in");
+	cr_assert(tmux_type_line(&term, "/register password"));
 	cr_assert(tmux_wait_for(&term, "New password:", HARNESS_TIMEOUT_MS));
-	cr_assert(tmux_send_text(&term, "Changed-pw-1"));
-	cr_assert(tmux_send_keys(&term, "Enter"));
+	cr_assert(tmux_type_line(&term, "Changed-pw-1"));
 	cr_assert(tmux_wait_for(&term, "The new password again:", HARNESS_TIMEOUT_MS));
-	cr_assert(tmux_send_text(&term, "Changed-pw-1"));
-	cr_assert(tmux_send_keys(&term, "Enter"));
+	cr_assert(tmux_type_line(&term, "Changed-pw-1"));
 	cr_assert(tmux_wait_for(&term, "The password of alice@localhost is changed.",
 	                        HARNESS_TIMEOUT_MS));
 	cr_expect(strstr(term.screen, "Changed-pw-1") == NULL, "the password was echoed");

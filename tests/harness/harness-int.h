@@ -46,6 +46,14 @@ void harness_strv_free(char **v);
  * NULL-terminated, may be NULL). Free with harness_strv_free. */
 char **harness_private_env(const char *dir, const char *const *extra);
 
+/* ---- prosody.c -------------------------------------------------------- */
+
+/* The server's domain: "localhost" unless prosody-up said otherwise. */
+const char *harness_domain(const struct prosody *p);
+/* Adds what logs jabiru in as USER@DOMAIN on p to argv: --jid USER@DOMAIN
+ * --server 127.0.0.1 --port C2S --ca-file CA. */
+void harness_login_args(struct harness_strv *argv, const struct prosody *p, const char *user);
+
 /* ---- process.c -------------------------------------------------------- */
 
 struct harness_child {

@@ -78,6 +78,10 @@ struct jproc *jproc_spawn(const char *name, const char *const *args, const char 
  * --port C2S --ca-file CA [extra_args], JABIRU_PASSWORD=password. */
 struct jproc *jproc_start(const struct prosody *p, const char *user, const char *password,
                           const char *const *extra_args);
+/* jproc_start, then waits for its "connected" event. NULL (after printing
+ * why, and with the process gone) if either fails. */
+struct jproc *jproc_login(const struct prosody *p, const char *user, const char *password,
+                          const char *const *extra_args);
 /* The temporary directory holding home/, config/, data/, ... */
 const char *jproc_dir(const struct jproc *j);
 pid_t jproc_pid(const struct jproc *j);
@@ -174,6 +178,29 @@ bool tmux_paste(struct tmux *t, const char *text);
 char *tmux_buffers(struct tmux *t);
 /* Kills the server and removes the directory. Safe to call twice. */
 void tmux_stop(struct tmux *t);
+/* Types line and presses Enter. */
+bool tmux_type_line(struct tmux *t, const char *line);
+/* Re-captures the screen until text is no longer on it or the deadline
+ * passes. The last capture stays in t->screen. */
+bool tmux_wait_gone(struct tmux *t, const char *text, int timeout_ms);
+
+/* ---- jabiru in tmux --------------------------------------------------- */
+
+/* Starts jabiru in a fresh cols x rows tmux (tmux_start) logged in as
+ * USER@DOMAIN on p: jabiru --jid USER@DOMAIN --server 127.0.0.1 --port C2S
+ * --ca-file CA [extra_args] with JABIRU_PASSWORD=password and env (both
+ * lists NULL-terminated, may be NULL). Then waits until the screen says
+ * "Logged in as USER@DOMAIN/". False, after printing why, when tmux did not
+ * start or the login did not show. */
+bool tmux_start_jabiru(struct tmux *t, const struct prosody *p, const char *user,
+                       const char *password, int cols, int rows, const char *const *extra_args,
+                       const char *const *env);
+/* The same without waiting for the login, and jabiru run through wrapper:
+ * the words before jabiru's own command line, e.g. {"sh", "-c", SCRIPT,
+ * "sh", NULL} (NULL: none). */
+bool tmux_launch_jabiru(struct tmux *t, const char *const *wrapper, const struct prosody *p,
+                        const char *user, const char *password, int cols, int rows,
+                        const char *const *extra_args, const char *const *env);
 
 /* ---- small helpers ---------------------------------------------------- */
 

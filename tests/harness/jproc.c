@@ -191,30 +191,30 @@ struct jproc *jproc_spawn(const char *name, const char *const *args, const char 
 struct jproc *jproc_start(const struct prosody *p, const char *user, const char *password,
                           const char *const *extra_args)
 {
-	const char *domain = p->domain[0] ? p->domain : "localhost";
-	char *jid = harness_xasprintf("%s@%s", user, domain);
-	char *port = harness_xasprintf("%d", p->c2s_port);
 	char *pw = harness_xasprintf("JABIRU_PASSWORD=%s", password);
 	struct harness_strv args = {0};
 	const char *env[] = {pw, NULL};
 	struct jproc *j;
 
 	harness_strv_add(&args, harness_xstrdup("--batch"));
-	harness_strv_add(&args, harness_xstrdup("--jid"));
-	harness_strv_add(&args, harness_xstrdup(jid));
-	harness_strv_add(&args, harness_xstrdup("--server"));
-	harness_strv_add(&args, harness_xstrdup("127.0.0.1"));
-	harness_strv_add(&args, harness_xstrdup("--port"));
-	harness_strv_add(&args, harness_xstrdup(port));
-	harness_strv_add(&args, harness_xstrdup("--ca-file"));
-	harness_strv_add(&args, harness_xstrdup(p->ca_file));
+	harness_login_args(&args, p, user);
 	for (const char *const *a = extra_args; a && *a; a++)
 		harness_strv_add(&args, harness_xstrdup(*a));
 	j = jproc_spawn(user, (const char *const *)args.v, env);
 	harness_strv_free(args.v);
-	free(jid);
-	free(port);
 	free(pw);
+	return j;
+}
+
+struct jproc *jproc_login(const struct prosody *p, const char *user, const char *password,
+                          const char *const *extra_args)
+{
+	struct jproc *j = jproc_start(p, user, password, extra_args);
+
+	if (j != NULL && jproc_expect(j, "connected", NULL, HARNESS_TIMEOUT_MS) == NULL) {
+		jproc_free(j);
+		return NULL;
+	}
 	return j;
 }
 

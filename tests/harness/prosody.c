@@ -155,10 +155,27 @@ bool prosody_roster(struct prosody *p, const char *user, const char *contact_jid
 	return st == 0;
 }
 
+const char *harness_domain(const struct prosody *p)
+{
+	return p->domain[0] ? p->domain : "localhost";
+}
+
+void harness_login_args(struct harness_strv *argv, const struct prosody *p, const char *user)
+{
+	harness_strv_add(argv, harness_xstrdup("--jid"));
+	harness_strv_add(argv, harness_xasprintf("%s@%s", user, harness_domain(p)));
+	harness_strv_add(argv, harness_xstrdup("--server"));
+	harness_strv_add(argv, harness_xstrdup("127.0.0.1"));
+	harness_strv_add(argv, harness_xstrdup("--port"));
+	harness_strv_add(argv, harness_xasprintf("%d", p->c2s_port));
+	harness_strv_add(argv, harness_xstrdup("--ca-file"));
+	harness_strv_add(argv, harness_xstrdup(p->ca_file));
+}
+
 bool prosody_befriend(struct prosody *p, const char *user1, const char *user2)
 {
-	char *jid1 = harness_xasprintf("%s@%s", user1, p->domain[0] ? p->domain : "localhost");
-	char *jid2 = harness_xasprintf("%s@%s", user2, p->domain[0] ? p->domain : "localhost");
+	char *jid1 = harness_xasprintf("%s@%s", user1, harness_domain(p));
+	char *jid2 = harness_xasprintf("%s@%s", user2, harness_domain(p));
 	bool ok = prosody_roster(p, user1, jid2, user2, "Friends", "both") &&
 	          prosody_roster(p, user2, jid1, user1, "Friends", "both");
 

@@ -146,6 +146,11 @@ bool tmux_send_keys_(struct tmux *t, ...)
 	return tmux_exec(t, &argv, NULL) == 0;
 }
 
+bool tmux_type_line(struct tmux *t, const char *line)
+{
+	return tmux_send_text(t, line) && tmux_send_keys(t, "Enter");
+}
+
 bool tmux_send_text(struct tmux *t, const char *text)
 {
 	return tmux_run(t, NULL, "send-keys", "-t", TMUX_TARGET, "-l", "--", text, (char *)NULL) ==
@@ -163,7 +168,17 @@ char *tmux_capture(struct tmux *t)
 	return out;
 }
 
-bool tmux_wait_for_quiet(struct tmux *t, const char *text, int timeout_ms)
+/* A pause between two captures: 50 ms, or what is left until deadline. */
+static void tmux_nap(long long deadline)
+{
+	int left = harness_remaining_ms(deadline);
+
+	harness_nap_ms(left < 50 ? left : 50);
+}
+
+/* Re-captures until text is on the screen (present) or not (!present);
+ * false at the deadline. */
+static bool wait_screen(struct tmux *t, const char *text, bool present, int timeout_ms)
 {
 	long long deadline = harness_now_ms() + timeout_ms;
 
@@ -173,14 +188,23 @@ bool tmux_wait_for_quiet(struct tmux *t, const char *text, int timeout_ms)
 		if (s != NULL) {
 			free(t->screen);
 			t->screen = s;
-			if (strstr(s, text) != NULL)
+			if ((strstr(s, text) != NULL) == present)
 				return true;
 		}
 		if (harness_remaining_ms(deadline) == 0)
 			return false;
-		harness_nap_ms(harness_remaining_ms(deadline) < 50 ? harness_remaining_ms(deadline)
-		                                                   : 50);
+		tmux_nap(deadline);
 	}
+}
+
+bool tmux_wait_for_quiet(struct tmux *t, const char *text, int timeout_ms)
+{
+	return wait_screen(t, text, true, timeout_ms);
+}
+
+bool tmux_wait_gone(struct tmux *t, const char *text, int timeout_ms)
+{
+	return wait_screen(t, text, false, timeout_ms);
 }
 
 bool tmux_wait_for(struct tmux *t, const char *text, int timeout_ms)
@@ -266,8 +290,7 @@ int tmux_wait_exit(struct tmux *t, int timeout_ms)
 		free(s);
 		if (harness_remaining_ms(deadline) == 0)
 			break;
-		harness_nap_ms(harness_remaining_ms(deadline) < 50 ? harness_remaining_ms(deadline)
-		                                                   : 50);
+		tmux_nap(deadline);
 	}
 	free(t->screen);
 	t->screen = tmux_capture(t);
@@ -291,4 +314,43 @@ void tmux_stop(struct tmux *t)
 	t->screen = NULL;
 	t->running = false;
 	t->dir[0] = '\0';
+}
+
+bool tmux_launch_jabiru(struct tmux *t, const char *const *wrapper, const struct prosody *p,
+                        const char *user, const char *password, int cols, int rows,
+                        const char *const *extra_args, const char *const *env)
+{
+	struct harness_strv argv = {0}, envv = {0};
+	bool ok;
+
+	for (const char *const *w = wrapper; w && *w; w++)
+		harness_strv_add(&argv, harness_xstrdup(*w));
+	harness_strv_add(&argv, harness_xstrdup(harness_jabiru_bin()));
+	harness_login_args(&argv, p, user);
+	for (const char *const *a = extra_args; a && *a; a++)
+		harness_strv_add(&argv, harness_xstrdup(*a));
+	harness_strv_add(&envv, harness_xasprintf("JABIRU_PASSWORD=%s", password));
+	for (const char *const *e = env; e && *e; e++)
+		harness_strv_add(&envv, harness_xstrdup(*e));
+	ok = tmux_start(t, cols, rows, (const char *const *)argv.v, (const char *const *)envv.v);
+	if (!ok)
+		fprintf(stderr, "harness: tmux with jabiru as %s did not start\n", user);
+	harness_strv_free(argv.v);
+	harness_strv_free(envv.v);
+	return ok;
+}
+
+bool tmux_start_jabiru(struct tmux *t, const struct prosody *p, const char *user,
+                       const char *password, int cols, int rows, const char *const *extra_args,
+                       const char *const *env)
+{
+	char *want;
+	bool ok;
+
+	if (!tmux_launch_jabiru(t, NULL, p, user, password, cols, rows, extra_args, env))
+		return false;
+	want = harness_xasprintf("Logged in as %s@%s/", user, harness_domain(p));
+	ok = tmux_wait_for(t, want, HARNESS_TIMEOUT_MS);
+	free(want);
+	return ok;
 }
