@@ -117,6 +117,9 @@ int jproc_wait_exit(struct jproc *j, int timeout_ms);
 void jproc_kill(struct jproc *j);
 /* Everything jabiru wrote to stderr so far (malloc'd). */
 char *jproc_stderr(const struct jproc *j);
+/* Whether secret is in an output line or on stderr; when it is, prints
+ * where (never the secret alone: the line or stderr holding it). */
+bool jproc_leaks(const struct jproc *j, const char *secret);
 /* Prints the output history and stderr to stderr. */
 void jproc_dump(const struct jproc *j);
 /* Kills jabiru if it still runs, removes its directory, frees j. NULL ok. */

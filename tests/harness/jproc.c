@@ -417,6 +417,26 @@ char *jproc_stderr(const struct jproc *j)
 	return buf;
 }
 
+bool jproc_leaks(const struct jproc *j, const char *secret)
+{
+	char *err = jproc_stderr(j);
+	bool leaked = false;
+
+	for (size_t i = 0; i < j->nlines; i++) {
+		if (strstr(j->lines[i], secret) != NULL) {
+			fprintf(stderr, "harness: %s: secret in output: %s\n", j->name,
+			        j->lines[i]);
+			leaked = true;
+		}
+	}
+	if (strstr(err, secret) != NULL) {
+		fprintf(stderr, "harness: %s: secret on stderr: %s\n", j->name, err);
+		leaked = true;
+	}
+	free(err);
+	return leaked;
+}
+
 void jproc_dump(const struct jproc *j)
 {
 	char *err = jproc_stderr(j);
