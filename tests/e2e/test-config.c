@@ -71,7 +71,7 @@ static char *read_file(const char *path)
 Test(config, mistakes_reported_with_file_and_line_and_login_works)
 {
 	const char *args[] = {"--config", rc, NULL};
-	char want[HARNESS_PATH_MAX + 64];
+	char want[sizeof rc + 64]; /* rc and a message */
 	const char *line;
 
 	write_file(rc, 0600,
@@ -211,7 +211,7 @@ Test(config, failing_password_cmd_is_reported)
 Test(config, password_in_readable_file_refused)
 {
 	const char *args[] = {"--batch", "--config", rc, "-a", "home", NULL};
-	char want[HARNESS_PATH_MAX + 64];
+	char want[sizeof rc + 64]; /* rc and a message */
 
 	write_account(0644, "password = " PASSWORD);
 	jp = jproc_spawn("alice", args, NULL);

@@ -1,6 +1,7 @@
 /* Wrapping (window_wrap) with wide and combining characters, and the
  * window's bounded scrollback. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
