@@ -78,6 +78,10 @@ struct jproc *jproc_spawn(const char *name, const char *const *args, const char 
  * --port C2S --ca-file CA [extra_args], JABIRU_PASSWORD=password. */
 struct jproc *jproc_start(const struct prosody *p, const char *user, const char *password,
                           const char *const *extra_args);
+/* The same with env (NAME=VALUE, NULL-terminated, may be NULL) added to
+ * its environment, as at jproc_spawn. */
+struct jproc *jproc_start_env(const struct prosody *p, const char *user, const char *password,
+                              const char *const *extra_args, const char *const *env);
 /* jproc_start, then waits for its "connected" event. NULL (after printing
  * why, and with the process gone) if either fails. */
 struct jproc *jproc_login(const struct prosody *p, const char *user, const char *password,

@@ -188,22 +188,29 @@ struct jproc *jproc_spawn(const char *name, const char *const *args, const char 
 	return j;
 }
 
-struct jproc *jproc_start(const struct prosody *p, const char *user, const char *password,
-                          const char *const *extra_args)
+struct jproc *jproc_start_env(const struct prosody *p, const char *user, const char *password,
+                              const char *const *extra_args, const char *const *env)
 {
-	char *pw = harness_xasprintf("JABIRU_PASSWORD=%s", password);
-	struct harness_strv args = {0};
-	const char *env[] = {pw, NULL};
+	struct harness_strv args = {0}, envv = {0};
 	struct jproc *j;
 
 	harness_strv_add(&args, harness_xstrdup("--batch"));
 	harness_login_args(&args, p, user);
 	for (const char *const *a = extra_args; a && *a; a++)
 		harness_strv_add(&args, harness_xstrdup(*a));
-	j = jproc_spawn(user, (const char *const *)args.v, env);
+	harness_strv_add(&envv, harness_xasprintf("JABIRU_PASSWORD=%s", password));
+	for (const char *const *e = env; e && *e; e++)
+		harness_strv_add(&envv, harness_xstrdup(*e));
+	j = jproc_spawn(user, (const char *const *)args.v, (const char *const *)envv.v);
 	harness_strv_free(args.v);
-	free(pw);
+	harness_strv_free(envv.v);
 	return j;
+}
+
+struct jproc *jproc_start(const struct prosody *p, const char *user, const char *password,
+                          const char *const *extra_args)
+{
+	return jproc_start_env(p, user, password, extra_args, NULL);
 }
 
 struct jproc *jproc_login(const struct prosody *p, const char *user, const char *password,
