@@ -10,7 +10,10 @@
  * when the pipe from the test process reaches end of file.
  *
  * Environment read: JABIRU_BIN (the program), JABIRU_SRCDIR (to find
- * tests/harness/prosody-up), TMPDIR. */
+ * tests/harness/prosody-up), TMPDIR.
+ *
+ * The one header the tests include. Each section below names the file that
+ * implements it; util.c and process.c underneath share harness-int.h. */
 #ifndef JABIRU_TEST_HARNESS_H
 #define JABIRU_TEST_HARNESS_H
 
@@ -24,7 +27,7 @@
 
 #define HARNESS_PATH_MAX 512
 
-/* ---- Prosody ---------------------------------------------------------- */
+/* ---- Prosody (prosody.c) ---------------------------------------------- */
 
 struct prosody {
 	char dir[HARNESS_PATH_MAX]; /* config, data, certs, log */
@@ -63,7 +66,7 @@ bool prosody_add_account(struct prosody *p, const char *user, const char *passwo
 /* Prints the tail of the server log to stderr (for failure diagnostics). */
 void prosody_dump_log(const struct prosody *p, int lines);
 
-/* ---- jabiru in batch mode --------------------------------------------- */
+/* ---- jabiru in batch mode (jproc.c) ----------------------------------- */
 
 struct jproc;
 
@@ -129,7 +132,7 @@ void jproc_dump(const struct jproc *j);
 /* Kills jabiru if it still runs, removes its directory, frees j. NULL ok. */
 void jproc_free(struct jproc *j);
 
-/* ---- JSON lines ------------------------------------------------------- */
+/* ---- JSON lines (json.c) ---------------------------------------------- */
 
 /* The value of key in the flat JSON object line: a string value unescaped
  * (\uXXXX with surrogate pairs to UTF-8), any other value as its raw text.
@@ -138,7 +141,7 @@ char *json_field(const char *line, const char *key);
 /* json_field(line, key) equals want. */
 bool json_field_is(const char *line, const char *key, const char *want);
 
-/* ---- tmux ------------------------------------------------------------- */
+/* ---- tmux (tmux.c) ---------------------------------------------------- */
 
 struct tmux {
 	char dir[HARNESS_PATH_MAX];  /* socket, config, private HOME */
@@ -191,7 +194,7 @@ bool tmux_type_line(struct tmux *t, const char *line);
  * passes. The last capture stays in t->screen. */
 bool tmux_wait_gone(struct tmux *t, const char *text, int timeout_ms);
 
-/* ---- jabiru in tmux --------------------------------------------------- */
+/* ---- jabiru in tmux (tmux.c) ------------------------------------------ */
 
 /* Starts jabiru in a fresh cols x rows tmux (tmux_start) logged in as
  * USER@DOMAIN on p: jabiru --jid USER@DOMAIN --server 127.0.0.1 --port C2S
@@ -209,7 +212,7 @@ bool tmux_launch_jabiru(struct tmux *t, const char *const *wrapper, const struct
                         const char *user, const char *password, int cols, int rows,
                         const char *const *extra_args, const char *const *env);
 
-/* ---- small helpers ---------------------------------------------------- */
+/* ---- small helpers (util.c) ------------------------------------------- */
 
 /* The program under test: $JABIRU_BIN, or "src/jabiru". */
 const char *harness_jabiru_bin(void);
