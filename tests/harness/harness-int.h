@@ -39,6 +39,8 @@ struct harness_strv {
 
 /* Appends owned (taken over). */
 void harness_strv_add(struct harness_strv *s, char *owned);
+/* Appends copies of list's strings (NULL-terminated; NULL: none). */
+void harness_strv_addv(struct harness_strv *s, const char *const *list);
 /* Frees a vector's strings and the vector itself. NULL ok. */
 void harness_strv_free(char **v);
 /* The inherited environment minus HOME/XDG/locale/password, plus a private

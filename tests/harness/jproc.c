@@ -161,8 +161,7 @@ struct jproc *jproc_spawn(const char *name, const char *const *args, const char 
 	signal(SIGPIPE, SIG_IGN);
 	envp = harness_private_env(j->dir, env);
 	harness_strv_add(&argv, harness_xstrdup(bin));
-	for (const char *const *a = args; a && *a; a++)
-		harness_strv_add(&argv, harness_xstrdup(*a));
+	harness_strv_addv(&argv, args);
 	errpath = harness_xasprintf("%s/stderr", j->dir);
 	err = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	free(errpath);
@@ -196,11 +195,9 @@ struct jproc *jproc_start_env(const struct prosody *p, const char *user, const c
 
 	harness_strv_add(&args, harness_xstrdup("--batch"));
 	harness_login_args(&args, p, user);
-	for (const char *const *a = extra_args; a && *a; a++)
-		harness_strv_add(&args, harness_xstrdup(*a));
+	harness_strv_addv(&args, extra_args);
 	harness_strv_add(&envv, harness_xasprintf("JABIRU_PASSWORD=%s", password));
-	for (const char *const *e = env; e && *e; e++)
-		harness_strv_add(&envv, harness_xstrdup(*e));
+	harness_strv_addv(&envv, env);
 	j = jproc_spawn(user, (const char *const *)args.v, (const char *const *)envv.v);
 	harness_strv_free(args.v);
 	harness_strv_free(envv.v);

@@ -92,8 +92,7 @@ bool prosody_start(struct prosody *p, const char *const *users)
 	harness_strv_add(&argv, harness_xstrdup("bash")); /* no need for the execute bit */
 	harness_strv_add(&argv, harness_xstrdup(script));
 	harness_strv_add(&argv, harness_xstrdup(p->dir));
-	for (const char *const *u = users; u && *u; u++)
-		harness_strv_add(&argv, harness_xstrdup(*u));
+	harness_strv_addv(&argv, users);
 	st = harness_run_cmd(argv.v, NULL, &out, 60000);
 	harness_strv_free(argv.v);
 	free(script);

@@ -83,8 +83,7 @@ static bool tmux_prepare(struct tmux *t, const char *const *env)
 	/* The tmux client wants a terminal type (the pane gets
 	 * default-terminal); env from the test comes later and wins. */
 	harness_strv_add(&e, harness_xstrdup("TERM=xterm-256color"));
-	for (const char *const *x = env; x && *x; x++)
-		harness_strv_add(&e, harness_xstrdup(*x));
+	harness_strv_addv(&e, env);
 	t->env = harness_private_env(t->dir, (const char *const *)e.v);
 	harness_strv_free(e.v);
 
@@ -119,8 +118,7 @@ bool tmux_start(struct tmux *t, int cols, int rows, const char *const *argv, con
 	harness_strv_add(&args, harness_xstrdup("-y"));
 	harness_strv_add(&args, harness_xasprintf("%d", rows));
 	harness_strv_add(&args, harness_xstrdup("--"));
-	for (const char *const *a = argv; a && *a; a++)
-		harness_strv_add(&args, harness_xstrdup(*a));
+	harness_strv_addv(&args, argv);
 	st = tmux_exec(t, &args, NULL);
 	if (st != 0) {
 		fprintf(stderr, "harness: tmux new-session failed (status %d)\n", st);
@@ -323,15 +321,12 @@ bool tmux_launch_jabiru(struct tmux *t, const char *const *wrapper, const struct
 	struct harness_strv argv = {0}, envv = {0};
 	bool ok;
 
-	for (const char *const *w = wrapper; w && *w; w++)
-		harness_strv_add(&argv, harness_xstrdup(*w));
+	harness_strv_addv(&argv, wrapper);
 	harness_strv_add(&argv, harness_xstrdup(harness_jabiru_bin()));
 	harness_login_args(&argv, p, user);
-	for (const char *const *a = extra_args; a && *a; a++)
-		harness_strv_add(&argv, harness_xstrdup(*a));
+	harness_strv_addv(&argv, extra_args);
 	harness_strv_add(&envv, harness_xasprintf("JABIRU_PASSWORD=%s", password));
-	for (const char *const *e = env; e && *e; e++)
-		harness_strv_add(&envv, harness_xstrdup(*e));
+	harness_strv_addv(&envv, env);
 	ok = tmux_start(t, cols, rows, (const char *const *)argv.v, (const char *const *)envv.v);
 	if (!ok)
 		fprintf(stderr, "harness: tmux with jabiru as %s did not start\n", user);

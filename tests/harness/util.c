@@ -189,6 +189,12 @@ void harness_strv_add(struct harness_strv *s, char *owned)
 	s->v[s->n] = NULL;
 }
 
+void harness_strv_addv(struct harness_strv *s, const char *const *list)
+{
+	for (const char *const *p = list; p && *p; p++)
+		harness_strv_add(s, harness_xstrdup(*p));
+}
+
 void harness_strv_free(char **v)
 {
 	if (v == NULL)
