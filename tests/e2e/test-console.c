@@ -33,9 +33,8 @@ static void setup(void)
 	cr_assert(prosody_befriend(&srv, "alice", "bob"));
 	cr_assert(prosody_start(&srv, users), "Prosody did not start");
 	snprintf(log_path, sizeof(log_path), "%s/xml.log", srv.dir);
-	alice = jproc_start(&srv, "alice", "password", args);
+	alice = jproc_login(&srv, "alice", "password", args);
 	cr_assert_not_null(alice);
-	cr_assert_not_null(jproc_expect(alice, "connected", NULL, HARNESS_TIMEOUT_MS));
 }
 
 static void teardown(void)
@@ -216,10 +215,9 @@ Test(console, raw_element_over_several_lines)
 
 Test(console, a_flood_of_stanzas_is_recorded_and_the_session_stays_usable)
 {
-	struct jproc *bob = jproc_start(&srv, "bob", "builder", NULL);
+	struct jproc *bob = jproc_login(&srv, "bob", "builder", NULL);
 
 	cr_assert_not_null(bob);
-	cr_assert_not_null(jproc_expect(bob, "connected", NULL, HARNESS_TIMEOUT_MS));
 	for (int i = 0; i < 300; i++)
 		cr_assert(jproc_sendf(bob, "/msg alice@localhost flood %d", i));
 	cr_assert_not_null(

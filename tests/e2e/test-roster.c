@@ -24,18 +24,13 @@ TestSuite(roster, .fini = teardown, .timeout = 240);
 
 static struct jproc *login_env(const char *user, const char *password, const char *cache_home)
 {
-	char port[16], jid[128], pw[128], cache[HARNESS_PATH_MAX + 32];
-	const char *args[] = {"--batch", "--jid", jid,         "--server",  "127.0.0.1",
-	                      "--port",  port,    "--ca-file", srv.ca_file, NULL};
-	const char *env[] = {pw, cache_home ? cache : NULL, NULL};
+	char cache[HARNESS_PATH_MAX + 32];
+	const char *env[] = {cache_home ? cache : NULL, NULL};
 	struct jproc *j;
 
-	snprintf(port, sizeof(port), "%d", srv.c2s_port);
-	snprintf(jid, sizeof(jid), "%s@%s", user, srv.domain);
-	snprintf(pw, sizeof(pw), "JABIRU_PASSWORD=%s", password);
 	if (cache_home)
 		snprintf(cache, sizeof(cache), "XDG_CACHE_HOME=%s", cache_home);
-	j = jproc_spawn(user, args, env);
+	j = jproc_start_env(&srv, user, password, NULL, env);
 	cr_assert_not_null(j);
 	cr_assert_not_null(jproc_expect(j, "connected", NULL, HARNESS_TIMEOUT_MS), "%s login",
 	                   user);

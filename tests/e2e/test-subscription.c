@@ -19,18 +19,12 @@ static struct jproc *alice, *bob, *carol;
 
 static struct jproc *login_env(const char *user, const char *password, const char *extra_env)
 {
-	char port[16], jid[128], pw[128];
-	const char *args[] = {"--batch", "--jid", jid,         "--server",  "127.0.0.1",
-	                      "--port",  port,    "--ca-file", srv.ca_file, NULL};
-	const char *env[] = {pw, extra_env, NULL};
+	const char *env[] = {extra_env, NULL};
 	const char *line;
 	struct jproc *j;
 	char *me;
 
-	snprintf(port, sizeof(port), "%d", srv.c2s_port);
-	snprintf(jid, sizeof(jid), "%s@%s", user, srv.domain);
-	snprintf(pw, sizeof(pw), "JABIRU_PASSWORD=%s", password);
-	j = jproc_spawn(user, args, env);
+	j = jproc_start_env(&srv, user, password, NULL, env);
 	cr_assert_not_null(j);
 	line = jproc_expect(j, "connected", NULL, T);
 	cr_assert_not_null(line, "%s login", user);

@@ -10,7 +10,10 @@
  * when the pipe from the test process reaches end of file.
  *
  * Environment read: JABIRU_BIN (the program), JABIRU_SRCDIR (to find
- * tests/harness/prosody-up), TMPDIR. */
+ * tests/harness/prosody-up), TMPDIR.
+ *
+ * The one header the tests include. Each section below names the file that
+ * implements it; util.c and process.c underneath share harness-int.h. */
 #ifndef JABIRU_TEST_HARNESS_H
 #define JABIRU_TEST_HARNESS_H
 
@@ -24,7 +27,7 @@
 
 #define HARNESS_PATH_MAX 512
 
-/* ---- Prosody ---------------------------------------------------------- */
+/* ---- Prosody (prosody.c) ---------------------------------------------- */
 
 struct prosody {
 	char dir[HARNESS_PATH_MAX]; /* config, data, certs, log */
@@ -63,7 +66,7 @@ bool prosody_add_account(struct prosody *p, const char *user, const char *passwo
 /* Prints the tail of the server log to stderr (for failure diagnostics). */
 void prosody_dump_log(const struct prosody *p, int lines);
 
-/* ---- jabiru in batch mode --------------------------------------------- */
+/* ---- jabiru in batch mode (jproc.c) ----------------------------------- */
 
 struct jproc;
 
@@ -77,6 +80,14 @@ struct jproc *jproc_spawn(const char *name, const char *const *args, const char 
 /* The usual case: jabiru --batch --jid USER@DOMAIN --server 127.0.0.1
  * --port C2S --ca-file CA [extra_args], JABIRU_PASSWORD=password. */
 struct jproc *jproc_start(const struct prosody *p, const char *user, const char *password,
+                          const char *const *extra_args);
+/* The same with env (NAME=VALUE, NULL-terminated, may be NULL) added to
+ * its environment, as at jproc_spawn. */
+struct jproc *jproc_start_env(const struct prosody *p, const char *user, const char *password,
+                              const char *const *extra_args, const char *const *env);
+/* jproc_start, then waits for its "connected" event. NULL (after printing
+ * why, and with the process gone) if either fails. */
+struct jproc *jproc_login(const struct prosody *p, const char *user, const char *password,
                           const char *const *extra_args);
 /* The temporary directory holding home/, config/, data/, ... */
 const char *jproc_dir(const struct jproc *j);
@@ -113,12 +124,15 @@ int jproc_wait_exit(struct jproc *j, int timeout_ms);
 void jproc_kill(struct jproc *j);
 /* Everything jabiru wrote to stderr so far (malloc'd). */
 char *jproc_stderr(const struct jproc *j);
+/* Whether secret is in an output line or on stderr; when it is, prints
+ * where (never the secret alone: the line or stderr holding it). */
+bool jproc_leaks(const struct jproc *j, const char *secret);
 /* Prints the output history and stderr to stderr. */
 void jproc_dump(const struct jproc *j);
 /* Kills jabiru if it still runs, removes its directory, frees j. NULL ok. */
 void jproc_free(struct jproc *j);
 
-/* ---- JSON lines ------------------------------------------------------- */
+/* ---- JSON lines (json.c) ---------------------------------------------- */
 
 /* The value of key in the flat JSON object line: a string value unescaped
  * (\uXXXX with surrogate pairs to UTF-8), any other value as its raw text.
@@ -127,7 +141,7 @@ char *json_field(const char *line, const char *key);
 /* json_field(line, key) equals want. */
 bool json_field_is(const char *line, const char *key, const char *want);
 
-/* ---- tmux ------------------------------------------------------------- */
+/* ---- tmux (tmux.c) ---------------------------------------------------- */
 
 struct tmux {
 	char dir[HARNESS_PATH_MAX];  /* socket, config, private HOME */
@@ -174,8 +188,31 @@ bool tmux_paste(struct tmux *t, const char *text);
 char *tmux_buffers(struct tmux *t);
 /* Kills the server and removes the directory. Safe to call twice. */
 void tmux_stop(struct tmux *t);
+/* Types line and presses Enter. */
+bool tmux_type_line(struct tmux *t, const char *line);
+/* Re-captures the screen until text is no longer on it or the deadline
+ * passes. The last capture stays in t->screen. */
+bool tmux_wait_gone(struct tmux *t, const char *text, int timeout_ms);
 
-/* ---- small helpers ---------------------------------------------------- */
+/* ---- jabiru in tmux (tmux.c) ------------------------------------------ */
+
+/* Starts jabiru in a fresh cols x rows tmux (tmux_start) logged in as
+ * USER@DOMAIN on p: jabiru --jid USER@DOMAIN --server 127.0.0.1 --port C2S
+ * --ca-file CA [extra_args] with JABIRU_PASSWORD=password and env (both
+ * lists NULL-terminated, may be NULL). Then waits until the screen says
+ * "Logged in as USER@DOMAIN/". False, after printing why, when tmux did not
+ * start or the login did not show. */
+bool tmux_start_jabiru(struct tmux *t, const struct prosody *p, const char *user,
+                       const char *password, int cols, int rows, const char *const *extra_args,
+                       const char *const *env);
+/* The same without waiting for the login, and jabiru run through wrapper:
+ * the words before jabiru's own command line, e.g. {"sh", "-c", SCRIPT,
+ * "sh", NULL} (NULL: none). */
+bool tmux_launch_jabiru(struct tmux *t, const char *const *wrapper, const struct prosody *p,
+                        const char *user, const char *password, int cols, int rows,
+                        const char *const *extra_args, const char *const *env);
+
+/* ---- small helpers (util.c) ------------------------------------------- */
 
 /* The program under test: $JABIRU_BIN, or "src/jabiru". */
 const char *harness_jabiru_bin(void);

@@ -77,31 +77,16 @@ static bool bob_gets(const char *body)
 
 Test(ui, message_shows_in_chat_window_and_quit_restores_terminal)
 {
-	char port[16];
+	const char *report[] = {"sh", "-c", REPORT, "sh", NULL};
 	char *q, *screen;
 	int st;
-	const char *argv[] = {"sh",
-	                      "-c",
-	                      REPORT,
-	                      "sh",
-	                      harness_jabiru_bin(),
-	                      "--jid",
-	                      "alice@localhost",
-	                      "--server",
-	                      "127.0.0.1",
-	                      "--port",
-	                      port,
-	                      "--ca-file",
-	                      srv.ca_file,
-	                      NULL};
-	const char *env[] = {"JABIRU_PASSWORD=wonderland", NULL};
 
-	snprintf(port, sizeof port, "%d", srv.c2s_port);
-	cr_assert(tmux_start(&term, 100, 30, argv, env), "tmux did not start");
+	cr_assert(
+	    tmux_launch_jabiru(&term, report, &srv, "alice", "wonderland", 100, 30, NULL, NULL),
+	    "tmux did not start");
 
-	bob = jproc_start(&srv, "bob", "builder", NULL);
+	bob = jproc_login(&srv, "bob", "builder", NULL);
 	cr_assert_not_null(bob);
-	cr_assert_not_null(jproc_expect(bob, "connected", NULL, HARNESS_TIMEOUT_MS));
 
 	/* Sent to the bare JID: it reaches alice whether she is already online
 	 * or logs in later (offline storage), so no race with her login. */
@@ -115,25 +100,20 @@ Test(ui, message_shows_in_chat_window_and_quit_restores_terminal)
 	          "Alt-2 does not show the message from bob");
 
 	/* Plain text typed there goes to bob. */
-	cr_assert(tmux_send_text(&term, "hi bob, typed in the chat window"));
-	cr_assert(tmux_send_keys(&term, "Enter"));
+	cr_assert(tmux_type_line(&term, "hi bob, typed in the chat window"));
 	cr_assert(bob_gets("hi bob, typed in the chat window"),
 	          "text typed after Alt-2 did not reach bob");
 	cr_expect(tmux_wait_for(&term, "hi bob, typed in the chat window", HARNESS_TIMEOUT_MS),
 	          "alice's own line is not shown in the chat window");
 
 	/* The same through /win. */
-	cr_assert(tmux_send_text(&term, "/win 1"));
-	cr_assert(tmux_send_keys(&term, "Enter"));
-	cr_assert(tmux_send_text(&term, "/win 2"));
-	cr_assert(tmux_send_keys(&term, "Enter"));
-	cr_assert(tmux_send_text(&term, "and again after /win 2"));
-	cr_assert(tmux_send_keys(&term, "Enter"));
+	cr_assert(tmux_type_line(&term, "/win 1"));
+	cr_assert(tmux_type_line(&term, "/win 2"));
+	cr_assert(tmux_type_line(&term, "and again after /win 2"));
 	cr_assert(bob_gets("and again after /win 2"), "text typed after /win 2 did not reach bob");
 
 	/* /quit: jabiru exits 0 and leaves the terminal as it found it. */
-	cr_assert(tmux_send_text(&term, "/quit"));
-	cr_assert(tmux_send_keys(&term, "Enter"));
+	cr_assert(tmux_type_line(&term, "/quit"));
 	st = tmux_wait_exit(&term, HARNESS_TIMEOUT_MS);
 	/* The pane is dead now (or the wait timed out): the screen is final. */
 	screen = tmux_capture(&term);

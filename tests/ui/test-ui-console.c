@@ -39,12 +39,6 @@ static void teardown(void)
 
 TestSuite(ui_console, .init = setup, .fini = teardown, .timeout = 120);
 
-static void type_line(const char *line)
-{
-	cr_assert(tmux_send_text(&term, line));
-	cr_assert(tmux_send_keys(&term, "Enter"));
-}
-
 static void expect_screen(const char *text)
 {
 	cr_expect(tmux_wait_for(&term, text, HARNESS_TIMEOUT_MS), "'%s' not on the screen", text);
@@ -62,31 +56,17 @@ static void expect_no_secret_on_screen(void)
 
 static void start_alice(void)
 {
-	static char port[16];
-	const char *argv[] = {harness_jabiru_bin(),
-	                      "--jid",
-	                      "alice@localhost",
-	                      "--server",
-	                      "127.0.0.1",
-	                      "--port",
-	                      port,
-	                      "--ca-file",
-	                      srv.ca_file,
-	                      NULL};
-	const char *env[] = {"JABIRU_PASSWORD=password", NULL};
-
-	snprintf(port, sizeof port, "%d", srv.c2s_port);
-	cr_assert(tmux_start(&term, 110, 32, argv, env), "tmux did not start");
-	cr_assert(tmux_wait_for(&term, "Logged in as alice@localhost/", HARNESS_TIMEOUT_MS));
+	cr_assert(tmux_start_jabiru(&term, &srv, "alice", "password", 110, 32, NULL, NULL),
+	          "alice did not log in");
 	/* The console gets the whole width: the assertions below read lines
 	 * as wide as the terminal. */
-	type_line("/roster pane");
+	cr_assert(tmux_type_line(&term, "/roster pane"));
 }
 
 Test(ui_console, shows_the_negotiation_pretty_and_redacted)
 {
 	start_alice();
-	type_line("/xmlconsole filter ns:urn:ietf:params:xml:ns:xmpp-tls");
+	cr_assert(tmux_type_line(&term, "/xmlconsole filter ns:urn:ietf:params:xml:ns:xmpp-tls"));
 	expect_screen("filter: ns:urn:ietf:params:xml:ns:xmpp-tls");
 	/* The features, indented one level per element. */
 	expect_screen("<features xmlns=\"http://etherx.jabber.org/streams\">");
@@ -96,13 +76,13 @@ Test(ui_console, shows_the_negotiation_pretty_and_redacted)
 	expect_screen("↑ sent");
 	expect_screen("↓ received");
 
-	type_line("/xmlconsole filter ns:urn:ietf:params:xml:ns:xmpp-sasl");
+	cr_assert(tmux_type_line(&term, "/xmlconsole filter ns:urn:ietf:params:xml:ns:xmpp-sasl"));
 	expect_screen("<mechanism>PLAIN</mechanism>");
 	expect_screen("\">[redacted]</auth>");
 	expect_screen(">[redacted]</success>");
 	expect_no_secret_on_screen();
 
-	type_line("/xmlconsole compact");
+	cr_assert(tmux_type_line(&term, "/xmlconsole compact"));
 	expect_screen(" — compact");
 	expect_screen("<features xmlns=\"http://etherx.jabber.org/streams\"><");
 	{
@@ -121,25 +101,25 @@ Test(ui_console, raw_ping_is_answered_and_a_filter_shows_only_presence)
 	char *s;
 
 	start_alice();
-	type_line("/xmlconsole");
+	cr_assert(tmux_type_line(&term, "/xmlconsole"));
 	expect_screen("XML console:");
 	/* Only this exchange: the server's own disco queries must not push it
 	 * off the screen. */
-	type_line("/xmlconsole filter text:uiping1");
+	cr_assert(tmux_type_line(&term, "/xmlconsole filter text:uiping1"));
 	expect_screen("filter: text:uiping1");
-	type_line(
-	    "/raw <iq type='get' to='localhost' id='uiping1'><ping xmlns='urn:xmpp:ping'/></iq>");
+	cr_assert(tmux_type_line(
+	    &term,
+	    "/raw <iq type='get' to='localhost' id='uiping1'><ping xmlns='urn:xmpp:ping'/></iq>"));
 	expect_screen("id=\"uiping1\"");
 	/* A malformed one is refused where the user is looking. */
-	type_line("/raw <iq id='uibad'><oops></iq>");
+	cr_assert(tmux_type_line(&term, "/raw <iq id='uibad'><oops></iq>"));
 	expect_screen("mismatched tag");
-	type_line("/win 1");
+	cr_assert(tmux_type_line(&term, "/win 1"));
 	expect_screen("Answer to /raw iq uiping1 from localhost (result)");
 
-	bob = jproc_start(&srv, "bob", "builder", NULL);
+	bob = jproc_login(&srv, "bob", "builder", NULL);
 	cr_assert_not_null(bob);
-	cr_assert_not_null(jproc_expect(bob, "connected", NULL, HARNESS_TIMEOUT_MS));
-	type_line("/xmlconsole filter presence");
+	cr_assert(tmux_type_line(&term, "/xmlconsole filter presence"));
 	expect_screen("filter: presence");
 	expect_screen("<presence");
 	expect_screen("from=\"bob@localhost/");
@@ -151,9 +131,9 @@ Test(ui_console, raw_ping_is_answered_and_a_filter_shows_only_presence)
 	free(s);
 
 	/* Cleared: everything again, the iq among it. */
-	type_line("/xmlconsole filter text:uiping1");
+	cr_assert(tmux_type_line(&term, "/xmlconsole filter text:uiping1"));
 	expect_screen("<ping xmlns=\"urn:xmpp:ping\"/>");
-	type_line("/quit");
+	cr_assert(tmux_type_line(&term, "/quit"));
 	cr_expect_eq(tmux_wait_exit(&term, HARNESS_TIMEOUT_MS), 0);
 }
 
@@ -162,12 +142,11 @@ Test(ui_console, pause_freezes_the_view_and_page_keys_scroll)
 	char *s;
 
 	start_alice();
-	bob = jproc_start(&srv, "bob", "builder", NULL);
+	bob = jproc_login(&srv, "bob", "builder", NULL);
 	cr_assert_not_null(bob);
-	cr_assert_not_null(jproc_expect(bob, "connected", NULL, HARNESS_TIMEOUT_MS));
-	type_line("/xmlconsole filter message");
+	cr_assert(tmux_type_line(&term, "/xmlconsole filter message"));
 	expect_screen("filter: message");
-	type_line("/xmlconsole pause");
+	cr_assert(tmux_type_line(&term, "/xmlconsole pause"));
 	expect_screen(" — paused");
 
 	cr_assert(jproc_send(bob, "/msg alice@localhost said while paused"));
@@ -178,10 +157,10 @@ Test(ui_console, pause_freezes_the_view_and_page_keys_scroll)
 	cr_assert_not_null(s);
 	cr_expect(strstr(s, "said while paused") == NULL, "the paused view moved:\n%s", s);
 	free(s);
-	type_line("/xmlconsole resume");
+	cr_assert(tmux_type_line(&term, "/xmlconsole resume"));
 	expect_screen("<body>said while paused</body>");
 
-	type_line("/xmlconsole filter");
+	cr_assert(tmux_type_line(&term, "/xmlconsole filter"));
 	expect_screen("XML console: ");
 	cr_assert(tmux_send_keys(&term, "PageUp"));
 	expect_screen(" — scrolled up");
@@ -218,10 +197,9 @@ Test(ui_console, new_entries_do_not_move_a_view_scrolled_up)
 	char *before, *after;
 
 	start_alice();
-	bob = jproc_start(&srv, "bob", "builder", NULL);
+	bob = jproc_login(&srv, "bob", "builder", NULL);
 	cr_assert_not_null(bob);
-	cr_assert_not_null(jproc_expect(bob, "connected", NULL, HARNESS_TIMEOUT_MS));
-	type_line("/xmlconsole filter message");
+	cr_assert(tmux_type_line(&term, "/xmlconsole filter message"));
 	expect_screen("filter: message");
 	for (int i = 1; i <= 8; i++)
 		cr_assert(jproc_sendf(bob, "/msg alice@localhost history %d", i));
@@ -240,6 +218,6 @@ Test(ui_console, new_entries_do_not_move_a_view_scrolled_up)
 	free(after);
 	cr_assert(tmux_send_keys(&term, "PageDown", "PageDown", "PageDown", "PageDown"));
 	expect_screen("<body>arrives below</body>");
-	type_line("/quit");
+	cr_assert(tmux_type_line(&term, "/quit"));
 	cr_expect_eq(tmux_wait_exit(&term, HARNESS_TIMEOUT_MS), 0);
 }

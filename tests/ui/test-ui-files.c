@@ -44,38 +44,21 @@ static void teardown(void)
 
 TestSuite(ui_files, .init = setup, .fini = teardown, .timeout = 120);
 
-static void type_line(const char *text)
-{
-	cr_assert(tmux_send_text(&term, text));
-	cr_assert(tmux_send_keys(&term, "Enter"));
-}
-
 Test(ui_files, offer_shown_accepted_and_listed)
 {
-	char port[16], path[HARNESS_PATH_MAX + 32], full[128], line[HARNESS_PATH_MAX + 64];
-	const char *argv[] = {harness_jabiru_bin(),
-	                      "--jid",
-	                      "alice@localhost",
-	                      "--server",
-	                      "127.0.0.1",
-	                      "--port",
-	                      port,
-	                      "--ca-file",
-	                      srv.ca_file,
-	                      NULL};
-	const char *env[] = {"JABIRU_PASSWORD=wonderland", "JABIRU_FILE_METHODS=ibb", NULL};
+	char path[HARNESS_PATH_MAX + 32], full[128], line[HARNESS_PATH_MAX + 64];
+	const char *env[] = {"JABIRU_FILE_METHODS=ibb", NULL};
 	const char *p;
 	FILE *f;
 
-	snprintf(port, sizeof port, "%d", srv.c2s_port);
 	snprintf(path, sizeof path, "%s/季度报告.txt", dir);
 	f = fopen(path, "w");
 	cr_assert_not_null(f);
 	fputs("numbers\n", f);
 	fclose(f);
 
-	cr_assert(tmux_start(&term, 160, 30, argv, env), "tmux did not start");
-	cr_assert(tmux_wait_for(&term, "Logged in as alice@localhost/", HARNESS_TIMEOUT_MS));
+	cr_assert(tmux_start_jabiru(&term, &srv, "alice", "wonderland", 160, 30, NULL, env),
+	          "alice did not log in");
 	p = strstr(term.screen, "alice@localhost/");
 	cr_assert_not_null(p);
 	/* "Logged in as JID." : the full JID ends before the final dot. */
@@ -84,9 +67,8 @@ Test(ui_files, offer_shown_accepted_and_listed)
 		full[strlen(full) - 1] = '\0';
 
 	setenv("JABIRU_FILE_METHODS", "ibb", 1);
-	bob = jproc_start(&srv, "bob", "builder", NULL);
+	bob = jproc_login(&srv, "bob", "builder", NULL);
 	cr_assert_not_null(bob);
-	cr_assert_not_null(jproc_expect(bob, "connected", NULL, HARNESS_TIMEOUT_MS));
 	cr_assert(jproc_sendf(bob, "/sendfile %s \"%s\" quarterly numbers", full, path));
 
 	cr_assert(tmux_wait_for(&term, "offers the file \"季度报告.txt\" (8 B): quarterly numbers",
@@ -101,38 +83,27 @@ Test(ui_files, offer_shown_accepted_and_listed)
 		snprintf(sub, sizeof(sub), "mkdir '%s/in'", dir);
 		cr_assert_eq(system(sub), 0);
 	}
-	type_line(line);
+	cr_assert(tmux_type_line(&term, line));
 	cr_assert(tmux_wait_for(&term, "Transfer 1 done:", HARNESS_TIMEOUT_MS),
 	          "the transfer did not finish on screen");
 	cr_assert_not_null(jproc_expect(bob, "file-done", NULL, HARNESS_TIMEOUT_MS));
-	type_line("/files");
+	cr_assert(tmux_type_line(&term, "/files"));
 	cr_assert(tmux_wait_for(&term, "100%", HARNESS_TIMEOUT_MS),
 	          "no full progress bar in /files");
 	cr_expect(strstr(term.screen, "ibb") != NULL && strstr(term.screen, " done") != NULL,
 	          "the row shows method and state");
-	type_line("/quit");
+	cr_assert(tmux_type_line(&term, "/quit"));
 	cr_expect_eq(tmux_wait_exit(&term, HARNESS_TIMEOUT_MS), 0);
 }
 
 Test(ui_files, transfers_window_follows_a_transfer)
 {
-	char port[16], path[HARNESS_PATH_MAX + 64], in[HARNESS_PATH_MAX + 8];
+	char path[HARNESS_PATH_MAX + 64], in[HARNESS_PATH_MAX + 8];
 	char line[HARNESS_PATH_MAX + 128];
-	const char *argv[] = {harness_jabiru_bin(),
-	                      "--jid",
-	                      "alice@localhost",
-	                      "--server",
-	                      "127.0.0.1",
-	                      "--port",
-	                      port,
-	                      "--ca-file",
-	                      srv.ca_file,
-	                      NULL};
-	const char *env[] = {"JABIRU_PASSWORD=wonderland", "JABIRU_FILE_METHODS=ibb", NULL};
+	const char *env[] = {"JABIRU_FILE_METHODS=ibb", NULL};
 	const char *bob_args[] = {"--accept-files", in, NULL};
 	FILE *f;
 
-	snprintf(port, sizeof port, "%d", srv.c2s_port);
 	snprintf(in, sizeof in, "%s/in", dir);
 	cr_assert_eq(mkdir(in, 0700), 0);
 	/* Eight megabytes in-band take seconds, so bob reports progress
@@ -146,17 +117,16 @@ Test(ui_files, transfers_window_follows_a_transfer)
 	fclose(f);
 
 	setenv("JABIRU_FILE_METHODS", "ibb", 1);
-	bob = jproc_start(&srv, "bob", "builder", bob_args);
+	bob = jproc_login(&srv, "bob", "builder", bob_args);
 	cr_assert_not_null(bob);
-	cr_assert_not_null(jproc_expect(bob, "connected", NULL, HARNESS_TIMEOUT_MS));
 
-	cr_assert(tmux_start(&term, 80, 24, argv, env), "tmux did not start");
-	cr_assert(tmux_wait_for(&term, "Logged in as alice@localhost/", HARNESS_TIMEOUT_MS));
-	type_line("/files");
+	cr_assert(tmux_start_jabiru(&term, &srv, "alice", "wonderland", 80, 24, NULL, env),
+	          "alice did not log in");
+	cr_assert(tmux_type_line(&term, "/files"));
 	cr_assert(tmux_wait_for(&term, "No file transfers.", HARNESS_TIMEOUT_MS),
 	          "the empty transfers window says so");
 	snprintf(line, sizeof(line), "/sendfile bob@localhost %s", path);
-	type_line(line);
+	cr_assert(tmux_type_line(&term, line));
 	/* Bob's first file-progress: bytes are moving. Stopped, bob answers
 	 * no more blocks, so alice's row must stay midway. */
 	cr_assert_not_null(jproc_expect(bob, "file-progress", NULL, 60000),
@@ -177,6 +147,6 @@ Test(ui_files, transfers_window_follows_a_transfer)
 	/* Narrower: columns go, the row still fits and tells the end. */
 	cr_assert(tmux_resize(&term, 40, 24));
 	cr_expect(tmux_wait_for(&term, "100%] done", HARNESS_TIMEOUT_MS), "%s", term.screen);
-	type_line("/quit");
+	cr_assert(tmux_type_line(&term, "/quit"));
 	cr_expect_eq(tmux_wait_exit(&term, HARNESS_TIMEOUT_MS), 0);
 }

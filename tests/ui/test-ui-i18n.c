@@ -58,12 +58,10 @@ Test(i18n, help_heading_in_chinese)
 	cr_assert(tmux_wait_for(&term, zh_translation(localedir, WELCOME), HARNESS_TIMEOUT_MS),
 	          "the Chinese welcome line is not on the screen");
 	/* /help's list is longer than the screen: ask for one command. */
-	cr_assert(tmux_send_text(&term, "/help help"));
-	cr_assert(tmux_send_keys(&term, "Enter"));
+	cr_assert(tmux_type_line(&term, "/help help"));
 	cr_assert(tmux_wait_for(&term, want, HARNESS_TIMEOUT_MS),
 	          "the Chinese summary \"%s\" is not on the screen", want);
 	cr_expect(strstr(term.screen, HEADING) == NULL, "the English summary is on the screen");
-	cr_assert(tmux_send_text(&term, "/quit"));
-	cr_assert(tmux_send_keys(&term, "Enter"));
+	cr_assert(tmux_type_line(&term, "/quit"));
 	cr_expect_eq(tmux_wait_exit(&term, HARNESS_TIMEOUT_MS), 0);
 }

@@ -53,22 +53,8 @@ static bool pane_row(struct tmux *t, const char *row, int timeout_ms)
 
 Test(roster, pane_groups_and_follows_presence)
 {
-	char port[16];
-	const char *argv[] = {harness_jabiru_bin(),
-	                      "--jid",
-	                      "alice@localhost",
-	                      "--server",
-	                      "127.0.0.1",
-	                      "--port",
-	                      port,
-	                      "--ca-file",
-	                      srv.ca_file,
-	                      NULL};
-	const char *env[] = {"JABIRU_PASSWORD=wonderland", NULL};
-
-	snprintf(port, sizeof port, "%d", srv.c2s_port);
-	cr_assert(tmux_start(&term, 100, 30, argv, env), "tmux did not start");
-	cr_assert(tmux_wait_for(&term, "Logged in as alice@localhost", HARNESS_TIMEOUT_MS));
+	cr_assert(tmux_start_jabiru(&term, &srv, "alice", "wonderland", 100, 30, NULL, NULL),
+	          "alice did not log in");
 	/* Groups in order, "no group" last; both contacts offline. */
 	cr_assert(pane_row(&term, "Friends", HARNESS_TIMEOUT_MS), "no Friends group in the pane");
 	cr_assert(pane_row(&term, " . bob", HARNESS_TIMEOUT_MS));
@@ -78,13 +64,11 @@ Test(roster, pane_groups_and_follows_presence)
 	          "\"no group\" is not last:\n%s", term.screen);
 
 	/* alice has bob's window open: presence changes show there too. */
-	cr_assert(tmux_send_text(&term, "/msg bob@localhost"));
-	cr_assert(tmux_send_keys(&term, "Enter"));
+	cr_assert(tmux_type_line(&term, "/msg bob@localhost"));
 	cr_assert(tmux_wait_for(&term, "[2:bob]", HARNESS_TIMEOUT_MS));
 
-	bob = jproc_start(&srv, "bob", "builder", NULL);
+	bob = jproc_login(&srv, "bob", "builder", NULL);
 	cr_assert_not_null(bob);
-	cr_assert_not_null(jproc_expect(bob, "connected", NULL, HARNESS_TIMEOUT_MS));
 	cr_assert(pane_row(&term, " o bob", HARNESS_TIMEOUT_MS), "bob does not show online");
 	cr_assert(jproc_send(bob, "/status away gone fishing"));
 	cr_assert(pane_row(&term, " a bob", HARNESS_TIMEOUT_MS), "bob does not show away");
@@ -99,28 +83,14 @@ Test(roster, pane_groups_and_follows_presence)
 	cr_expect(tmux_wait_for(&term, "bob is now offline", HARNESS_TIMEOUT_MS));
 
 	/* A stranger asks for alice's presence: listed, marked pending. */
-	dave = jproc_start(&srv, "dave", "diver", NULL);
+	dave = jproc_login(&srv, "dave", "diver", NULL);
 	cr_assert_not_null(dave);
-	cr_assert_not_null(jproc_expect(dave, "connected", NULL, HARNESS_TIMEOUT_MS));
 	cr_assert(jproc_send(dave, "/sub request alice@localhost"));
 	cr_assert(pane_row(&term, " . dave@localhost ?", HARNESS_TIMEOUT_MS),
 	          "the pending request is not marked in the pane");
 
 	/* /roster pane hides it: no separator left on the screen. */
-	cr_assert(tmux_send_text(&term, "/roster pane"));
-	cr_assert(tmux_send_keys(&term, "Enter"));
-	{
-		long long deadline = harness_now_ms() + HARNESS_TIMEOUT_MS;
-		char *s = NULL;
-
-		while (harness_now_ms() < deadline) {
-			free(s);
-			s = tmux_capture(&term);
-			if (s != NULL && strstr(s, "\xe2\x94\x82") == NULL)
-				break;
-		}
-		cr_expect(s != NULL && strstr(s, "\xe2\x94\x82") == NULL,
-		          "/roster pane did not hide the pane:\n%s", s ? s : "");
-		free(s);
-	}
+	cr_assert(tmux_type_line(&term, "/roster pane"));
+	cr_expect(tmux_wait_gone(&term, "\xe2\x94\x82", HARNESS_TIMEOUT_MS),
+	          "/roster pane did not hide the pane:\n%s", term.screen ? term.screen : "");
 }

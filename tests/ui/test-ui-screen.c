@@ -38,53 +38,16 @@ TestSuite(screen, .init = setup, .fini = teardown, .timeout = 120);
 /* alice in a cols x rows tmux, logged in; bob in batch mode, logged in. */
 static void start_both(int cols, int rows)
 {
-	char port[16];
-	const char *argv[] = {harness_jabiru_bin(),
-	                      "--jid",
-	                      "alice@localhost",
-	                      "--server",
-	                      "127.0.0.1",
-	                      "--port",
-	                      port,
-	                      "--ca-file",
-	                      srv.ca_file,
-	                      NULL};
-	const char *env[] = {"JABIRU_PASSWORD=wonderland", NULL};
-
-	snprintf(port, sizeof port, "%d", srv.c2s_port);
-	cr_assert(tmux_start(&term, cols, rows, argv, env), "tmux did not start");
-	cr_assert(tmux_wait_for(&term, "Logged in as alice@localhost", HARNESS_TIMEOUT_MS));
-	bob = jproc_start(&srv, "bob", "builder", NULL);
+	cr_assert(tmux_start_jabiru(&term, &srv, "alice", "wonderland", cols, rows, NULL, NULL),
+	          "alice did not log in");
+	bob = jproc_login(&srv, "bob", "builder", NULL);
 	cr_assert_not_null(bob);
-	cr_assert_not_null(jproc_expect(bob, "connected", NULL, HARNESS_TIMEOUT_MS));
 }
 
 static void bob_says(const char *body)
 {
 	cr_assert(jproc_sendf(bob, "/msg alice@localhost %s", body));
 	cr_assert_not_null(jproc_expect(bob, "message-sent", NULL, HARNESS_TIMEOUT_MS));
-}
-
-static void type_line(const char *text)
-{
-	cr_assert(tmux_send_text(&term, text));
-	cr_assert(tmux_send_keys(&term, "Enter"));
-}
-
-/* Re-captures until text is no longer on the screen (bounded). */
-static bool wait_gone(const char *text)
-{
-	long long deadline = harness_now_ms() + HARNESS_TIMEOUT_MS;
-
-	do {
-		char *screen = tmux_capture(&term);
-		bool gone = screen != NULL && strstr(screen, text) == NULL;
-
-		free(screen);
-		if (gone)
-			return true;
-	} while (harness_now_ms() < deadline);
-	return false;
 }
 
 /* 40 different Chinese characters, two columns each. */
@@ -177,12 +140,12 @@ Test(screen, history_completion_and_paste)
 	cr_assert(tmux_send_keys(&term, "Tab"));
 	cr_assert(tmux_wait_for(&term, "\n/msg bob@localhost", HARNESS_TIMEOUT_MS),
 	          "Tab did not complete bob's JID");
-	type_line("completed");
+	cr_assert(tmux_type_line(&term, "completed"));
 	cr_assert_not_null(
 	    jproc_expect_field(bob, "message", "body", "completed", HARNESS_TIMEOUT_MS));
 
 	/* Up recalls the line typed before. */
-	type_line("/help win");
+	cr_assert(tmux_type_line(&term, "/help win"));
 	cr_assert(tmux_wait_for(&term, "switch to window N", HARNESS_TIMEOUT_MS));
 	cr_assert(tmux_send_keys(&term, "Up"));
 	cr_assert(tmux_wait_for(&term, "\n/help win", HARNESS_TIMEOUT_MS),
@@ -209,8 +172,9 @@ Test(screen, history_completion_and_paste)
 	cr_assert(tmux_wait_for(&term, "me: first line", HARNESS_TIMEOUT_MS));
 
 	/* /clear empties the window. */
-	type_line("/clear");
-	cr_expect(wait_gone("me: first line"), "/clear left the window's lines");
+	cr_assert(tmux_type_line(&term, "/clear"));
+	cr_expect(tmux_wait_gone(&term, "me: first line", HARNESS_TIMEOUT_MS),
+	          "/clear left the window's lines");
 }
 
 /* The first "msg NN" on the screen, or "" (static buffer). */

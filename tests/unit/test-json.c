@@ -10,6 +10,7 @@
 
 #include "util/json.h"
 #include "util/utf8.h"
+#include "xorshift.h"
 
 /* A strict checker for what the writer may produce: one object whose
  * values are strings, integers, booleans, null or arrays of strings and
@@ -298,16 +299,6 @@ Test(json, large_values_grow_the_buffer)
 	free(big);
 }
 
-static uint32_t rnd(uint32_t *state)
-{
-	uint32_t x = *state;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return *state = x;
-}
-
 Test(json, random_bytes_give_valid_json)
 {
 	uint32_t state = 0x9e3779b9;
@@ -317,19 +308,19 @@ Test(json, random_bytes_give_valid_json)
 	int iter;
 
 	for (iter = 0; iter < 20000; iter++) {
-		len = rnd(&state) % sizeof(val);
+		len = xorshift32(&state) % sizeof(val);
 		for (i = 0; i < len; i++)
-			val[i] = (char)rnd(&state);
-		klen = rnd(&state) % sizeof(key);
+			val[i] = (char)xorshift32(&state);
+		klen = xorshift32(&state) % sizeof(key);
 		for (i = 0; i < klen; i++)
-			key[i] = (char)(rnd(&state) | 1); /* keys are C strings */
+			key[i] = (char)(xorshift32(&state) | 1); /* keys are C strings */
 		key[klen] = '\0';
 		vals[0] = key;
 		vals[1] = NULL;
 		json_begin(&j);
 		json_strn(&j, key, val, len);
 		json_strv(&j, "v", vals, 2);
-		json_int(&j, "i", (long long)rnd(&state) - INT32_MAX);
+		json_int(&j, "i", (long long)xorshift32(&state) - INT32_MAX);
 		out = json_end(&j);
 		cr_assert(json_ok(out), "iteration %d: %s", iter, out);
 		cr_assert_eq(strlen(out), j.len);

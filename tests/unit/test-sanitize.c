@@ -9,6 +9,7 @@
 
 #include "util/sanitize.h"
 #include "util/utf8.h"
+#include "xorshift.h"
 
 static void expect(const char *in, size_t len, int keep_nl, const char *want)
 {
@@ -215,17 +216,6 @@ Test(sanitize, every_byte_is_safe)
 	}
 }
 
-/* A tiny xorshift generator keeps the fuzz cases the same on every run. */
-static uint32_t rnd(uint32_t *state)
-{
-	uint32_t x = *state;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return *state = x;
-}
-
 Test(sanitize, random_bytes_are_safe)
 {
 	/* Bias towards the interesting bytes: ESC, C1 lead bytes, '\r'. */
@@ -238,13 +228,13 @@ Test(sanitize, random_bytes_are_safe)
 	char *out;
 
 	for (iter = 0; iter < 20000; iter++) {
-		len = rnd(&state) % sizeof(in);
+		len = xorshift32(&state) % sizeof(in);
 		for (i = 0; i < len; i++) {
-			uint32_t r = rnd(&state);
+			uint32_t r = xorshift32(&state);
 
 			in[i] = (char)((r & 0x100) ? hot[(r >> 9) % sizeof(hot)] : r & 0xff);
 		}
-		keep = (int)(rnd(&state) & 1);
+		keep = (int)(xorshift32(&state) & 1);
 		snprintf(what, sizeof(what), "iteration %d", iter);
 		out = sanitize(in, len, keep);
 		assert_printable(out, keep, what);
