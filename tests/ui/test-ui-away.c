@@ -59,35 +59,20 @@ static const char *alice_presence(const char *show)
 
 Test(away, idle_alice_goes_away_and_a_key_brings_her_back)
 {
-	char port[16], rc[300];
-	const char *argv[] = {harness_jabiru_bin(),
-	                      "--jid",
-	                      "alice@localhost",
-	                      "--server",
-	                      "127.0.0.1",
-	                      "--port",
-	                      port,
-	                      "--ca-file",
-	                      srv.ca_file,
-	                      "--config",
-	                      rc,
-	                      NULL};
-	const char *env[] = {"JABIRU_PASSWORD=wonderland", NULL};
+	char rc[300];
+	const char *args[] = {"--config", rc, NULL};
 	const char *line;
 	FILE *f;
 
-	bob = jproc_start(&srv, "bob", "builder", NULL);
+	bob = jproc_login(&srv, "bob", "builder", NULL);
 	cr_assert_not_null(bob);
-	cr_assert_not_null(jproc_expect(bob, "connected", NULL, HARNESS_TIMEOUT_MS));
 
 	snprintf(rc, sizeof rc, "%s/jabirurc", dir);
 	f = fopen(rc, "w");
 	cr_assert_not_null(f);
 	fputs("presence.auto_away = 1\n", f);
 	fclose(f);
-	snprintf(port, sizeof port, "%d", srv.c2s_port);
-	cr_assert(tmux_start(&term, 100, 30, argv, env), "tmux did not start");
-	cr_assert(tmux_wait_for(&term, "Logged in as alice@localhost", HARNESS_TIMEOUT_MS));
+	cr_assert(tmux_start_jabiru(&term, &srv, "alice", "wonderland", 100, 30, args, NULL));
 	line = jproc_expect(bob, "presence", "alice@localhost/", HARNESS_TIMEOUT_MS);
 	cr_assert_not_null(line);
 	cr_assert(strstr(line, "\"show\":\"online\"") != NULL, "not available first: %s", line);

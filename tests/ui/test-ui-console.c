@@ -221,3 +221,26 @@ Test(ui_console, new_entries_do_not_move_a_view_scrolled_up)
 	cr_assert(tmux_type_line(&term, "/quit"));
 	cr_expect_eq(tmux_wait_exit(&term, HARNESS_TIMEOUT_MS), 0);
 }
+
+/* A flood after the login (here 300 messages into a 50-element ring; with
+ * a big roster, the server's PEP queries) does not push the negotiation
+ * out of the console: STARTTLS and the resource binding are still there. */
+Test(ui_console, the_negotiation_survives_a_flood)
+{
+	start_alice();
+	bob = jproc_login(&srv, "bob", "builder", NULL);
+	cr_assert_not_null(bob);
+	cr_assert(tmux_type_line(&term, "/set console.size 50"));
+	for (int i = 0; i < 300; i++)
+		cr_assert(jproc_sendf(bob, "/msg alice@localhost flood %d", i));
+	cr_assert(tmux_type_line(&term, "/xmlconsole"));
+	cr_assert(tmux_type_line(&term, "/xmlconsole filter text:flood"));
+	expect_screen("<body>flood 299</body>");
+	/* Only 50 kept: the older floods are gone ... */
+	expect_screen("XML console: 50 elements — filter: text:flood");
+	/* ... but not the negotiation. */
+	cr_assert(tmux_type_line(&term, "/xmlconsole filter ns:urn:ietf:params:xml:ns:xmpp-tls"));
+	expect_screen("<proceed xmlns=\"urn:ietf:params:xml:ns:xmpp-tls\"/>");
+	cr_assert(tmux_type_line(&term, "/xmlconsole filter ns:urn:ietf:params:xml:ns:xmpp-bind"));
+	expect_screen("<jid>alice@localhost/");
+}

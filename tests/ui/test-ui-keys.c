@@ -36,18 +36,8 @@ TestSuite(keys, .init = setup, .fini = teardown, .timeout = 120);
 
 static void start_alice_in_vi_mode(void)
 {
-	char port[16], inputrc[300], env_inputrc[320];
-	const char *argv[] = {harness_jabiru_bin(),
-	                      "--jid",
-	                      "alice@localhost",
-	                      "--server",
-	                      "127.0.0.1",
-	                      "--port",
-	                      port,
-	                      "--ca-file",
-	                      srv.ca_file,
-	                      NULL};
-	const char *env[] = {"JABIRU_PASSWORD=wonderland", env_inputrc, NULL};
+	char inputrc[300], env_inputrc[320];
+	const char *env[] = {env_inputrc, NULL};
 	FILE *f;
 
 	snprintf(inputrc, sizeof inputrc, "%s/inputrc", dir);
@@ -56,16 +46,13 @@ static void start_alice_in_vi_mode(void)
 	fputs("set editing-mode vi\n", f);
 	fclose(f);
 	snprintf(env_inputrc, sizeof env_inputrc, "INPUTRC=%s", inputrc);
-	snprintf(port, sizeof port, "%d", srv.c2s_port);
-	cr_assert(tmux_start(&term, 100, 30, argv, env), "tmux did not start");
-	cr_assert(tmux_wait_for(&term, "Logged in as alice@localhost", HARNESS_TIMEOUT_MS));
+	cr_assert(tmux_start_jabiru(&term, &srv, "alice", "wonderland", 100, 30, NULL, env));
 }
 
 Test(keys, window_keys_work_in_vi_mode)
 {
 	start_alice_in_vi_mode();
-	cr_assert(tmux_send_text(&term, "/msg bob@localhost"));
-	cr_assert(tmux_send_keys(&term, "Enter"));
+	cr_assert(tmux_type_line(&term, "/msg bob@localhost"));
 	/* The chat window is active: its contact in the title. */
 	cr_assert(tmux_wait_for(&term, "<bob@localhost> (", HARNESS_TIMEOUT_MS));
 	cr_assert(tmux_send_keys(&term, "M-1"));
@@ -75,10 +62,8 @@ Test(keys, window_keys_work_in_vi_mode)
 	cr_assert(tmux_wait_for(&term, "<bob@localhost> (", HARNESS_TIMEOUT_MS),
 	          "Alt-2 did not switch back in vi mode");
 	/* Insert mode still types, and Enter still sends the command. */
-	cr_assert(tmux_send_text(&term, "/win 1"));
-	cr_assert(tmux_send_keys(&term, "Enter"));
+	cr_assert(tmux_type_line(&term, "/win 1"));
 	cr_assert(tmux_wait_for(&term, "— status window", HARNESS_TIMEOUT_MS));
-	cr_assert(tmux_send_text(&term, "/quit"));
-	cr_assert(tmux_send_keys(&term, "Enter"));
+	cr_assert(tmux_type_line(&term, "/quit"));
 	cr_expect_eq(tmux_wait_exit(&term, HARNESS_TIMEOUT_MS), 0);
 }
