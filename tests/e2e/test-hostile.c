@@ -382,3 +382,78 @@ Test(hostile, keepalive_pings_a_live_prosody_and_sleeps_between)
 	               jproc_seen(alice, "error", NULL));
 	expect_clean_exit();
 }
+
+/* Disabled: libstrophe 0.12.2 crashes when the features after SASL offer no
+ * resource binding (fixed in 0.12.3, libstrophe pull request 224). Again
+ * inside the library, before jabiru sees the features. */
+Test(hostile, features_without_bind_do_not_crash, .disabled = true)
+{
+	const char *args[] = {"--last-features", "<stream:features/>", NULL};
+
+	start(args, NULL, false);
+	cr_assert(jproc_send(alice, "/connect alice@localhost"));
+	cr_assert_not_null(jproc_expect(alice, "error", NULL, HARNESS_TIMEOUT_MS));
+	cr_assert_not_null(jproc_expect(alice, "disconnected", NULL, HARNESS_TIMEOUT_MS));
+	expect_usable_again();
+	expect_clean_exit();
+}
+
+/* Stanzas no sane server forwards: each is refused or taken for what it
+ * is, and the session goes on. */
+Test(hostile, odd_stanzas_after_login_leave_the_session_working)
+{
+	const char *args[] = {
+	    "--script",
+	    "wait:presence",
+	    "--script",
+	    "send:<message/>",
+	    "--script",
+	    "send:<message from='' type='chat'><body>empty sender</body></message>",
+	    "--script",
+	    "send:<message from='@@@/x' type='chat'><body>bad sender</body></message>",
+	    "--script",
+	    "send:<message from='bob@localhost/x' type='error'/>",
+	    "--script",
+	    "send:<presence from='bob@localhost/x'><priority>99999999999999999999</priority>"
+	    "<show>bogus</show></presence>",
+	    "--script",
+	    "send:<iq type='result' id='nobody-asked'/>",
+	    "--script",
+	    "send:<iq type='get'/>",
+	    "--script",
+	    "send:<iq type='set' id='a'><query xmlns='jabber:iq:roster'><item/></query></iq>",
+	    "--script",
+	    "send:<message from='bob@localhost/x' type='chat'><body>garbage stamp</body>"
+	    "<delay xmlns='urn:xmpp:delay' stamp='9999-99-99T99:99:99Z'/></message>",
+	    "--script",
+	    "send:<message from='bob@localhost/x' type='chat'><body>zoned stamp</body>"
+	    "<delay xmlns='urn:xmpp:delay' stamp='2026-01-02T03:04:05.123+02:00'/></message>",
+	    "--script",
+	    "send:<message from='bob@localhost/x' type='chat'><body>LAST</body></message>",
+	    NULL};
+	const char *line;
+	char *time;
+
+	start(args, NULL, true);
+	expect_connected();
+	cr_assert_not_null(
+	    jproc_expect_field(alice, "message", "body", "LAST", HARNESS_TIMEOUT_MS));
+	cr_expect_null(jproc_seen(alice, "message", "bad sender"), "a message from '@@@/x'");
+	cr_expect_null(jproc_seen(alice, "message", "empty sender"), "a message from ''");
+	cr_expect_not_null(jproc_seen(alice, "error", "bad-sender"), "no error for the bad sender");
+	line = jproc_seen(alice, "message", "garbage stamp");
+	cr_assert_not_null(line);
+	time = json_field(line, "time");
+	cr_expect(time != NULL && strlen(time) == 20 && time[10] == 'T' && time[19] == 'Z',
+	          "not an ISO 8601 UTC time: %s", line);
+	free(time);
+	line = jproc_seen(alice, "message", "zoned stamp");
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "time", "2026-01-02T01:04:05Z"), "%s", line);
+	cr_expect(json_field_is(line, "delayed", "true"), "%s", line);
+	cr_expect_null(jproc_seen(alice, "disconnected", NULL), "the session ended");
+	cr_assert(jproc_send(alice, "/msg bob@localhost after the garbage"));
+	cr_assert_not_null(
+	    jproc_expect_field(alice, "message", "body", "after the garbage", HARNESS_TIMEOUT_MS));
+	expect_clean_exit();
+}
