@@ -101,8 +101,8 @@ static void timer_cb(void *ud)
 	if (!k->waiting) {
 		uint64_t interval = (uint64_t)cfg_int(app->config, "connect.ping_interval") * 1000;
 
-		if (loop_now_ms() - session_last_recv_ms(app->session) < interval)
-			arm_silence(k); /* the server spoke meanwhile */
+		if (interval == 0 || loop_now_ms() - session_last_recv_ms(app->session) < interval)
+			arm_silence(k); /* turned off, or the server spoke meanwhile */
 		else
 			send_ping(k);
 		return;
