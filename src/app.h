@@ -20,6 +20,7 @@ struct raw;
 struct config;
 struct s5b;
 struct ft;
+struct keepalive;
 
 /* What the core asks of a front end. */
 struct frontend {
@@ -44,7 +45,8 @@ struct app {
 	struct roster *roster;
 	struct presence *presence;
 	struct config *config;
-	struct ft *ft; /* file transfers */
+	struct ft *ft;               /* file transfers */
+	struct keepalive *keepalive; /* XEP-0199 pings to the server */
 	const struct frontend *fe_ops;
 	void *fe;
 	bool batch;

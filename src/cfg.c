@@ -34,6 +34,21 @@ const struct cfg_setting cfg_settings[] = {
      0, 0, NULL, NULL},
     {"resource", CFG_STR, "",
      N_("The resource bound at login; empty: \"jabiru.\" and a random suffix."), 0, 0, NULL, NULL},
+    {"connect.timeout", CFG_INT, "30",
+     N_("Seconds a login may take, from the connection to the bound resource, before it is "
+        "given up."),
+     1, 3600, NULL, NULL},
+    {"connect.ping_interval", CFG_INT, "120",
+     N_("Seconds of silence from the server before jabiru pings it (XEP-0199) to learn whether "
+        "the session still lives; 0: never."),
+     0, 86400, NULL, NULL},
+    {"connect.ping_timeout", CFG_INT, "30",
+     N_("Seconds an unanswered ping waits before the session is declared lost."), 1, 3600, NULL,
+     NULL},
+    {"connect.roster_timeout", CFG_INT, "60",
+     N_("Seconds to wait for the roster after the login before warning and going online "
+        "without it."),
+     1, 3600, NULL, NULL},
 
     /* UI: read by the screen at start and whenever one changes */
     {"roster.pane", CFG_BOOL, "true",

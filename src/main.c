@@ -22,6 +22,7 @@
 #include "util/str.h"
 #include "xmpp/console.h"
 #include "xmpp/iq.h"
+#include "xmpp/keepalive.h"
 #include "xmpp/message.h"
 #include "xmpp/presence.h"
 #include "xmpp/raw.h"
@@ -202,6 +203,7 @@ static bool modules_init(struct app *app)
 	app->session = session_new(app);
 	message_init(app);
 	iq_init(app);
+	keepalive_init(app);
 	presence_init(app);
 	roster_init(app);
 	app->console = console_new(app);
@@ -223,6 +225,7 @@ static void modules_fini(struct app *app)
 	message_fini(app);
 	roster_fini(app);
 	presence_fini(app);
+	keepalive_fini(app);
 	iq_fini(app);
 	raw_free(app->raw);
 	console_free(app->console);

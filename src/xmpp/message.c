@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "i18n.h"
 #include "util/jid.h"
 #include "util/map.h"
+#include "util/sanitize.h"
 #include "util/str.h"
 #include "xmpp/message.h"
 #include "xmpp/session.h"
@@ -31,11 +33,77 @@ static void iso_now(char *out, size_t len)
 	strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static const char *delay_stamp(xmpp_stanza_t *st)
+/* Digits where XEP-0082's CCYY-MM-DDThh:mm:ss has them, its separators
+ * between. */
+static bool datetime_shape(const char *s)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+
+	for (size_t i = 0; i < sizeof(shape) - 1; i++)
+		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
+			return false;
+	return true;
+}
+
+/* An XEP-0082 DateTime (fraction optional, Z or +hh:mm) as UTC in the form
+ * the batch mode promises; false for anything else: the stamp is the
+ * sender's, it may be garbage. */
+static bool parse_stamp(const char *s, char *out, size_t len)
+{
+	struct tm tm = {0};
+	const char *p = s + 19;
+	long off = 0;
+	time_t t;
+
+	if (strlen(s) < 20 || !datetime_shape(s))
+		return false;
+	tm.tm_year = atoi(s) - 1900;
+	tm.tm_mon = atoi(s + 5) - 1;
+	tm.tm_mday = atoi(s + 8);
+	tm.tm_hour = atoi(s + 11);
+	tm.tm_min = atoi(s + 14);
+	tm.tm_sec = atoi(s + 17);
+	if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+	    tm.tm_min > 59 || tm.tm_sec > 60)
+		return false;
+	if (*p == '.')
+		for (p++; isdigit((unsigned char)*p); p++)
+			;
+	if ((*p == '+' || *p == '-') && strlen(p) == 6 && isdigit((unsigned char)p[1]) &&
+	    isdigit((unsigned char)p[2]) && p[3] == ':' && isdigit((unsigned char)p[4]) &&
+	    isdigit((unsigned char)p[5]))
+		off = (*p == '+' ? -1 : 1) * (atol(p + 1) * 3600 + atol(p + 4) * 60);
+	else if (strcmp(p, "Z") != 0)
+		return false;
+	t = timegm(&tm) + off;
+	return gmtime_r(&t, &tm) != NULL && strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0;
+}
+
+/* The time a delayed message was sent (XEP-0203), normalised; when the
+ * stamp is missing or unreadable, now. True when the message was delayed. */
+static bool message_time(xmpp_stanza_t *st, char *out, size_t len)
 {
 	xmpp_stanza_t *d = xmpp_stanza_get_child_by_name_and_ns(st, "delay", "urn:xmpp:delay");
+	const char *stamp = d != NULL ? xmpp_stanza_get_attribute(d, "stamp") : NULL;
 
-	return d != NULL ? xmpp_stanza_get_attribute(d, "stamp") : NULL;
+	if (stamp == NULL || !parse_stamp(stamp, out, len))
+		iso_now(out, len);
+	return d != NULL;
+}
+
+/* A sender that is no JID cannot be answered or given a window. */
+static bool valid_sender(struct app *app, const char *from)
+{
+	struct jid j;
+	char *shown;
+
+	if (jid_parse(&j, from))
+		return true;
+	shown = sanitize(from, strnlen(from, 64), 0);
+	app_error(app, NULL, "bad-sender",
+	          _("Ignored a message whose sender address is not a JID: '%s'."), shown);
+	free(shown);
+	return false;
 }
 
 static void on_error_message(struct app *app, xmpp_stanza_t *st, const char *from)
@@ -72,14 +140,16 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	struct app *app = ms->app;
 	const char *from = xmpp_stanza_get_from(st);
 	const char *type = xmpp_stanza_get_type(st);
-	const char *stamp;
 	xmpp_stanza_t *body_el;
-	char *body, bare[JID_MAX + 1], now[32];
+	char *body, bare[JID_MAX + 1], when[32];
+	bool delayed;
 	struct event ev;
 
 	(void)conn;
 	if (from == NULL)
 		from = session_domain(app->session);
+	if (!valid_sender(app, from))
+		return 1;
 	if (type == NULL)
 		type = "normal";
 	if (strcmp(type, "error") == 0) {
@@ -97,14 +167,13 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		jid_bare_str(from, bare, sizeof(bare));
 		free(map_put(&ms->locks, bare, xstrdup(jid_resource_str(from))));
 	}
-	stamp = delay_stamp(st);
-	iso_now(now, sizeof(now));
+	delayed = message_time(st, when, sizeof(when));
 	ev_init(&ev, EV_MESSAGE);
 	ev_str(&ev, "from", from);
 	ev_str(&ev, "type", type);
 	ev_str(&ev, "body", body != NULL ? body : "");
-	ev_str(&ev, "time", stamp != NULL ? stamp : now);
-	ev_bool(&ev, "delayed", stamp != NULL);
+	ev_str(&ev, "time", when);
+	ev_bool(&ev, "delayed", delayed);
 	ev_str(&ev, "id", xmpp_stanza_get_id(st));
 	ev_str(&ev, "thread", NULL);
 	app_emit(app, &ev);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "cfg.h"
 #include "event.h"
 #include "i18n.h"
 #include "loop.h"
@@ -31,6 +32,7 @@ struct roster {
 	char *account;    /* bare JID whose roster this is */
 	bool loaded;
 	struct loop_timer *save_timer; /* a cache write due after pushes */
+	struct loop_timer *wait_timer; /* the roster request is late */
 };
 
 /* Pushes come in bursts (an import, another client's bulk edit): the cache
@@ -373,11 +375,34 @@ static void trim_heap(void *ud)
 #endif
 }
 
+static void stop_waiting(struct roster *r, struct app *app)
+{
+	if (r->wait_timer != NULL)
+		loop_timer_del(app->loop, r->wait_timer);
+	r->wait_timer = NULL;
+}
+
+/* A server that never sends the roster must not keep us invisible: warn,
+ * and go online without it. The request stays open; a late roster is
+ * still taken. */
+static void roster_late(void *ud)
+{
+	struct app *app = ud;
+
+	app->roster->wait_timer = NULL;
+	app_error(app, NULL, "roster-timeout",
+	          _("The server has not sent the roster within %ld seconds; going online without "
+	            "it (setting connect.roster_timeout)."),
+	          cfg_int(app->config, "connect.roster_timeout"));
+	presence_roster_loaded(app);
+}
+
 static void finish_load(struct app *app, bool cached)
 {
 	struct roster *r = app->roster;
 	struct event ev;
 
+	stop_waiting(r, app);
 	r->loaded = true;
 	ev_init(&ev, EV_ROSTER_LOADED);
 	ev_int(&ev, "count", (long long)r->items.count);
@@ -531,12 +556,19 @@ static void online(struct session *s, void *ud)
 		xmpp_stanza_set_attribute(q, "ver", r->ver != NULL ? r->ver : "");
 	iq_request(app, iq, on_roster_result, NULL);
 	xmpp_stanza_release(iq);
+	stop_waiting(r, app);
+	r->wait_timer = loop_timer_add(
+	    app->loop, (uint64_t)cfg_int(app->config, "connect.roster_timeout") * 1000, roster_late,
+	    app);
 }
 
 static void offline(struct session *s, void *ud)
 {
+	struct app *app = ud;
+
 	(void)s;
-	flush_save(ud);
+	stop_waiting(app->roster, app);
+	flush_save(app);
 }
 
 static const struct session_hooks roster_hooks = {.online = online, .offline = offline};
@@ -554,6 +586,7 @@ void roster_fini(struct app *app)
 {
 	if (app->roster == NULL)
 		return;
+	stop_waiting(app->roster, app);
 	flush_save(app);
 	map_free(&app->roster->items, item_free_cb);
 	free(app->roster->ver);

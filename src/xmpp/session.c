@@ -18,8 +18,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "app.h"
+#include "cfg.h"
 #include "event.h"
 #include "i18n.h"
 #include "loop.h"
@@ -28,14 +30,14 @@
 #include "xmpp/castore.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
+#include "xmpp/stanza.h"
 #include "xmpp/trust.h"
 
 #define SESSION_MAX_HOOKS 16
 /* Calls without progress before OpenSSL is surely drained (16 KB / 4 KB). */
 #define PUMP_IDLE_CALLS 4
 /* Bound on work per wake-up so a flood cannot starve the keyboard. */
-#define PUMP_MAX_CALLS    256
-#define LOGIN_DEADLINE_MS 60000
+#define PUMP_MAX_CALLS 256
 
 struct session {
 	struct app *app;
@@ -50,6 +52,7 @@ struct session {
 	bool more; /* the last pump stopped at its bound */
 	bool in_loop;
 	uint64_t recv_count;
+	uint64_t last_recv_ms; /* when the server last sent something */
 	struct loop_timer *tick;
 	struct loop_timer *deadline;
 	xmpp_conn_t *dead_conn; /* released outside libstrophe's callbacks */
@@ -60,7 +63,11 @@ struct session {
 	bool cert_refused;
 	bool user_closed;
 	bool was_online;
-	bool rosterver; /* the stream features offer roster versioning */
+	bool timed_out;    /* the login deadline passed */
+	long deadline_s;   /* connect.timeout when the login started */
+	bool malformed;    /* the server sent XML the parser refused */
+	char *lost_reason; /* why jabiru gave the session up (session_lost) */
+	bool rosterver;    /* the stream features offer roster versioning */
 	char *refused_fp;
 	char *refused_why;
 	char *refused_domain;
@@ -92,9 +99,14 @@ static void log_handler(void *ud, xmpp_log_level_t level, const char *area, cons
 		s->no_auth_method = true;
 	if (strcmp(area, "xmpp") == 0 && strstr(msg, "Legacy client authentication failed"))
 		s->sasl_failed = true;
+	/* libstrophe answers a parse error with a stream error but keeps the
+	 * connection; pump() closes it. */
+	if (strcmp(area, "xmpp") == 0 && str_starts_with(msg, "parse error"))
+		s->malformed = true;
 	if (strcmp(area, "xmpp") == 0 || strcmp(area, "conn") == 0) {
 		if (str_starts_with(msg, "RECV: ")) {
 			s->recv_count++;
+			s->last_recv_ms = loop_now_ms();
 			/* libstrophe keeps the features to itself; roster
 			 * versioning may only be used when offered (XEP-0237). */
 			if (str_starts_with(msg + 6, "<stream:features") ||
@@ -183,6 +195,7 @@ void session_free(struct session *s)
 	free(s->refused_fp);
 	free(s->refused_why);
 	free(s->refused_domain);
+	free(s->lost_reason);
 	xmpp_ctx_free(s->ctx);
 	xmpp_shutdown();
 	if (current_session == s)
@@ -237,6 +250,24 @@ static bool fd_readable(int fd)
 	return fd >= 0 && poll(&p, 1, 0) > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR));
 }
 
+static void tick_cb(void *ud);
+
+/* After malformed XML the parser is broken for good: nothing more can be
+ * read from this stream. Close it (the stream error libstrophe queued goes
+ * out first); the tick drives libstrophe's close deadline, since a hostile
+ * server may never close its side. */
+static void close_malformed(struct session *s)
+{
+	if (s->state == SESSION_ONLINE) {
+		free(s->lost_reason);
+		s->lost_reason = xstrdup(_("the server sent malformed XML"));
+	}
+	s->state = SESSION_CLOSING;
+	xmpp_disconnect(s->conn);
+	if (s->tick == NULL)
+		s->tick = loop_timer_add(s->app->loop, 1000, tick_cb, s);
+}
+
 static void pump(struct session *s)
 {
 	int idle = 0, calls = 0;
@@ -246,6 +277,8 @@ static void pump(struct session *s)
 		uint64_t before = s->recv_count;
 
 		xmpp_run_once(s->ctx, 0);
+		if (s->conn != NULL && s->malformed && s->state != SESSION_CLOSING)
+			close_malformed(s);
 		if (s->conn == NULL || ++calls >= PUMP_MAX_CALLS) {
 			s->more = s->conn != NULL;
 			break;
@@ -301,17 +334,41 @@ static void tick_cb(void *ud)
 		s->tick = loop_timer_add(s->app->loop, 1000, tick_cb, s);
 }
 
+/* Ends the connection at once, without the closing handshake a stalled
+ * server would never answer: libstrophe then reads end of file and reports
+ * the disconnection as for any cut connection. */
+static void drop_connection(struct session *s)
+{
+	if (s->fd >= 0)
+		shutdown(s->fd, SHUT_RDWR);
+	else
+		xmpp_disconnect(s->conn);
+	pump(s);
+}
+
 static void deadline_cb(void *ud)
 {
 	struct session *s = ud;
 
 	s->deadline = NULL;
 	if (s->state == SESSION_CONNECTING && s->conn != NULL) {
-		app_error(s->app, NULL, "connect-failed",
-		          _("The server did not complete the login in time."));
-		xmpp_disconnect(s->conn);
-		pump(s);
+		s->timed_out = true;
+		drop_connection(s);
 	}
+}
+
+void session_lost(struct session *s, const char *reason)
+{
+	if (s->conn == NULL || s->state != SESSION_ONLINE)
+		return;
+	free(s->lost_reason);
+	s->lost_reason = xstrdup(reason);
+	drop_connection(s);
+}
+
+uint64_t session_last_recv_ms(const struct session *s)
+{
+	return s->last_recv_ms;
 }
 
 static void emit_connected(struct session *s)
@@ -329,7 +386,15 @@ static void report_login_failure(struct session *s, int error, xmpp_stream_error
 	const char *where = s->params.server ? s->params.server : s->domain;
 	struct event ev;
 
-	if (s->cert_refused) {
+	if (s->malformed) {
+		app_error(s->app, NULL, "malformed-xml",
+		          _("%s sent malformed XML; the login stopped."), where);
+	} else if (s->timed_out) {
+		app_error(s->app, NULL, "connect-timeout",
+		          _("The server did not complete the login within %ld seconds; "
+		            "jabiru gave up (setting connect.timeout)."),
+		          s->deadline_s);
+	} else if (s->cert_refused) {
 		ev_init(&ev, EV_TLS_UNTRUSTED);
 		ev_str(&ev, "domain", s->refused_domain);
 		ev_str(&ev, "fingerprint", s->refused_fp);
@@ -353,10 +418,11 @@ static void report_login_failure(struct session *s, int error, xmpp_stream_error
 		app_error(s->app, NULL, "tls-failed",
 		          _("%s does not offer TLS; jabiru will not log in without it."), where);
 	} else if (se != NULL) {
-		app_error(s->app, NULL, "stream-error", _("The server closed the stream: %s%s%s"),
-		          se->stanza ? xmpp_stanza_get_name(xmpp_stanza_get_children(se->stanza))
-		                     : "error",
-		          se->text ? ": " : "", se->text ? se->text : "");
+		char *text = stanza_stream_error_text(se);
+
+		app_error(s->app, NULL, "stream-error", _("The server closed the stream: %s"),
+		          text);
+		free(text);
 	} else if (error == ECONNREFUSED) {
 		app_error(s->app, NULL, "connect-failed", _("Connection to %s refused."), where);
 	} else if (error == ETIMEDOUT) {
@@ -381,16 +447,22 @@ static void went_offline(struct session *s, int error, xmpp_stream_error_t *se)
 	for (size_t i = 0; i < s->nhooks; i++)
 		if (s->was_online && s->hooks[i].h->offline != NULL)
 			s->hooks[i].h->offline(s, s->hooks[i].ud);
-	if (s->user_closed)
+	if (s->user_closed) {
 		reason = _("disconnected");
-	else if (!s->was_online)
+	} else if (!s->was_online) {
 		reason = _("login failed");
-	else if (se != NULL && se->text != NULL)
-		reason = owned = xasprintf(_("stream error: %s"), se->text);
-	else if (error != 0)
+	} else if (s->lost_reason != NULL) {
+		reason = s->lost_reason;
+	} else if (se != NULL) {
+		char *text = stanza_stream_error_text(se);
+
+		reason = owned = xasprintf(_("stream error: %s"), text);
+		free(text);
+	} else if (error != 0) {
 		reason = owned = xasprintf(_("connection lost: %s"), strerror(error));
-	else
+	} else {
 		reason = _("the server closed the connection");
+	}
 	ev_init(&ev, EV_DISCONNECTED);
 	ev_str(&ev, "reason", reason);
 	ev_bool(&ev, "login_failed", !s->was_online && !s->user_closed);
@@ -522,7 +594,9 @@ int session_connect(struct session *s, const struct session_params *p)
 	free(s->domain);
 	s->domain = xstrdup(j.domain);
 	s->sasl_failed = s->tls_missing = s->cert_refused = s->no_auth_method = false;
-	s->user_closed = s->was_online = false;
+	s->user_closed = s->was_online = s->timed_out = s->malformed = false;
+	free(s->lost_reason);
+	s->lost_reason = NULL;
 
 	s->conn = xmpp_conn_new(s->ctx);
 	flags = XMPP_CONN_FLAG_MANDATORY_TLS;
@@ -585,7 +659,8 @@ int session_connect(struct session *s, const struct session_params *p)
 	}
 	update_watch(s);
 	s->tick = loop_timer_add(s->app->loop, 1000, tick_cb, s);
-	s->deadline = loop_timer_add(s->app->loop, LOGIN_DEADLINE_MS, deadline_cb, s);
+	s->deadline_s = cfg_int(s->app->config, "connect.timeout");
+	s->deadline = loop_timer_add(s->app->loop, (uint64_t)s->deadline_s * 1000, deadline_cb, s);
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #define JABIRU_SESSION_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <strophe.h>
 
 #include "opts.h"
@@ -52,6 +53,12 @@ struct session_raw {
 int session_connect_raw(struct session *s, const struct session_params *p,
                         const struct session_raw *raw);
 
+/* Gives up an online session that stopped answering (no closing
+ * handshake: the server would not answer it either); the disconnected
+ * event carries reason. */
+void session_lost(struct session *s, const char *reason);
+/* When the server last sent something (loop_now_ms), for the keepalive. */
+uint64_t session_last_recv_ms(const struct session *s);
 /* Closes the stream politely after the queued stanzas are written. */
 void session_disconnect(struct session *s);
 enum session_state session_state(const struct session *s);
