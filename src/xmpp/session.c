@@ -28,60 +28,16 @@
 #include "util/jid.h"
 #include "util/str.h"
 #include "xmpp/castore.h"
+#include "xmpp/session-int.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
 #include "xmpp/stanza.h"
 #include "xmpp/trust.h"
 
-#define SESSION_MAX_HOOKS 16
 /* Calls without progress before OpenSSL is surely drained (16 KB / 4 KB). */
 #define PUMP_IDLE_CALLS 4
 /* Bound on work per wake-up so a flood cannot starve the keyboard. */
 #define PUMP_MAX_CALLS 256
-
-struct session {
-	struct app *app;
-	xmpp_ctx_t *ctx;
-	xmpp_conn_t *conn;
-	xmpp_log_t log;
-	enum session_state state;
-	struct session_params params;
-	char *domain;
-	int fd;
-	bool fd_watched;
-	bool more; /* the last pump stopped at its bound */
-	bool in_loop;
-	uint64_t recv_count;
-	uint64_t last_recv_ms; /* when the server last sent something */
-	struct loop_timer *tick;
-	struct loop_timer *deadline;
-	xmpp_conn_t *dead_conn; /* released outside libstrophe's callbacks */
-	/* what went wrong during this login, learnt from libstrophe */
-	bool sasl_failed;
-	bool tls_missing;
-	bool no_auth_method; /* neither SASL we know nor allowed legacy auth */
-	bool cert_refused;
-	bool user_closed;
-	bool was_online;
-	bool timed_out;    /* the login deadline passed */
-	long deadline_s;   /* connect.timeout when the login started */
-	bool malformed;    /* the server sent XML the parser refused */
-	char *lost_reason; /* why jabiru gave the session up (session_lost) */
-	bool rosterver;    /* the stream features offer roster versioning */
-	char *refused_fp;
-	char *refused_why;
-	char *refused_domain;
-	struct {
-		const struct session_hooks *h;
-		void *ud;
-	} hooks[SESSION_MAX_HOOKS];
-	size_t nhooks;
-	struct {
-		session_tap_fn fn;
-		void *ud;
-	} tap;
-	const struct session_raw *raw; /* registration mode, else NULL */
-};
 
 /* libstrophe's certfail and sockopt callbacks carry no user data; jabiru has
  * one connection at a time, so this names it. */
@@ -371,105 +327,6 @@ uint64_t session_last_recv_ms(const struct session *s)
 	return s->last_recv_ms;
 }
 
-static void emit_connected(struct session *s)
-{
-	struct event ev;
-
-	ev_init(&ev, EV_CONNECTED);
-	ev_str(&ev, "jid", session_jid(s));
-	ev_bool(&ev, "secure", xmpp_conn_is_secured(s->conn) != 0);
-	app_emit(s->app, &ev);
-}
-
-static void report_login_failure(struct session *s, int error, xmpp_stream_error_t *se)
-{
-	const char *where = s->params.server ? s->params.server : s->domain;
-	struct event ev;
-
-	if (s->malformed) {
-		app_error(s->app, NULL, "malformed-xml",
-		          _("%s sent malformed XML; the login stopped."), where);
-	} else if (s->timed_out) {
-		app_error(s->app, NULL, "connect-timeout",
-		          _("The server did not complete the login within %ld seconds; "
-		            "jabiru gave up (setting connect.timeout)."),
-		          s->deadline_s);
-	} else if (s->cert_refused) {
-		ev_init(&ev, EV_TLS_UNTRUSTED);
-		ev_str(&ev, "domain", s->refused_domain);
-		ev_str(&ev, "fingerprint", s->refused_fp);
-		ev_str(&ev, "reason", s->refused_why);
-		app_emit(s->app, &ev);
-		app_error(s->app, NULL, "tls-untrusted",
-		          _("The certificate of %s is not trusted (%s). Its SHA-256 fingerprint is "
-		            "%s. If you know it to be right, type /tls trust to accept it for "
-		            "this domain."),
-		          s->refused_domain, s->refused_why, s->refused_fp);
-	} else if (s->sasl_failed) {
-		app_error(s->app, NULL, "auth-failed",
-		          _("Login as %s failed: wrong password or unknown account."),
-		          s->params.jid);
-	} else if (s->no_auth_method) {
-		app_error(s->app, NULL, "auth-failed",
-		          _("%s offers no login method jabiru uses. If it only knows the old "
-		            "jabber:iq:auth login, set legacy_auth = true in the account."),
-		          s->domain);
-	} else if (s->tls_missing) {
-		app_error(s->app, NULL, "tls-failed",
-		          _("%s does not offer TLS; jabiru will not log in without it."), where);
-	} else if (se != NULL) {
-		char *text = stanza_stream_error_text(se);
-
-		app_error(s->app, NULL, "stream-error", _("The server closed the stream: %s"),
-		          text);
-		free(text);
-	} else if (error == ECONNREFUSED) {
-		app_error(s->app, NULL, "connect-failed", _("Connection to %s refused."), where);
-	} else if (error == ETIMEDOUT) {
-		app_error(s->app, NULL, "connect-failed", _("Connection to %s timed out."), where);
-	} else if (error != 0) {
-		app_error(s->app, NULL, "connect-failed", _("Connection to %s failed: %s."), where,
-		          strerror(error));
-	} else {
-		app_error(s->app, NULL, "connect-failed",
-		          _("Connection to %s closed during the login."), where);
-	}
-}
-
-static void went_offline(struct session *s, int error, xmpp_stream_error_t *se)
-{
-	struct event ev;
-	const char *reason;
-	char *owned = NULL;
-
-	if (!s->was_online)
-		report_login_failure(s, error, se);
-	for (size_t i = 0; i < s->nhooks; i++)
-		if (s->was_online && s->hooks[i].h->offline != NULL)
-			s->hooks[i].h->offline(s, s->hooks[i].ud);
-	if (s->user_closed) {
-		reason = _("disconnected");
-	} else if (!s->was_online) {
-		reason = _("login failed");
-	} else if (s->lost_reason != NULL) {
-		reason = s->lost_reason;
-	} else if (se != NULL) {
-		char *text = stanza_stream_error_text(se);
-
-		reason = owned = xasprintf(_("stream error: %s"), text);
-		free(text);
-	} else if (error != 0) {
-		reason = owned = xasprintf(_("connection lost: %s"), strerror(error));
-	} else {
-		reason = _("the server closed the connection");
-	}
-	ev_init(&ev, EV_DISCONNECTED);
-	ev_str(&ev, "reason", reason);
-	ev_bool(&ev, "login_failed", !s->was_online && !s->user_closed);
-	app_emit(s->app, &ev);
-	free(owned);
-}
-
 static void conn_gone(struct session *s)
 {
 	clear_timers(s);
@@ -509,7 +366,7 @@ static bool raw_event(struct session *s, xmpp_conn_t *conn, xmpp_conn_event_t st
 	conn_gone(s);
 	s->raw = NULL;
 	if (!raw->closed(s, error, raw->ud))
-		report_login_failure(s, error, NULL);
+		session_report_login_failure(s, error, NULL);
 	return true;
 }
 
@@ -527,10 +384,10 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
 		for (size_t i = 0; i < s->nhooks; i++)
 			if (s->hooks[i].h->online != NULL)
 				s->hooks[i].h->online(s, s->hooks[i].ud);
-		emit_connected(s);
+		session_report_online(s);
 	} else if (status == XMPP_CONN_DISCONNECT || status == XMPP_CONN_FAIL) {
 		conn_gone(s);
-		went_offline(s, error, stream_error);
+		session_report_offline(s, error, stream_error);
 	}
 }
 
@@ -558,32 +415,29 @@ static bool session_prepare(void *ud)
 	return s->more;
 }
 
-int session_connect(struct session *s, const struct session_params *p)
+/* The parameters a connection needs, checked before anything changes. */
+static bool connect_params_ok(struct session *s, const struct session_params *p, struct jid *j)
 {
-	struct jid j;
-	char *full;
-	long flags = 0;
-	int rc;
-
 	if (s->state != SESSION_OFFLINE) {
 		app_error(s->app, "/connect", "busy",
 		          _("Already connected or connecting; /disconnect first."));
-		return -1;
+		return false;
 	}
-	if (p->jid == NULL || !jid_parse(&j, p->jid) || j.local[0] == '\0') {
+	if (p->jid == NULL || !jid_parse(j, p->jid) || j->local[0] == '\0') {
 		app_error(s->app, "/connect", "usage", _("'%s' is not a valid account JID."),
 		          p->jid ? p->jid : "");
-		return -1;
+		return false;
 	}
 	if (p->password == NULL) {
 		app_error(s->app, "/connect", "usage", _("No password given."));
-		return -1;
+		return false;
 	}
-	if (!s->in_loop) {
-		loop_prepare_add(s->app->loop, LOOP_PHASE_WORK, session_prepare, s);
-		s->in_loop = true;
-	}
-	current_session = s;
+	return true;
+}
+
+/* Forgets the last connection's parameters and outcome. */
+static void connect_reset(struct session *s, const struct session_params *p, const char *domain)
+{
 	release_dead(s);
 	params_free(&s->params);
 	params_copy(&s->params, p);
@@ -592,43 +446,90 @@ int session_connect(struct session *s, const struct session_params *p)
 		s->params.resource = default_resource();
 	}
 	free(s->domain);
-	s->domain = xstrdup(j.domain);
+	s->domain = xstrdup(domain);
 	s->sasl_failed = s->tls_missing = s->cert_refused = s->no_auth_method = false;
 	s->user_closed = s->was_online = s->timed_out = s->malformed = false;
 	free(s->lost_reason);
 	s->lost_reason = NULL;
+}
 
-	s->conn = xmpp_conn_new(s->ctx);
-	flags = XMPP_CONN_FLAG_MANDATORY_TLS;
-	if (p->tls == TLS_DIRECT)
-		flags = XMPP_CONN_FLAG_LEGACY_SSL;
+/* A libstrophe connection for these parameters: TLS always (STARTTLS or
+ * direct), our certificate check and our socket options. */
+static xmpp_conn_t *connect_conn(struct session *s, const struct session_params *p,
+                                 const struct jid *j)
+{
+	xmpp_conn_t *conn = xmpp_conn_new(s->ctx);
+	long flags =
+	    p->tls == TLS_DIRECT ? XMPP_CONN_FLAG_LEGACY_SSL : XMPP_CONN_FLAG_MANDATORY_TLS;
+	char *full;
+
 	if (p->legacy_auth)
 		flags |= XMPP_CONN_FLAG_LEGACY_AUTH;
-	xmpp_conn_set_flags(s->conn, flags);
-	j.resource[0] = '\0';
-	full = xasprintf("%s@%s/%s", j.local, j.domain, s->params.resource);
-	xmpp_conn_set_jid(s->conn, full);
+	xmpp_conn_set_flags(conn, flags);
+	full = xasprintf("%s@%s/%s", j->local, j->domain, s->params.resource);
+	xmpp_conn_set_jid(conn, full);
 	free(full);
-	xmpp_conn_set_pass(s->conn, s->params.password);
+	xmpp_conn_set_pass(conn, s->params.password);
 	if (s->params.ca_file != NULL)
-		xmpp_conn_set_cafile(s->conn, s->params.ca_file);
-	xmpp_conn_set_certfail_handler(s->conn, certfail_cb);
-	xmpp_conn_set_sockopt_callback(s->conn, sockopt_cb);
+		xmpp_conn_set_cafile(conn, s->params.ca_file);
+	xmpp_conn_set_certfail_handler(conn, certfail_cb);
+	xmpp_conn_set_sockopt_callback(conn, sockopt_cb);
+	return conn;
+}
 
-	s->state = SESSION_CONNECTING;
+static void announce_connecting(struct session *s, const struct session_params *p)
+{
+	struct event ev;
+
 	for (size_t i = 0; i < s->nhooks; i++)
 		if (s->hooks[i].h->connecting != NULL)
 			s->hooks[i].h->connecting(s, s->hooks[i].ud);
-	{
-		struct event ev;
+	ev_init(&ev, EV_CONNECTING);
+	ev_str(&ev, "jid", s->params.jid);
+	ev_str(&ev, "server", s->params.server);
+	if (p->port)
+		ev_int(&ev, "port", p->port);
+	app_emit(s->app, &ev);
+}
 
-		ev_init(&ev, EV_CONNECTING);
-		ev_str(&ev, "jid", s->params.jid);
-		ev_str(&ev, "server", s->params.server);
-		if (p->port)
-			ev_int(&ev, "port", p->port);
-		app_emit(s->app, &ev);
+/* libstrophe could not even start (no address): the login failed. */
+static void connect_failed(struct session *s)
+{
+	struct event ev;
+
+	s->raw = NULL;
+	s->state = SESSION_OFFLINE;
+	s->dead_conn = s->conn;
+	s->conn = NULL;
+	if (s->fd_watched)
+		loop_fd_del(s->app->loop, s->fd);
+	s->fd_watched = false;
+	s->fd = -1;
+	app_error(s->app, NULL, "connect-failed", _("Cannot connect to %s: %s."),
+	          s->params.server ? s->params.server : s->domain,
+	          _("the host name does not resolve or no address is reachable"));
+	ev_init(&ev, EV_DISCONNECTED);
+	ev_str(&ev, "reason", _("login failed"));
+	ev_bool(&ev, "login_failed", true);
+	app_emit(s->app, &ev);
+}
+
+int session_connect(struct session *s, const struct session_params *p)
+{
+	struct jid j;
+	int rc;
+
+	if (!connect_params_ok(s, p, &j))
+		return -1;
+	if (!s->in_loop) {
+		loop_prepare_add(s->app->loop, LOOP_PHASE_WORK, session_prepare, s);
+		s->in_loop = true;
 	}
+	current_session = s;
+	connect_reset(s, p, j.domain);
+	s->conn = connect_conn(s, p, &j);
+	s->state = SESSION_CONNECTING;
+	announce_connecting(s, p);
 	if (s->raw != NULL)
 		rc = xmpp_connect_raw(s->conn, s->params.server, (unsigned short)p->port,
 		                      conn_handler, s);
@@ -636,25 +537,7 @@ int session_connect(struct session *s, const struct session_params *p)
 		rc = xmpp_connect_client(s->conn, s->params.server, (unsigned short)p->port,
 		                         conn_handler, s);
 	if (rc != XMPP_EOK) {
-		s->raw = NULL;
-		s->state = SESSION_OFFLINE;
-		s->dead_conn = s->conn;
-		s->conn = NULL;
-		if (s->fd_watched)
-			loop_fd_del(s->app->loop, s->fd);
-		s->fd_watched = false;
-		s->fd = -1;
-		app_error(s->app, NULL, "connect-failed", _("Cannot connect to %s: %s."),
-		          s->params.server ? s->params.server : s->domain,
-		          _("the host name does not resolve or no address is reachable"));
-		{
-			struct event ev;
-
-			ev_init(&ev, EV_DISCONNECTED);
-			ev_str(&ev, "reason", _("login failed"));
-			ev_bool(&ev, "login_failed", true);
-			app_emit(s->app, &ev);
-		}
+		connect_failed(s);
 		return -1;
 	}
 	update_watch(s);
