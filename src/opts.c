@@ -149,6 +149,7 @@ void opts_free(struct opts *o)
 	free(o->account);
 	free(o->config);
 	free(o->register_jid);
+	free(o->accept_files);
 	memset(o, 0, sizeof(*o));
 }
 

@@ -99,3 +99,46 @@ Test(opts, account_config_and_register)
 	free(err);
 	opts_free(&o);
 }
+
+/* Every option that takes text, given twice: the last wins, and opts_free
+ * releases all of them (the sanitiser build fails on a leak). */
+Test(opts, every_text_option_is_kept_and_freed)
+{
+	char *argv[] = {"jabiru",
+	                "--jid",
+	                "a@b",
+	                "--jid",
+	                "c@d",
+	                "--server",
+	                "s1",
+	                "--server",
+	                "s2",
+	                "--ca-file",
+	                "/a.pem",
+	                "--resource",
+	                "r",
+	                "--xml-log",
+	                "/tmp/x.log",
+	                "--account",
+	                "me",
+	                "--config",
+	                "/tmp/rc",
+	                "--batch",
+	                "--accept-files",
+	                "/tmp/in",
+	                "--accept-files",
+	                "/tmp/in2"};
+	struct opts o;
+	char *err;
+
+	cr_assert_eq(parse(&o, &err, (int)(sizeof(argv) / sizeof(argv[0])), argv), 0, "%s", err);
+	cr_assert_str_eq(o.jid, "c@d");
+	cr_assert_str_eq(o.server, "s2");
+	cr_assert_str_eq(o.resource, "r");
+	cr_assert_str_eq(o.xml_log, "/tmp/x.log");
+	cr_assert_str_eq(o.account, "me");
+	cr_assert_str_eq(o.config, "/tmp/rc");
+	cr_assert_str_eq(o.accept_files, "/tmp/in2");
+	opts_free(&o);
+	cr_assert_null(o.accept_files);
+}
