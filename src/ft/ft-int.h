@@ -51,15 +51,21 @@ struct transfer {
 	bool fell_back;
 	int fd;
 	long long bytes, total;
-	EVP_MD_CTX *md5, *sha256;
+	long long hashed_bytes; /* send: how far the md5 pass has read */
+	/* The md5 (XEP-0096's hash): send, the offer's pass over the file;
+	 * receive, every byte as it arrives. Each byte is hashed once. */
+	EVP_MD_CTX *md5;
+	char md5_hex[2 * 16 + 1]; /* receive: what arrived, once complete */
 	uint64_t t_start;
 	long long reported; /* bytes in the last file-progress */
 	long long rate_bytes;
 	uint64_t rate_t;
 	long long rate;
-	/* send: bytes read but not yet taken by the stream (bounded) */
+	/* send: the md5 pass's buffer, then bytes read but not yet taken by
+	 * a stream that cannot sendfile (bounded) */
 	unsigned char *buf;
 	size_t buf_len, buf_off;
+	bool use_sendfile;                  /* send: the stream takes the file by sendfile */
 	struct loop_timer *timer;           /* hashing slices, pump continuation, idle */
 	void (*hashed)(struct transfer *t); /* what follows the md5 */
 	/* resolving: resources still to ask */
