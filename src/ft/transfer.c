@@ -26,11 +26,7 @@
  * no copy and no hash, so it gets more per iteration. */
 #define PUMP_BUDGET     (1024 * 1024)
 #define SENDFILE_BUDGET (4 * 1024 * 1024)
-/* The md5 pass before the offer: reads of HASH_BUF (freed when it ends),
- * HASH_SLICE per loop iteration (a few ms of md5). */
-#define HASH_BUF    (256 * 1024)
-#define HASH_SLICE  (4 * 1024 * 1024)
-#define PROGRESS_MS 500
+#define PROGRESS_MS     500
 /* Finished transfers kept for /files; older ones are forgotten. */
 #define KEEP_FINISHED 64
 
@@ -224,72 +220,14 @@ void transfer_fail(struct transfer *t, enum ft_state state, const char *reason)
 
 /* ---- sending ---------------------------------------------------------- */
 
-/* Lower-case hex of the md5 so far; the context starts over. */
-static void md5_final_hex(EVP_MD_CTX *md5, char out[2 * 16 + 1])
+void transfer_hash_ready(struct transfer *t)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-
-	EVP_DigestFinal_ex(md5, md, &mdlen);
-	for (unsigned i = 0; i < mdlen && i < 16; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
-	EVP_DigestInit_ex(md5, EVP_md5(), NULL);
-}
-
-static void hash_done(struct transfer *t)
-{
-	char hex[2 * 16 + 1];
-
-	free(t->buf);
-	t->buf = NULL;
 	if (t->hashed_bytes != t->total) {
 		/* The offer would announce a size and a hash that disagree. */
 		transfer_fail(t, FT_FAILED, _("the file changed while it was being read"));
 		return;
 	}
-	md5_final_hex(t->md5, hex);
-	t->offer.hash = xstrdup(hex);
 	t->hashed(t);
-}
-
-/* One slice of the md5 pass over the file to send. The offer carries the
- * hash, so this pass must end before it: the file is read in large
- * sequential reads (and the kernel told so) to cost little more than md5. */
-static void hash_slice(void *ud)
-{
-	struct transfer *t = ud;
-	size_t slice = 0;
-
-	t->timer = NULL;
-	while (slice < HASH_SLICE) {
-		ssize_t n = pread(t->fd, t->buf, HASH_BUF, (off_t)t->hashed_bytes);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			transfer_fail(t, FT_FAILED, strerror(errno));
-			return;
-		}
-		if (n == 0) {
-			hash_done(t);
-			return;
-		}
-		EVP_DigestUpdate(t->md5, t->buf, (size_t)n);
-		t->hashed_bytes += n;
-		slice += (size_t)n;
-	}
-	/* Let the loop breathe between slices of a large file. */
-	t->timer = loop_timer_add(t->app->loop, 0, hash_slice, t);
-}
-
-void transfer_start_hashing(struct transfer *t, void (*done)(struct transfer *t))
-{
-	t->state = FT_HASHING;
-	t->hashed = done;
-	t->hashed_bytes = 0;
-	t->buf = xmalloc(HASH_BUF);
-	(void)posix_fadvise(t->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	t->timer = loop_timer_add(t->app->loop, 0, hash_slice, t);
 }
 
 /* md5: the sender's is the one it offered (the file as it was read for the
@@ -476,7 +414,7 @@ static bool write_all(int fd, const void *buf, size_t len)
 /* The offer's hash was lower-cased when it was parsed (si.c). */
 static bool md5_matches(struct transfer *t)
 {
-	md5_final_hex(t->md5, t->md5_hex);
+	transfer_md5_hex(t->md5, t->md5_hex);
 	return t->offer.hash == NULL || strcmp(t->md5_hex, t->offer.hash) == 0;
 }
 

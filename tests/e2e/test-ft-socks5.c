@@ -227,3 +227,42 @@ Test(ft_socks5, file_shrinking_while_sent_fails_both_sides, .init = start_direct
 	free(aid);
 	free(bid);
 }
+
+/* Sends path, already made, and checks bob's file-done (matched by match)
+ * and alice's: the md5 both report is the file's as it is now. */
+static void send_path_and_check(const char *path, const char *match)
+{
+	const char *line;
+	char md5[33], *saved;
+
+	snprintf(md5, sizeof(md5), "%s", ft_md5_file(path));
+	cr_assert(jproc_sendf(P.alice, "/sendfile %s \"%s\"", P.bob_jid, path));
+	line = jproc_expect(P.bob, "file-done", match, 120000);
+	cr_assert_not_null(line, "bob did not receive %s", path);
+	cr_expect(json_field_is(line, "md5", md5), "%s", line);
+	saved = json_field(line, "path");
+	cr_assert_not_null(saved);
+	cr_expect_str_eq(ft_md5_file(saved), md5, "the file on disk differs");
+	free(saved);
+	line = jproc_expect(P.alice, "file-done", NULL, 120000);
+	cr_assert_not_null(line, "alice did not finish sending %s", path);
+	cr_expect(json_field_is(line, "md5", md5), "sender md5: %s", line);
+}
+
+/* The md5 of a file sent once is remembered for the session; sent again
+ * unchanged it arrives intact, and once its content changed (same size)
+ * the offer carries the new md5, not the remembered one. */
+Test(ft_socks5, same_file_again_and_after_a_change, .init = start_direct)
+{
+	char path[HARNESS_PATH_MAX * 2];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s", ft_make_file(&P, "again.bin", (1 << 20) + 7));
+	send_path_and_check(path, "again.bin");
+	send_path_and_check(path, "again (1).bin");
+	f = fopen(path, "r+b");
+	cr_assert_not_null(f);
+	cr_assert_eq(fwrite("changed", 1, 7, f), 7);
+	cr_assert_eq(fclose(f), 0);
+	send_path_and_check(path, "again (2).bin");
+}
