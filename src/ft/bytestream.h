@@ -43,6 +43,13 @@ struct bytestream_ops {
 	void (*finish)(struct bytestream *bs);
 	/* Closes at once (cancel, error); no callback follows. */
 	void (*abort)(struct bytestream *bs);
+	/* Optional; NULL where the bytes must pass through user space (a
+	 * stream that encodes or encrypts them, such as IBB). Sends up to len
+	 * bytes of the regular file fd from *off, kernel to kernel, and
+	 * advances *off. Returns what write returns; -1 with errno ENODATA
+	 * when the file ends before len bytes, EINVAL or ENOSYS when this file
+	 * cannot be sent this way (use write instead). */
+	ssize_t (*sendfile)(struct bytestream *bs, int fd, off_t *off, size_t len);
 };
 
 /* Every implementation embeds this first. */
@@ -58,6 +65,16 @@ struct bytestream {
 static inline ssize_t bytestream_write(struct bytestream *bs, const void *buf, size_t len)
 {
 	return bs->ops->write(bs, buf, len);
+}
+
+static inline bool bytestream_can_sendfile(const struct bytestream *bs)
+{
+	return bs->ops->sendfile != NULL;
+}
+
+static inline ssize_t bytestream_sendfile(struct bytestream *bs, int fd, off_t *off, size_t len)
+{
+	return bs->ops->sendfile(bs, fd, off, len);
 }
 
 static inline void bytestream_finish(struct bytestream *bs)

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <strophe.h>
+#include <sys/stat.h>
 
 #include "ft/bytestream.h"
 #include "ft/ft.h"
@@ -51,15 +52,22 @@ struct transfer {
 	bool fell_back;
 	int fd;
 	long long bytes, total;
-	EVP_MD_CTX *md5, *sha256;
+	long long hashed_bytes; /* send: how far the md5 pass has read */
+	struct stat src_st;     /* send: the file when its md5 pass began */
+	/* The md5 (XEP-0096's hash): send, the offer's pass over the file;
+	 * receive, every byte as it arrives. Each byte is hashed once. */
+	EVP_MD_CTX *md5;
+	char md5_hex[2 * 16 + 1]; /* receive: what arrived, once complete */
 	uint64_t t_start;
 	long long reported; /* bytes in the last file-progress */
 	long long rate_bytes;
 	uint64_t rate_t;
 	long long rate;
-	/* send: bytes read but not yet taken by the stream (bounded) */
+	/* send: the md5 pass's buffer, then bytes read but not yet taken by
+	 * a stream that cannot sendfile (bounded) */
 	unsigned char *buf;
 	size_t buf_len, buf_off;
+	bool use_sendfile;                  /* send: the stream takes the file by sendfile */
 	struct loop_timer *timer;           /* hashing slices, pump continuation, idle */
 	void (*hashed)(struct transfer *t); /* what follows the md5 */
 	/* resolving: resources still to ask */
@@ -69,6 +77,16 @@ struct transfer {
 };
 
 struct ibb;
+
+/* The md5 of a file sent in this session (hash.c). */
+struct ft_md5_memo {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime, ctime;
+	char hex[2 * 16 + 1]; /* "" while unused */
+};
+#define FT_MD5_MEMO 8
 
 struct ft {
 	struct app *app;
@@ -82,6 +100,8 @@ struct ft {
 	ft_contact_fn contact_fn;
 	void *contact_ud;
 	bool hold;
+	struct ft_md5_memo memo[FT_MD5_MEMO];
+	size_t memo_next;
 };
 
 struct ft *ft_of(struct app *app);
@@ -123,7 +143,14 @@ bool transfer_busy(const struct transfer *t);
 /* Ends a transfer: state FT_FAILED/CANCELLED/REJECTED with reason (emits
  * file-failed), stream aborted, .part removed. */
 void transfer_fail(struct transfer *t, enum ft_state state, const char *reason);
+/* hash.c: the md5 pass before the offer (or its remembered result), then
+ * done(t) from the loop with t->offer.hash set. */
 void transfer_start_hashing(struct transfer *t, void (*done)(struct transfer *t));
+/* The md5 pass ended with t->offer.hash set: the offer follows, unless
+ * the file changed size meanwhile (then the transfer fails). */
+void transfer_hash_ready(struct transfer *t);
+/* Lower-case hex of the md5 so far; the context starts over. */
+void transfer_md5_hex(EVP_MD_CTX *md5, char out[2 * 16 + 1]);
 void transfer_stream(struct transfer *t, struct bytestream *bs);
 int transfer_open_part(struct transfer *t, const char *path, char **err);
 void transfer_free_all(struct ft *ft);

@@ -430,7 +430,7 @@ static void ibb_abort(struct bytestream *bs)
 	stream_free(s);
 }
 
-static const struct bytestream_ops ibb_ops = {"ibb", ibb_write, ibb_finish, ibb_abort};
+static const struct bytestream_ops ibb_ops = {"ibb", ibb_write, ibb_finish, ibb_abort, NULL};
 
 /* ---- target ----------------------------------------------------------- */
 

@@ -57,6 +57,7 @@ struct s5b_stream {
 	struct loop_timer *timer;    /* per-host timeout, or the finish wait */
 	struct loop_timer *deadline; /* the whole negotiation */
 	int fd;                      /* the data socket once open */
+	unsigned char *rbuf;         /* target: the read buffer while open */
 	bool via_proxy;
 	const char *last_why; /* target: why the last streamhost failed */
 	bool want_writable;

@@ -1,6 +1,8 @@
-/* Transfers: the file on disk, the hashes, progress and the bytestream
- * callbacks. Files are streamed in bounded chunks (TRANSFER_CHUNK) so a
- * transfer of any size costs a constant amount of memory. */
+/* Transfers: the file on disk, the hash, progress and the bytestream
+ * callbacks. Files are streamed in bounded chunks (sendfile where the stream
+ * allows it, else TRANSFER_CHUNK), so a transfer of any size costs a
+ * constant amount of memory. Every byte is hashed once on each side: md5,
+ * which XEP-0096 carries in the offer and the receiver checks. */
 #include "config.h"
 
 #include <errno.h>
@@ -20,10 +22,11 @@
 
 #define TRANSFER_CHUNK (64 * 1024)
 /* Bytes handed to a stream per loop iteration, so that a fast stream
- * cannot starve the terminal and the XMPP socket. */
-#define PUMP_BUDGET (1024 * 1024)
-#define HASH_SLICE  (4 * 1024 * 1024)
-#define PROGRESS_MS 500
+ * cannot starve the terminal and the XMPP socket. sendfile costs jabiru
+ * no copy and no hash, so it gets more per iteration. */
+#define PUMP_BUDGET     (1024 * 1024)
+#define SENDFILE_BUDGET (4 * 1024 * 1024)
+#define PROGRESS_MS     500
 /* Finished transfers kept for /files; older ones are forgotten. */
 #define KEEP_FINISHED 64
 
@@ -63,9 +66,7 @@ struct transfer *transfer_new(struct ft *ft, enum ft_dir dir)
 	t->fd = -1;
 	t->method_name = "";
 	t->md5 = EVP_MD_CTX_new();
-	t->sha256 = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(t->md5, EVP_md5(), NULL);
-	EVP_DigestInit_ex(t->sha256, EVP_sha256(), NULL);
 	for (pp = &ft->list; *pp != NULL; pp = &(*pp)->next)
 		;
 	*pp = t;
@@ -119,7 +120,6 @@ static void transfer_free(struct transfer *t)
 	if (t->bs != NULL)
 		bytestream_abort(t->bs);
 	EVP_MD_CTX_free(t->md5);
-	EVP_MD_CTX_free(t->sha256);
 	si_offer_free(&t->offer);
 	for (size_t i = 0; i < t->ncands; i++)
 		free(t->cands[i]);
@@ -206,6 +206,8 @@ void transfer_fail(struct transfer *t, enum ft_state state, const char *reason)
 		bytestream_abort(bs);
 	stop_timer(t);
 	close_file(t);
+	free(t->buf);
+	t->buf = NULL;
 	if (t->part != NULL) {
 		unlink(t->part); /* nothing may look complete */
 		free(t->part);
@@ -218,64 +220,30 @@ void transfer_fail(struct transfer *t, enum ft_state state, const char *reason)
 
 /* ---- sending ---------------------------------------------------------- */
 
-static void hash_slice(void *ud)
+void transfer_hash_ready(struct transfer *t)
 {
-	struct transfer *t = ud;
-	unsigned char chunk[TRANSFER_CHUNK], md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen;
-	size_t slice = 0;
-
-	t->timer = NULL;
-	while (slice < HASH_SLICE) {
-		ssize_t n = read(t->fd, chunk, sizeof(chunk));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			transfer_fail(t, FT_FAILED, strerror(errno));
-			return;
-		}
-		if (n == 0) {
-			EVP_DigestFinal_ex(t->md5, md, &mdlen);
-			t->offer.hash = xmalloc(2 * mdlen + 1);
-			for (unsigned i = 0; i < mdlen; i++)
-				sprintf(t->offer.hash + 2 * i, "%02x", md[i]);
-			EVP_DigestInit_ex(t->md5, EVP_md5(), NULL);
-			lseek(t->fd, 0, SEEK_SET);
-			t->hashed(t);
-			return;
-		}
-		EVP_DigestUpdate(t->md5, chunk, (size_t)n);
-		slice += (size_t)n;
+	if (t->hashed_bytes != t->total) {
+		/* The offer would announce a size and a hash that disagree. */
+		transfer_fail(t, FT_FAILED, _("the file changed while it was being read"));
+		return;
 	}
-	/* Let the loop breathe between slices of a large file. */
-	t->timer = loop_timer_add(t->app->loop, 0, hash_slice, t);
+	t->hashed(t);
 }
 
-void transfer_start_hashing(struct transfer *t, void (*done)(struct transfer *t))
-{
-	t->state = FT_HASHING;
-	t->hashed = done;
-	t->timer = loop_timer_add(t->app->loop, 0, hash_slice, t);
-}
-
+/* md5: the sender's is the one it offered (the file as it was read for the
+ * offer); the receiver's is that of the bytes it saved, which matched the
+ * offer's when there was one. */
 static void emit_done(struct transfer *t)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen;
-	char hex[2 * EVP_MAX_MD_SIZE + 1];
 	struct event ev;
 
-	EVP_DigestFinal_ex(t->sha256, md, &mdlen);
-	for (unsigned i = 0; i < mdlen; i++)
-		sprintf(hex + 2 * i, "%02x", md[i]);
 	ev_init(&ev, EV_FILE_DONE);
 	ev_str(&ev, "id", t->idstr);
 	ev_str(&ev, "direction", t->dir == FT_SEND ? "send" : "receive");
 	ev_str(&ev, "peer", t->peer);
 	ev_str(&ev, "path", t->path);
 	ev_int(&ev, "size", t->bytes);
-	ev_str(&ev, "sha256", hex);
+	ev_str(&ev, "md5", t->dir == FT_SEND ? t->offer.hash : t->md5_hex);
 	ev_str(&ev, "method", t->method_name);
 	ev_int(&ev, "seconds", (long long)((loop_now_ms() - t->t_start + 500) / 1000));
 	app_emit(t->app, &ev);
@@ -286,6 +254,8 @@ static void finish_ok(struct transfer *t)
 	t->state = FT_DONE;
 	stop_timer(t);
 	close_file(t);
+	free(t->buf);
+	t->buf = NULL;
 	emit_done(t);
 	maybe_release_shutdown(ft_of(t->app));
 }
@@ -309,7 +279,8 @@ static bool refill(struct transfer *t)
 	if (left <= 0)
 		return true;
 	do
-		n = read(t->fd, t->buf, left < TRANSFER_CHUNK ? (size_t)left : TRANSFER_CHUNK);
+		n = pread(t->fd, t->buf, left < TRANSFER_CHUNK ? (size_t)left : TRANSFER_CHUNK,
+		          (off_t)t->bytes);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		transfer_fail(t, FT_FAILED, strerror(errno));
@@ -324,38 +295,66 @@ static bool refill(struct transfer *t)
 	return true;
 }
 
+/* The next piece, file to stream: by sendfile when the stream can take it
+ * (the bytes never enter jabiru), else through buf. Returns what the
+ * stream took, 0 when it is full (writable() follows), -1 after failing
+ * the transfer. */
+static ssize_t pump_piece(struct transfer *t, size_t max)
+{
+	ssize_t n;
+
+	if (t->use_sendfile) {
+		off_t off = (off_t)t->bytes;
+		long long left = t->total - t->bytes;
+
+		n = bytestream_sendfile(t->bs, t->fd, &off,
+		                        left < (long long)max ? (size_t)left : max);
+		if (n >= 0)
+			return n;
+		if (errno == EINVAL || errno == ENOSYS) {
+			t->use_sendfile = false; /* not for this file: copy it */
+			t->buf = xmalloc(TRANSFER_CHUNK);
+			return pump_piece(t, max);
+		}
+		transfer_fail(t, FT_FAILED,
+		              errno == ENODATA
+		                  ? _("the file became shorter while it was being sent")
+		                  : _("the stream failed"));
+		return -1;
+	}
+	if (t->buf_off == t->buf_len && !refill(t))
+		return -1;
+	n = bytestream_write(t->bs, t->buf + t->buf_off, t->buf_len - t->buf_off);
+	if (n < 0) {
+		transfer_fail(t, FT_FAILED, _("the stream failed"));
+		return -1;
+	}
+	t->buf_off += (size_t)n;
+	return n;
+}
+
 /* Hands file bytes to the stream until it is full, the file is sent, or
  * the budget for this loop iteration is spent. */
 static void pump(struct transfer *t)
 {
-	size_t budget = PUMP_BUDGET;
+	size_t budget = t->use_sendfile ? SENDFILE_BUDGET : PUMP_BUDGET;
 
 	while (t->state == FT_ACTIVE) {
 		ssize_t n;
 
-		if (t->buf_off == t->buf_len) {
-			if (t->bytes == t->total) {
-				t->state = FT_FINISHING;
-				bytestream_finish(t->bs);
-				return;
-			}
-			if (!refill(t))
-				return;
+		if (t->bytes == t->total && t->buf_off == t->buf_len) {
+			t->state = FT_FINISHING;
+			bytestream_finish(t->bs);
+			return;
 		}
 		if (budget == 0) {
 			if (t->timer == NULL)
 				t->timer = loop_timer_add(t->app->loop, 0, pump_again, t);
 			return;
 		}
-		n = bytestream_write(t->bs, t->buf + t->buf_off, t->buf_len - t->buf_off);
-		if (n < 0) {
-			transfer_fail(t, FT_FAILED, _("the stream failed"));
-			return;
-		}
-		if (n == 0)
-			return; /* writable() calls again */
-		EVP_DigestUpdate(t->sha256, t->buf + t->buf_off, (size_t)n);
-		t->buf_off += (size_t)n;
+		n = pump_piece(t, budget);
+		if (n <= 0)
+			return; /* failed, or writable() calls again */
 		t->bytes += n;
 		budget = (size_t)n < budget ? budget - (size_t)n : 0;
 	}
@@ -412,18 +411,11 @@ static bool write_all(int fd, const void *buf, size_t len)
 	return true;
 }
 
+/* The offer's hash was lower-cased when it was parsed (si.c). */
 static bool md5_matches(struct transfer *t)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen;
-	char hex[2 * EVP_MAX_MD_SIZE + 1];
-
-	if (t->offer.hash == NULL)
-		return true;
-	EVP_DigestFinal_ex(t->md5, md, &mdlen);
-	for (unsigned i = 0; i < mdlen; i++)
-		sprintf(hex + 2 * i, "%02x", md[i]);
-	return strcmp(hex, t->offer.hash) == 0;
+	transfer_md5_hex(t->md5, t->md5_hex);
+	return t->offer.hash == NULL || strcmp(t->md5_hex, t->offer.hash) == 0;
 }
 
 /* The sender closed the stream: the file is complete only if everything
@@ -474,7 +466,9 @@ static void bs_open(void *owner, struct bytestream *bs)
 	t->t_start = t->rate_t = loop_now_ms();
 	progress_arm(ft_of(t->app));
 	if (t->dir == FT_SEND) {
-		t->buf = xmalloc(TRANSFER_CHUNK);
+		t->use_sendfile = bytestream_can_sendfile(bs);
+		if (!t->use_sendfile)
+			t->buf = xmalloc(TRANSFER_CHUNK);
 		pump(t);
 	}
 }
@@ -507,7 +501,6 @@ static bool bs_data(void *owner, struct bytestream *bs, const void *buf, size_t 
 		return ok;
 	}
 	EVP_DigestUpdate(t->md5, buf, len);
-	EVP_DigestUpdate(t->sha256, buf, len);
 	t->bytes += (long long)len;
 	return true;
 }

@@ -108,10 +108,10 @@ const char *ft_make_file(const struct ft_pair *p, const char *name, long long si
 	return path;
 }
 
-const char *ft_sha256_file(const char *path)
+/* Lower-case hex digest of a file into hex (2 * size + 1), "" on error. */
+static const char *digest_file(const char *path, const EVP_MD *type, char *hex)
 {
-	static char hex[65];
-	unsigned char buf[1 << 16], md[32];
+	unsigned char buf[1 << 16], md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 	int fd = open(path, O_RDONLY);
@@ -122,7 +122,7 @@ const char *ft_sha256_file(const char *path)
 		EVP_MD_CTX_free(c);
 		return hex;
 	}
-	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+	EVP_DigestInit_ex(c, type, NULL);
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		EVP_DigestUpdate(c, buf, (size_t)n);
 	EVP_DigestFinal_ex(c, md, &mdlen);
@@ -131,6 +131,20 @@ const char *ft_sha256_file(const char *path)
 	for (unsigned i = 0; i < mdlen; i++)
 		sprintf(hex + 2 * i, "%02x", md[i]);
 	return hex;
+}
+
+const char *ft_sha256_file(const char *path)
+{
+	static char hex[65];
+
+	return digest_file(path, EVP_sha256(), hex);
+}
+
+const char *ft_md5_file(const char *path)
+{
+	static char hex[33];
+
+	return digest_file(path, EVP_md5(), hex);
 }
 
 int ft_count_entries(const char *dir)

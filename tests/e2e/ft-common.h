@@ -32,6 +32,9 @@ void ft_pair_stop(struct ft_pair *p);
 const char *ft_make_file(const struct ft_pair *p, const char *name, long long size);
 /* Lower-case hex sha256 of a file (static buffer), or "" on error. */
 const char *ft_sha256_file(const char *path);
+/* Lower-case hex md5 of a file (static buffer), or "" on error: what
+ * jabiru's file-done reports. */
+const char *ft_md5_file(const char *path);
 /* Number of entries in a directory (without . and ..). */
 int ft_count_entries(const char *dir);
 /* True when some entry in dir ends with suffix. */

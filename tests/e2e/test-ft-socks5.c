@@ -70,14 +70,15 @@ static void send_and_check(const char *name, long long size, const char *method,
 {
 	const char *src = ft_make_file(&P, name, size), *line;
 	char *src_copy = strdup(src), *want = strdup(ft_sha256_file(src)), *path;
-	char sz[32];
+	char sz[32], md5[33];
 
+	snprintf(md5, sizeof(md5), "%s", ft_md5_file(src_copy));
 	cr_assert(jproc_sendf(P.alice, "/sendfile %s \"%s\"", P.bob_jid, src_copy));
 	line = jproc_expect(P.bob, "file-done", name, timeout_ms);
 	cr_assert_not_null(line, "bob did not receive %s", name);
 	snprintf(sz, sizeof(sz), "%lld", size);
 	cr_expect(json_field_is(line, "size", sz), "%s", line);
-	cr_expect(json_field_is(line, "sha256", want), "%s", line);
+	cr_expect(json_field_is(line, "md5", md5), "%s", line);
 	cr_expect(json_field_is(line, "method", method), "%s", line);
 	path = json_field(line, "path");
 	cr_assert_not_null(path);
@@ -87,7 +88,7 @@ static void send_and_check(const char *name, long long size, const char *method,
 	line = jproc_expect(P.alice, "file-done", NULL, timeout_ms);
 	cr_assert_not_null(line, "alice did not finish sending %s", name);
 	cr_expect(json_field_is(line, "method", method), "%s", line);
-	cr_expect(json_field_is(line, "sha256", want), "sender sha256: %s", line);
+	cr_expect(json_field_is(line, "md5", md5), "sender md5: %s", line);
 	free(path);
 	free(want);
 	free(src_copy);
@@ -106,6 +107,18 @@ Test(ft_socks5, direct_one_megabyte, .init = start_direct)
 Test(ft_socks5, direct_two_hundred_megabytes, .init = start_direct)
 {
 	send_and_check("big.bin", 200LL << 20, "socks5-direct", BIG_TIMEOUT_MS);
+}
+
+/* Larger than the receiver's read buffer and the sender's sendfile pieces,
+ * and a multiple of neither: the last, short piece must arrive too. */
+Test(ft_socks5, direct_odd_size, .init = start_direct)
+{
+	send_and_check("odd.bin", (3LL << 20) + 12345, "socks5-direct", 120000);
+}
+
+Test(ft_socks5, proxy_odd_size, .init = start_proxy)
+{
+	send_and_check("odd.bin", (3LL << 20) + 12345, "socks5-proxy", 120000);
 }
 
 Test(ft_socks5, proxy_empty, .init = start_proxy)
@@ -133,13 +146,15 @@ Test(ft_socks5, refused_streamhost_falls_back_to_ibb, .init = start_refused)
  * (SIGSTOP), so the bytes stop where they are; a 1 GiB file (sparse, cheap
  * to make) is far more than the socket buffers hold. The cancelling side
  * ends its transfer; the other, continued, finds the stream closed. */
+static char huge_path[HARNESS_PATH_MAX + 16];
+
 static void start_stalled(char **aid, char **bid, struct jproc *stop)
 {
-	char path[HARNESS_PATH_MAX + 16];
+	char *path = huge_path;
 	const char *line;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/huge.bin", P.dir);
+	snprintf(huge_path, sizeof(huge_path), "%s/huge.bin", P.dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	cr_assert(fd >= 0);
 	cr_assert_eq(ftruncate(fd, 1LL << 30), 0);
@@ -189,4 +204,65 @@ Test(ft_socks5, cancel_midway_by_receiver, .init = start_direct)
 	expect_cancelled_and_told(P.bob, bid, P.alice, aid);
 	free(aid);
 	free(bid);
+}
+
+/* The file shrinks while the sender streams it (kernel to socket, by
+ * sendfile): the sender must notice, fail and close, and the receiver must
+ * fail on the short stream and leave nothing that looks complete. */
+Test(ft_socks5, file_shrinking_while_sent_fails_both_sides, .init = start_direct)
+{
+	char *aid, *bid;
+	const char *line;
+
+	start_stalled(&aid, &bid, P.bob);
+	cr_assert_eq(truncate(huge_path, 1 << 20), 0);
+	cr_assert_eq(kill(jproc_pid(P.bob), SIGCONT), 0);
+	line = ft_expect_id(P.alice, "file-failed", aid, 120000);
+	cr_assert_not_null(line, "the sender did not notice");
+	cr_expect(strstr(line, "shorter") != NULL, "%s", line);
+	line = ft_expect_id(P.bob, "file-failed", bid, 120000);
+	cr_assert_not_null(line, "the receiver did not fail");
+	cr_expect(json_field_is(line, "state", "failed"), "%s", line);
+	cr_expect_eq(ft_count_entries(P.down), 0, "the download dir should be empty");
+	free(aid);
+	free(bid);
+}
+
+/* Sends path, already made, and checks bob's file-done (matched by match)
+ * and alice's: the md5 both report is the file's as it is now. */
+static void send_path_and_check(const char *path, const char *match)
+{
+	const char *line;
+	char md5[33], *saved;
+
+	snprintf(md5, sizeof(md5), "%s", ft_md5_file(path));
+	cr_assert(jproc_sendf(P.alice, "/sendfile %s \"%s\"", P.bob_jid, path));
+	line = jproc_expect(P.bob, "file-done", match, 120000);
+	cr_assert_not_null(line, "bob did not receive %s", path);
+	cr_expect(json_field_is(line, "md5", md5), "%s", line);
+	saved = json_field(line, "path");
+	cr_assert_not_null(saved);
+	cr_expect_str_eq(ft_md5_file(saved), md5, "the file on disk differs");
+	free(saved);
+	line = jproc_expect(P.alice, "file-done", NULL, 120000);
+	cr_assert_not_null(line, "alice did not finish sending %s", path);
+	cr_expect(json_field_is(line, "md5", md5), "sender md5: %s", line);
+}
+
+/* The md5 of a file sent once is remembered for the session; sent again
+ * unchanged it arrives intact, and once its content changed (same size)
+ * the offer carries the new md5, not the remembered one. */
+Test(ft_socks5, same_file_again_and_after_a_change, .init = start_direct)
+{
+	char path[HARNESS_PATH_MAX * 2];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s", ft_make_file(&P, "again.bin", (1 << 20) + 7));
+	send_path_and_check(path, "again.bin");
+	send_path_and_check(path, "again (1).bin");
+	f = fopen(path, "r+b");
+	cr_assert_not_null(f);
+	cr_assert_eq(fwrite("changed", 1, 7, f), 7);
+	cr_assert_eq(fclose(f), 0);
+	send_path_and_check(path, "again (2).bin");
 }
