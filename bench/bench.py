@@ -527,6 +527,8 @@ def main():
     a.ft_mb = a.ft_mb_opt if a.ft_mb_opt else a.ft_mb
     a.ibb_mb = a.ibb_mb_opt if a.ibb_mb_opt else a.ibb_mb
     a.clients = a.clients or "jabiru,profanity,mcabber"
+    # Made now: a run of minutes must not end without a place to write.
+    os.makedirs(a.out, exist_ok=True)
     own = a.workdir is None
     if own:
         import tempfile
