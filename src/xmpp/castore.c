@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/str.h"
 #include "xmpp/castore.h"
 
 static bool env_set_by_us;
@@ -59,7 +60,7 @@ static char *default_dir(void)
 	const char *env = getenv(X509_get_default_cert_dir_env());
 	const char *dir = env != NULL && env[0] != '\0' ? env : X509_get_default_cert_dir();
 
-	return strndup(dir, strcspn(dir, ":"));
+	return xstrndup(dir, strcspn(dir, ":"));
 }
 
 bool castore_prefer_dir(const char *dir)
@@ -69,8 +70,8 @@ bool castore_prefer_dir(const char *dir)
 
 	if (getenv(X509_get_default_cert_file_env()) != NULL)
 		return false; /* the user's choice */
-	d = dir != NULL ? strdup(dir) : default_dir();
-	hashed = d != NULL && dir_is_hashed(d);
+	d = dir != NULL ? xstrdup(dir) : default_dir();
+	hashed = dir_is_hashed(d);
 	free(d);
 	if (!hashed)
 		return false;
