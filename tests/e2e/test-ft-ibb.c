@@ -204,19 +204,28 @@ static void check_nothing_left(void)
 	cr_expect_eq(ft_count_entries(P.down), 0, "the download dir should be empty");
 }
 
+/* canceller cancels its side (cid) of a transfer in progress; the other
+ * side (oid) is told, and nothing is left in the download dir. */
+static void expect_cancelled_and_told(struct jproc *canceller, const char *cid, struct jproc *other,
+                                      const char *oid, const char *who)
+{
+	const char *line;
+
+	cr_assert(jproc_sendf(canceller, "/files cancel %s", cid));
+	line = ft_expect_id(canceller, "file-failed", cid, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "state", "cancelled"), "%s", line);
+	line = ft_expect_id(other, "file-failed", oid, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line, "%s was not told", who);
+	check_nothing_left();
+}
+
 Test(ft_ibb, cancel_midway_by_sender, .init = start_auto)
 {
 	char *aid, *bid;
-	const char *line;
 
 	start_long_transfer(&aid, &bid);
-	cr_assert(jproc_sendf(P.alice, "/files cancel %s", aid));
-	line = ft_expect_id(P.alice, "file-failed", aid, HARNESS_TIMEOUT_MS);
-	cr_assert_not_null(line);
-	cr_expect(json_field_is(line, "state", "cancelled"), "%s", line);
-	line = ft_expect_id(P.bob, "file-failed", bid, HARNESS_TIMEOUT_MS);
-	cr_assert_not_null(line, "bob was not told");
-	check_nothing_left();
+	expect_cancelled_and_told(P.alice, aid, P.bob, bid, "bob");
 	free(aid);
 	free(bid);
 }
@@ -224,16 +233,9 @@ Test(ft_ibb, cancel_midway_by_sender, .init = start_auto)
 Test(ft_ibb, cancel_midway_by_receiver, .init = start_auto)
 {
 	char *aid, *bid;
-	const char *line;
 
 	start_long_transfer(&aid, &bid);
-	cr_assert(jproc_sendf(P.bob, "/files cancel %s", bid));
-	line = ft_expect_id(P.bob, "file-failed", bid, HARNESS_TIMEOUT_MS);
-	cr_assert_not_null(line);
-	cr_expect(json_field_is(line, "state", "cancelled"), "%s", line);
-	line = ft_expect_id(P.alice, "file-failed", aid, HARNESS_TIMEOUT_MS);
-	cr_assert_not_null(line, "alice was not told");
-	check_nothing_left();
+	expect_cancelled_and_told(P.bob, bid, P.alice, aid, "alice");
 	free(aid);
 	free(bid);
 }
