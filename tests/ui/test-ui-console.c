@@ -111,6 +111,10 @@ Test(ui_console, raw_ping_is_answered_and_a_filter_shows_only_presence)
 	    &term,
 	    "/raw <iq type='get' to='localhost' id='uiping1'><ping xmlns='urn:xmpp:ping'/></iq>"));
 	expect_screen("id=\"uiping1\"");
+	/* The answer is announced where the /raw was typed. Waited for here,
+	 * so that it cannot arrive later and become the console's last notice
+	 * (an "<iq" outside the entries) while the presence filter is checked. */
+	expect_screen("Answer to /raw iq uiping1 from localhost (result)");
 	/* A malformed one is refused where the user is looking. */
 	cr_assert(tmux_type_line(&term, "/raw <iq id='uibad'><oops></iq>"));
 	expect_screen("mismatched tag");
