@@ -1,9 +1,10 @@
 /* A JSON object writer for one-line events.
  *
  * Whatever a peer sends, the line we print must parse and must stay one
- * line: every C0 control, DEL, C1 control and U+2028/U+2029 is written as a
- * \u escape (so a raw ESC never reaches a terminal watching the output
- * either), and bytes that are not UTF-8 become U+FFFD. */
+ * line: every C0 control, DEL, C1 control, bidi control and U+2028/U+2029
+ * (what the sanitiser escapes) is written as a \u escape, so a raw ESC or
+ * a U+202E never reaches a terminal watching the output either, and bytes
+ * that are not UTF-8 become U+FFFD. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/sanitize.h"
 #include "util/str.h"
 #include "util/utf8.h"
 
@@ -110,8 +112,7 @@ void json_quote(struct json *j, const char *s, size_t len)
 			put(j, "\\t", 2);
 			break;
 		default:
-			if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 ||
-			    cp == 0x2029) {
+			if (sanitize_is_unsafe(cp)) {
 				esc[0] = '\\';
 				esc[1] = 'u';
 				esc[2] = hex[(cp >> 12) & 0xf];

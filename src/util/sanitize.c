@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util/str.h"
@@ -28,40 +29,59 @@ static bool is_escaped_format(uint32_t cp)
 	       (cp >= 0x2066 && cp <= 0x2069);
 }
 
-static void put_ucode(struct buf *b, uint32_t cp)
+bool sanitize_is_unsafe(uint32_t cp)
 {
-	buf_printf(b, "<U+%04X>", (unsigned)cp);
+	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || is_escaped_format(cp);
+}
+
+size_t sanitize_char(const char *s, size_t len, int keep_newlines, char out[SANITIZE_CHAR_MAX],
+                     size_t *used)
+{
+	uint32_t cp;
+	size_t n = utf8_decode(s, len, &cp);
+
+	*used = n;
+	if (cp == 0xfffd) {
+		/* Invalid input, or a real U+FFFD: the same bytes. */
+		memcpy(out, "\xef\xbf\xbd", 3);
+		return 3;
+	}
+	if (cp == '\n' && keep_newlines) {
+		out[0] = '\n';
+		return 1;
+	}
+	if (cp == '\t') {
+		out[0] = ' ';
+		return 1;
+	}
+	if (cp < 0x20 || cp == 0x7f) {
+		/* Caret notation: ESC is "^[", '\r' is "^M", DEL "^?". */
+		out[0] = '^';
+		out[1] = (char)(cp ^ 0x40);
+		return 2;
+	}
+	if (sanitize_is_unsafe(cp)) {
+		char tmp[SANITIZE_CHAR_MAX + 1];
+		int k = snprintf(tmp, sizeof(tmp), "<U+%04X>", (unsigned)cp);
+
+		memcpy(out, tmp, (size_t)k);
+		return (size_t)k;
+	}
+	memcpy(out, s, n);
+	return n;
 }
 
 char *sanitize(const char *s, size_t len, int keep_newlines)
 {
-	static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
 	struct buf b;
-	size_t i = 0, n;
-	uint32_t cp;
-	char caret[2];
+	size_t i = 0, used, n;
+	char one[SANITIZE_CHAR_MAX];
 
 	buf_init(&b);
 	while (i < len) {
-		n = utf8_decode(s + i, len - i, &cp);
-		if (cp == 0xfffd) {
-			/* Invalid input, or a real U+FFFD: the same bytes. */
-			buf_append(&b, replacement, 3);
-		} else if (cp == '\n' && keep_newlines) {
-			buf_append(&b, "\n", 1);
-		} else if (cp == '\t') {
-			buf_append(&b, " ", 1);
-		} else if (cp < 0x20 || cp == 0x7f) {
-			/* Caret notation: ESC is "^[", '\r' is "^M", DEL "^?". */
-			caret[0] = '^';
-			caret[1] = (char)(cp ^ 0x40);
-			buf_append(&b, caret, 2);
-		} else if ((cp >= 0x80 && cp <= 0x9f) || is_escaped_format(cp)) {
-			put_ucode(&b, cp);
-		} else {
-			buf_append(&b, s + i, n);
-		}
-		i += n;
+		n = sanitize_char(s + i, len - i, keep_newlines, one, &used);
+		buf_append(&b, one, n);
+		i += used;
 	}
 	/* buf_cstr() allocates even for empty input; the caller frees. The
 	 * result is kept (roster labels, scrollback lines): no growth slack. */

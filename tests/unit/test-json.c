@@ -54,8 +54,11 @@ static bool check_string(struct cursor *c)
 		n = utf8_decode(c->p, strnlen(c->p, 4), &cp); /* not strlen: O(n) */
 		if (!utf8_valid(c->p, n))
 			return false;
-		/* The writer promises C1 controls and U+2028/9 escaped too. */
-		if ((cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029)
+		/* The writer promises C1 and bidi controls and U+2028/9
+		 * escaped too. */
+		if ((cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 || cp == 0x061c ||
+		    cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069))
 			return false;
 		c->p += n;
 	}
@@ -212,6 +215,15 @@ Test(json, c1_and_separators)
 	         "\xc2\x9b"
 	         "x\xc2\x85\xe2\x80\xa8\xe2\x80\xa9");
 	expect(json_end(&j), "{\"s\":\"\\u009bx\\u0085\\u2028\\u2029\"}");
+}
+
+/* A file name "\u202egnp.exe" in a batch line must not turn round in the
+ * terminal of whoever watches the output. */
+Test(json, bidi_controls)
+{
+	json_begin(&j);
+	json_str(&j, "s", "\xe2\x80\xaegnp.exe\xd8\x9c\xe2\x80\x8e\xe2\x81\xa6\xe2\x81\xa9");
+	expect(json_end(&j), "{\"s\":\"\\u202egnp.exe\\u061c\\u200e\\u2066\\u2069\"}");
 }
 
 Test(json, nul_bytes_with_strn)

@@ -241,3 +241,64 @@ Test(sanitize, random_bytes_are_safe)
 		free(out);
 	}
 }
+
+/* sanitize_char() is what the prompt draws with: character by character it
+ * must give what sanitize() gives for the whole string, so that there is
+ * one rule whichever way text is drawn. */
+Test(sanitize, char_by_char_is_the_same_rule)
+{
+	static const char *const inputs[] = {"plain",
+	                                     "esc\x1b[2Jx",
+	                                     "c1\xc2\x9b",
+	                                     "bidi\xe2\x80\xaegnp.exe",
+	                                     "sep\xe2\x80\xa8x",
+	                                     "bad\xff\xc3",
+	                                     "tab\there",
+	                                     "nl\nx",
+	                                     "\xe6\x97\xa5\xf0\x9f\x98\x80"};
+
+	for (size_t k = 0; k < sizeof(inputs) / sizeof(inputs[0]); k++) {
+		const char *in = inputs[k];
+		size_t len = strlen(in), used;
+		char *whole = sanitize(in, len, 0), one[SANITIZE_CHAR_MAX];
+		char joined[256] = "";
+		size_t jl = 0;
+
+		for (size_t i = 0; i < len; i += used) {
+			size_t n = sanitize_char(in + i, len - i, 0, one, &used);
+
+			cr_assert_gt(used, 0);
+			cr_assert_leq(n, SANITIZE_CHAR_MAX);
+			memcpy(joined + jl, one, n);
+			jl += n;
+		}
+		joined[jl] = '\0';
+		cr_assert_str_eq(joined, whole, "input %zu", k);
+		free(whole);
+	}
+}
+
+Test(sanitize, char_form_of_the_largest_escape_fits)
+{
+	char out[SANITIZE_CHAR_MAX];
+	size_t used, n = sanitize_char("\xe2\x81\xa9", 3, 0, out, &used);
+
+	cr_assert_eq(used, 3);
+	cr_assert_eq(n, 8);
+	cr_assert(memcmp(out, "<U+2069>", 8) == 0);
+}
+
+/* The predicate other writers (the JSON one) escape by. */
+Test(sanitize, unsafe_code_points)
+{
+	static const uint32_t unsafe[] = {0x00,   0x0a,   0x1b,   0x7f,   0x80,   0x9b,
+	                                  0x9f,   0x061c, 0x200e, 0x200f, 0x2028, 0x2029,
+	                                  0x202a, 0x202e, 0x2066, 0x2069};
+	static const uint32_t safe[] = {0x20,   0x41,   0x7e,   0xa0,   0xe9,   0x200d,
+	                                0x2030, 0x2065, 0x206a, 0xfffd, 0x1f600};
+
+	for (size_t i = 0; i < sizeof(unsafe) / sizeof(unsafe[0]); i++)
+		cr_assert(sanitize_is_unsafe(unsafe[i]), "U+%04X", (unsigned)unsafe[i]);
+	for (size_t i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
+		cr_assert_not(sanitize_is_unsafe(safe[i]), "U+%04X", (unsigned)safe[i]);
+}
