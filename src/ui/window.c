@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "ui/window.h"
 #include "util/sanitize.h"
 #include "util/str.h"
@@ -49,6 +50,23 @@ void window_free(struct window *w)
 	free(w);
 }
 
+/* A line longer than WINDOW_LINE_MAX bytes is kept cut, with a note: a
+ * peer's megabyte body would otherwise cost that much per line and be
+ * wrapped again on every redraw. */
+static char *bounded_text(const char *text)
+{
+	size_t len = strlen(text), keep;
+	char *head, *line;
+
+	if (len <= WINDOW_LINE_MAX)
+		return sanitize(text, len, 1);
+	keep = utf8_prefix(text, WINDOW_LINE_MAX);
+	head = sanitize(text, keep, 1);
+	line = xasprintf(_("%s… [%zu more bytes not kept]"), head, len - keep);
+	free(head);
+	return line;
+}
+
 void window_add(struct window *w, enum line_kind kind, time_t when, const char *who,
                 const char *text)
 {
@@ -72,7 +90,7 @@ void window_add(struct window *w, enum line_kind kind, time_t when, const char *
 	l->when = when;
 	l->kind = kind;
 	l->who = who != NULL ? sanitize_str(who) : NULL;
-	l->text = sanitize(text, strlen(text), 1);
+	l->text = bounded_text(text);
 	w->count++;
 	if (w->scroll > 0)
 		w->more_below = true;

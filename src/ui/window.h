@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <time.h>
 
+/* Bytes of one line's text kept; the rest is left out with a note. */
+#define WINDOW_LINE_MAX (32u * 1024)
+
 enum win_kind { WIN_STATUS, WIN_CHAT, WIN_CONSOLE, WIN_TRANSFERS };
 
 enum line_kind {
@@ -41,7 +44,8 @@ struct window {
 struct window *window_new(enum win_kind kind, const char *jid, const char *title,
                           size_t scrollback);
 void window_free(struct window *w);
-/* Adds a line; who and text are raw (remote) strings, sanitised here. */
+/* Adds a line; who and text are raw (remote) strings, sanitised here and
+ * cut at WINDOW_LINE_MAX bytes. */
 void window_add(struct window *w, enum line_kind kind, time_t when, const char *who,
                 const char *text);
 /* The i-th line, 0 the oldest. */

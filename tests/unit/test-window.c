@@ -166,3 +166,28 @@ Test(window, scrollback_grows_in_order_then_drops_the_oldest)
 	cr_assert_str_eq(window_line(w, 0)->text, "after clear");
 	window_free(w);
 }
+
+/* A peer's huge body is kept cut, with a note saying how much is missing;
+ * a character is never cut in two. */
+Test(window, long_line_is_bounded)
+{
+	struct window *w = window_new(WIN_CHAT, "bob@localhost", "bob@localhost", 100);
+	size_t len = 3 * WINDOW_LINE_MAX + 1;
+	char *text = malloc(len + 1);
+	const char *t;
+
+	cr_assert_not_null(text);
+	text[0] = 'x';
+	for (size_t i = 1; i < len; i += 3)
+		memcpy(text + i, "\xe2\x82\xac", 3); /* U+20AC, 3 bytes */
+	text[len] = '\0';
+	window_add(w, LINE_IN, 0, "bob", text);
+	t = window_line(w, 0)->text;
+	cr_assert_lt(strlen(t), WINDOW_LINE_MAX + 100);
+	cr_assert(utf8_valid(t, strlen(t)));
+	cr_assert_not_null(strstr(t, "more bytes not kept]"), "no note: ...%s", t + strlen(t) - 40);
+	window_add(w, LINE_IN, 0, "bob", "short");
+	cr_assert_str_eq(window_line(w, 1)->text, "short");
+	free(text);
+	window_free(w);
+}
