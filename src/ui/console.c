@@ -8,6 +8,7 @@
 #include "event.h"
 #include "i18n.h"
 #include "ui/console.h"
+#include "ui/draw.h"
 #include "ui/window.h"
 #include "util/sanitize.h"
 #include "util/str.h"
@@ -56,26 +57,26 @@ static bool visible(const struct lay *L)
 	return L->draw && y >= L->top && y <= L->bottom;
 }
 
-/* Puts text, wrapping at the width to column cont on the next row. */
+/* Puts text, wrapping at the width to column cont on the next row. Each
+ * character goes through the drawing gate (a notice line may hold '\n'). */
 static void put(struct lay *L, attr_t attr, const char *s, size_t n, int cont)
 {
-	for (size_t i = 0; i < n;) {
-		uint32_t cp;
-		size_t k = utf8_decode(s + i, n - i, &cp);
-		int cw = utf8_cp_width(cp);
+	size_t used;
+	char out[SANITIZE_CHAR_MAX];
 
-		if (cw < 0)
-			cw = 1;
+	for (size_t i = 0; i < n; i += used) {
+		size_t k = draw_char_form(s + i, n - i, out, &used);
+		int cw = (int)utf8_width(out, k);
+
 		if (L->x + cw > L->cols && L->x > cont) {
 			L->row++;
 			L->x = cont;
 		}
 		if (visible(L)) {
 			attrset(attr);
-			mvaddnstr(L->y0 + L->row, L->x0 + L->x, s + i, (int)k);
+			mvaddnstr(L->y0 + L->row, L->x0 + L->x, out, (int)k);
 		}
 		L->x += cw;
-		i += k;
 	}
 }
 

@@ -12,6 +12,7 @@
 
 #include "cmd/cmd.h"
 #include "ui/input.h"
+#include "util/sanitize.h"
 #include "util/str.h"
 #include "util/utf8.h"
 
@@ -298,34 +299,31 @@ void input_feed(const char *bytes, size_t n)
 	}
 }
 
+/* The prompt and the line typed are drawn through the sanitiser one
+ * character at a time (a paste can hold ESC as well as a form label), so
+ * that the cursor column still maps onto readline's buffer. */
 static size_t width_of(const char *s, size_t len)
 {
-	size_t w = 0;
+	size_t w = 0, used;
+	char out[SANITIZE_CHAR_MAX];
 
-	for (size_t i = 0; i < len;) {
-		uint32_t cp;
-		int cw;
+	for (size_t i = 0; i < len; i += used) {
+		size_t n = sanitize_char(s + i, len - i, 0, out, &used);
 
-		i += utf8_decode(s + i, len - i, &cp);
-		cw = utf8_cp_width(cp);
-		w += cw < 0 ? 2 : (size_t)cw; /* controls drawn as ^X */
+		w += utf8_width(out, n);
 	}
 	return w;
 }
 
 static void draw_text(const char *s, size_t len)
 {
-	for (size_t i = 0; i < len;) {
-		uint32_t cp;
-		size_t n = utf8_decode(s + i, len - i, &cp);
+	size_t used;
+	char out[SANITIZE_CHAR_MAX];
 
-		if (cp < 0x20 || cp == 0x7f) {
-			addch('^');
-			addch(cp == 0x7f ? '?' : (chtype)(cp + '@'));
-		} else {
-			addnstr(s + i, (int)n);
-		}
-		i += n;
+	for (size_t i = 0; i < len; i += used) {
+		size_t n = sanitize_char(s + i, len - i, 0, out, &used);
+
+		addnstr(out, (int)n);
 	}
 }
 
@@ -351,15 +349,15 @@ void input_draw(int y, int cols)
 		size_t end = start, w = 0, len = strlen(rl_line_buffer);
 
 		while (end < len) {
-			uint32_t cp;
-			size_t n = utf8_decode(rl_line_buffer + end, len - end, &cp);
-			int cw = utf8_cp_width(cp);
+			char out[SANITIZE_CHAR_MAX];
+			size_t used, cw;
 
-			cw = cw < 0 ? 2 : cw;
-			if (w + (size_t)cw > avail)
+			cw = utf8_width(
+			    out, sanitize_char(rl_line_buffer + end, len - end, 0, out, &used));
+			if (w + cw > avail)
 				break;
-			w += (size_t)cw;
-			end += n;
+			w += cw;
+			end += used;
 		}
 		draw_text(rl_line_buffer + start, end - start);
 	}
@@ -369,7 +367,8 @@ void input_draw(int y, int cols)
 void input_ask_secret(const char *prompt, void (*done)(void *ud, char *secret), void *ud)
 {
 	free(in.secret_prompt);
-	in.secret_prompt = xstrdup(prompt);
+	/* A registration form's label can be the prompt: remote text. */
+	in.secret_prompt = sanitize_str(prompt);
 	in.secret = true;
 	in.secret_done = done;
 	in.secret_ud = ud;

@@ -24,22 +24,30 @@
 #include "util/utf8.h"
 #include "xmpp/session.h"
 
+size_t draw_char_form(const char *s, size_t len, char out[SANITIZE_CHAR_MAX], size_t *used)
+{
+	if (s[0] == '\n') {
+		out[0] = ' ';
+		*used = 1;
+		return 1;
+	}
+	return sanitize_char(s, len, 0, out, used);
+}
+
 int draw_clipped_n(const char *s, size_t len, int cols)
 {
 	int w = 0;
+	size_t used;
+	char out[SANITIZE_CHAR_MAX];
 
-	for (size_t i = 0; i < len;) {
-		uint32_t cp;
-		size_t n = utf8_decode(s + i, len - i, &cp);
-		int cw = utf8_cp_width(cp);
+	for (size_t i = 0; i < len; i += used) {
+		size_t n = draw_char_form(s + i, len - i, out, &used);
+		int cw = (int)utf8_width(out, n);
 
-		if (cw < 0)
-			cw = 1;
 		if (w + cw > cols)
 			break;
-		addnstr(s + i, (int)n);
+		addnstr(out, (int)n);
 		w += cw;
-		i += n;
 	}
 	return w;
 }
@@ -109,8 +117,9 @@ static char *window_notice(const struct ui *ui)
 static void draw_title(struct ui *ui)
 {
 	struct session *s = ui->app->session;
-	const char *state, *jid = session_jid(s);
-	char *notice = window_notice(ui), *t;
+	const char *state;
+	const char *bound = session_jid(s);
+	char *jid = bound != NULL ? sanitize_str(bound) : NULL, *notice = window_notice(ui), *t;
 
 	switch (session_state(s)) {
 	case SESSION_ONLINE:
@@ -128,6 +137,7 @@ static void draw_title(struct ui *ui)
 	}
 	t = xasprintf(" jabiru  %s [%s]  — %s", jid != NULL ? jid : _("not logged in"), state,
 	              notice);
+	free(jid);
 	attrset(theme_attr(&ui->theme, TH_TITLE));
 	move(0, 0);
 	draw_clipped(t, COLS);

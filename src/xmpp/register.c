@@ -22,6 +22,7 @@
 struct reg_field {
 	char *var;
 	char *label;
+	char *type;  /* as the form declared it, or NULL */
 	char *value; /* NULL until answered */
 	bool secret;
 };
@@ -49,6 +50,7 @@ static void reg_free(struct reg *r)
 	for (size_t i = 0; i < r->nfields; i++) {
 		free(r->fields[i].var);
 		free(r->fields[i].label);
+		free(r->fields[i].type);
 		if (r->fields[i].secret)
 			str_free_secret(r->fields[i].value);
 		else
@@ -188,6 +190,13 @@ static xmpp_stanza_t *xdata_submit(struct reg *r, xmpp_ctx_t *ctx)
 		f = xmpp_stanza_new(ctx);
 		xmpp_stanza_set_name(f, "field");
 		xmpp_stanza_set_attribute(f, "var", r->fields[i].var);
+		/* The declared type goes back with the answer: it is what tells
+		 * the console's redactor (and whoever reads a log) that a field
+		 * named "pwd" holds a secret. */
+		if (r->fields[i].secret)
+			xmpp_stanza_set_type(f, "text-private");
+		else if (r->fields[i].type != NULL)
+			xmpp_stanza_set_type(f, r->fields[i].type);
 		v = text_child(ctx, "value", r->fields[i].value);
 		xmpp_stanza_add_child(f, v);
 		xmpp_stanza_release(v);
@@ -296,6 +305,7 @@ static void add_field(struct reg *r, const char *var, const char *label, const c
 	f = &r->fields[r->nfields++];
 	f->var = xstrdup(var);
 	f->label = label ? xstrdup(label) : NULL;
+	f->type = type ? xstrdup(type) : NULL;
 	f->secret = strcmp(var, "password") == 0 || (type && strcmp(type, "text-private") == 0);
 	if (strcmp(var, "username") == 0)
 		f->value = xstrdup(r->local);

@@ -593,12 +593,17 @@ bool session_online(const struct session *s)
 const char *session_jid(const struct session *s)
 {
 	const char *bound;
+	struct jid j;
 
 	if (s->conn == NULL || s->state != SESSION_ONLINE)
 		return NULL;
 	bound = xmpp_conn_get_bound_jid(s->conn);
-	/* The legacy login (XEP-0078) binds the resource it was given. */
-	return bound != NULL ? bound : xmpp_conn_get_jid(s->conn);
+	/* The server's <bind><jid/> text, used in titles, events and as our
+	 * own address: one that is not a JID (a newline in it) is not used.
+	 * The legacy login (XEP-0078) binds the resource it was given. */
+	if (bound != NULL && jid_parse(&j, bound))
+		return bound;
+	return xmpp_conn_get_jid(s->conn);
 }
 
 int session_fd(const struct session *s)

@@ -183,6 +183,10 @@ bool tmux_resize(struct tmux *t, int cols, int rows);
 /* Pastes text into the pane as a terminal paste (bracketed when the
  * program asked for it). */
 bool tmux_paste(struct tmux *t, const char *text);
+/* From now on, appends every byte the pane's program writes to the
+ * terminal to the file at path (tmux pipe-pane): what reached the tty, not
+ * what the screen shows. */
+bool tmux_pipe_output(struct tmux *t, const char *path);
 /* The names of tmux's paste buffers, one a line ("" when none): an OSC 52
  * clipboard write would add one. malloc'd; NULL on failure. */
 char *tmux_buffers(struct tmux *t);

@@ -233,6 +233,16 @@ bool tmux_paste(struct tmux *t, const char *text)
 	                TMUX_TARGET, (char *)NULL) == 0;
 }
 
+bool tmux_pipe_output(struct tmux *t, const char *path)
+{
+	char *q = harness_shell_quote(path), *cmd = harness_xasprintf("cat >> %s", q);
+	int st = tmux_run(t, NULL, "pipe-pane", "-o", "-t", TMUX_TARGET, cmd, (char *)NULL);
+
+	free(cmd);
+	free(q);
+	return st == 0;
+}
+
 char *tmux_buffers(struct tmux *t)
 {
 	char *out = NULL;
