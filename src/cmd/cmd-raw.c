@@ -38,5 +38,6 @@ const struct cmd_entry cmd_raw_entry = {
     /* Only the first word is split (quotes there must balance); the
      * command reads the raw text itself. */
     .raw_from = 1,
+    .flags = CMD_SECRET,
     .exec = cmd_raw_exec,
 };

@@ -9,6 +9,7 @@
 #include "i18n.h"
 #include "util/str.h"
 #include "util/utf8.h"
+#include "xmpp/console.h"
 #include "xmpp/message.h"
 #include "xmpp/raw.h"
 
@@ -149,6 +150,21 @@ bool cmd_is_secret(const char *line)
 	skip_name(line, name, sizeof(name));
 	e = cmd_find(name);
 	return e != NULL && (e->flags & CMD_SECRET);
+}
+
+bool cmd_history_ok(const char *line, bool continuation)
+{
+	char *redacted;
+	bool same;
+
+	if (continuation)
+		return false;
+	if (!cmd_is_secret(line))
+		return true;
+	redacted = console_redact(line, strlen(line));
+	same = strcmp(redacted, line) == 0;
+	free(redacted);
+	return same;
 }
 
 static int send_text(struct cmd_ctx *ctx, const char *text)

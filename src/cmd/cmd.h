@@ -40,7 +40,10 @@ enum cmd_complete {
 
 enum cmd_flags {
 	CMD_UI_ONLY = 1 << 0, /* meaningless in batch mode */
-	CMD_SECRET = 1 << 1,  /* never stored in the history */
+	/* Its arguments can carry a secret (/raw: a <password/>): a line of
+	 * it is kept in the history only when the XML console's redactor
+	 * finds nothing in it to redact (cmd_history_ok). */
+	CMD_SECRET = 1 << 1,
 };
 
 struct cmd_entry {
@@ -91,8 +94,14 @@ void cmd_args_free(struct cmd_args *a);
  * leading slash is text for the active window (an error in batch mode); "//"
  * sends a literal slash. Returns 0 or -1 (an error event was emitted). */
 int cmd_execute(struct cmd_ctx *ctx, const char *line);
-/* True when the line runs a command whose arguments are secret. */
+/* True when the line runs a command whose arguments can be secret. */
 bool cmd_is_secret(const char *line);
+/* Whether the line typed may go to the history (and its file): not the
+ * continuation of a multi-line /raw (continuation: raw_waiting() before
+ * the line runs), whose start may have been stored while this part holds
+ * the secret, and not a CMD_SECRET command's line holding an element the
+ * console would redact. */
+bool cmd_history_ok(const char *line, bool continuation);
 /* Reports a usage error for the entry. Returns -1. */
 int cmd_usage(struct cmd_ctx *ctx, const struct cmd_entry *e);
 

@@ -10,7 +10,6 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "cmd/cmd.h"
 #include "ui/input.h"
 #include "util/sanitize.h"
 #include "util/str.h"
@@ -74,7 +73,7 @@ static void on_line(char *line)
 		in.ops->dirty(in.ui);
 		return;
 	}
-	if (line[0] != '\0' && !cmd_is_secret(line)) {
+	if (line[0] != '\0' && in.ops->history_ok(in.ui, line)) {
 		HIST_ENTRY *last =
 		    history_length > 0 ? history_get(history_base + history_length - 1) : NULL;
 

@@ -13,6 +13,8 @@ struct input_ops {
 	void (*key)(struct ui *ui, int action);           /* a bound key was pressed */
 	void (*dirty)(struct ui *ui);                     /* the prompt needs drawing */
 	void (*matches)(struct ui *ui, const char *text); /* completion candidates */
+	/* whether a line entered may be kept in the history */
+	bool (*history_ok)(struct ui *ui, const char *line);
 };
 
 enum input_action {

@@ -31,6 +31,7 @@
 #include "util/str.h"
 #include "util/xdg.h"
 #include "xmpp/presence.h"
+#include "xmpp/raw.h"
 
 /* Bracketed paste on and off (xterm): pastes arrive framed, so a pasted
  * newline is text rather than Enter. */
@@ -515,7 +516,12 @@ static void on_matches(struct ui *ui, const char *text)
 	ui_line(ui, ui->wins[ui->active], LINE_INFO, NULL, text);
 }
 
-static const struct input_ops ui_input_ops = {on_line, on_key, on_dirty, on_matches};
+static bool on_history_ok(struct ui *ui, const char *line)
+{
+	return cmd_history_ok(line, raw_waiting(ui->app->raw));
+}
+
+static const struct input_ops ui_input_ops = {on_line, on_key, on_dirty, on_matches, on_history_ok};
 
 static void on_tty(int fd, short revents, void *ud)
 {

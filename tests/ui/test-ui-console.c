@@ -248,3 +248,37 @@ Test(ui_console, the_negotiation_survives_a_flood)
 	cr_assert(tmux_type_line(&term, "/xmlconsole filter ns:urn:ietf:params:xml:ns:xmpp-bind"));
 	expect_screen("<jid>alice@localhost/");
 }
+
+/* /raw can carry a password: neither a line holding one nor the lines that
+ * continue a multi-line element reach the history file; a /raw without a
+ * secret does, as other lines. */
+Test(ui_console, raw_secrets_stay_out_of_the_history)
+{
+	char path[HARNESS_PATH_MAX + 32], buf[8192];
+	FILE *f;
+	size_t n;
+
+	start_alice();
+	cr_assert(tmux_type_line(&term, "/raw <iq type='set' to='nobody.localhost'><query "
+	                                "xmlns='jabber:iq:register'><password>OneLineS3cret"
+	                                "</password></query></iq>"));
+	expect_screen("Answer to /raw iq");
+	cr_assert(tmux_type_line(&term, "/raw <iq type='set' to='nobody.localhost'><query "
+	                                "xmlns='jabber:iq:register'><password>"));
+	expect_screen("The element is not complete yet");
+	cr_assert(tmux_type_line(&term, "ContinuedS3cret</password></query></iq>"));
+	cr_assert(tmux_type_line(&term, "/raw <presence><status>kept</status></presence>"));
+	cr_assert(tmux_type_line(&term, "/quit"));
+	cr_assert_eq(tmux_wait_exit(&term, HARNESS_TIMEOUT_MS), 0);
+	snprintf(path, sizeof path, "%s/data/jabiru/history", term.dir);
+	f = fopen(path, "r");
+	cr_assert_not_null(f, "no history file at %s", path);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	cr_expect(strstr(buf, "S3cret") == NULL, "a secret is in the history:\n%s", buf);
+	cr_expect(strstr(buf, "<status>kept</status>") != NULL,
+	          "/raw without a secret is not "
+	          "kept:\n%s",
+	          buf);
+}

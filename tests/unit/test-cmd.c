@@ -69,4 +69,33 @@ Test(cmd_table, secret_commands_recognised)
 {
 	cr_assert_not(cmd_is_secret("/msg bob hi"));
 	cr_assert_not(cmd_is_secret("hello"));
+	cr_assert(cmd_is_secret("/raw <presence/>"));
+}
+
+/* /raw can carry a password: such a line, or the continuation lines of a
+ * multi-line /raw, never reach the history file. */
+Test(cmd_history, secrets_are_not_kept)
+{
+	cr_assert(cmd_history_ok("/msg bob hi", false));
+	cr_assert(cmd_history_ok("/raw <presence/>", false));
+	cr_assert(
+	    cmd_history_ok("/raw <message to='bob@localhost'><body>hi</body></message>", false));
+	cr_assert_not(cmd_history_ok("/raw <iq type='set'><query xmlns='jabber:iq:register'>"
+	                             "<username>bob</username><password>hunter2</password>"
+	                             "</query></iq>",
+	                             false));
+	/* The first line of a multi-line element, the secret already begun. */
+	cr_assert_not(cmd_history_ok("/raw <iq type='set'><query xmlns='jabber:iq:register'>"
+	                             "<password>hunter2",
+	                             false));
+	cr_assert_not(cmd_history_ok("/raw <auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' "
+	                             "mechanism='PLAIN'>AGJvYgBodW50ZXIy</auth>",
+	                             false));
+	cr_assert_not(cmd_history_ok("/raw <x xmlns='jabber:x:data' type='submit'><field var='pwd' "
+	                             "type='text-private'><value>hunter2</value></field></x>",
+	                             false));
+	/* A line continuing a /raw: "hunter2</password></query></iq>" alone
+	 * looks like nothing secret. */
+	cr_assert_not(cmd_history_ok("hunter2</password></query></iq>", true));
+	cr_assert_not(cmd_history_ok("/msg bob hi", true));
 }
