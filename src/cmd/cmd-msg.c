@@ -27,5 +27,6 @@ const struct cmd_entry cmd_msg_entry = {
     .max_args = 2,
     .raw_from = 1,
     .complete = COMPLETE_JID,
+    .flags = CMD_MESSAGE,
     .exec = cmd_msg_exec,
 };

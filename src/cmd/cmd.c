@@ -9,6 +9,7 @@
 #include "i18n.h"
 #include "util/str.h"
 #include "util/utf8.h"
+#include "util/xmlchar.h"
 #include "xmpp/console.h"
 #include "xmpp/message.h"
 #include "xmpp/raw.h"
@@ -178,16 +179,55 @@ static int send_text(struct cmd_ctx *ctx, const char *text)
 	return message_send(ctx->app, ctx->window, text);
 }
 
+/* A line holding a character XML cannot carry (ESC from a coloured paste,
+ * any byte from a script) is refused before anything is sent: the server
+ * would end the session over it, after we had said "sent". */
+static int refuse_line(struct cmd_ctx *ctx, const char *command, uint32_t cp, size_t at)
+{
+	char what[16];
+
+	app_error(ctx->app, command, "bad-character",
+	          _("Nothing was sent: the line holds a character XML cannot carry (%s, at byte "
+	            "%zu)."),
+	          xmlchar_name(cp, what, sizeof(what)), at + 1);
+	return -1;
+}
+
+/* A message is sent all the same, with U+FFFD for each such character, and
+ * the user is told: the rest of a pasted text is worth more than its
+ * colours. Returns the line to run (malloc'd). */
+static char *clean_message(struct cmd_ctx *ctx, const char *line, uint32_t cp)
+{
+	char what[16];
+	size_t n;
+	char *clean = xmlchar_replace(line, &n);
+
+	app_info(ctx->app,
+	         ngettext_("The message held %zu character XML cannot carry (%s); it is sent with "
+	                   "U+FFFD in its place.",
+	                   "The message held %zu characters XML cannot carry (the first: %s); it "
+	                   "is sent with U+FFFD in their place.",
+	                   n),
+	         n, xmlchar_name(cp, what, sizeof(what)));
+	return clean;
+}
+
 int cmd_execute(struct cmd_ctx *ctx, const char *line)
 {
 	const struct cmd_entry *e;
 	struct cmd_args args;
 	const char *rest, *err = NULL;
-	char name[32], slashname[34];
+	char name[32], slashname[34], *clean = NULL;
+	size_t len = strlen(line), bad;
+	uint32_t cp = 0;
 	int rc;
 
-	if (raw_waiting(ctx->app->raw)) /* the rest of a multi-line /raw */
+	bad = xmlchar_find_bad(line, len, &cp);
+	if (raw_waiting(ctx->app->raw)) { /* the rest of a multi-line /raw */
+		if (bad < len)
+			return refuse_line(ctx, "/raw", cp, bad);
 		return raw_feed(ctx->app->raw, line);
+	}
 	if (line[0] == '\0')
 		return 0;
 	if (line[0] != '/' || line[1] == '/') {
@@ -197,7 +237,11 @@ int cmd_execute(struct cmd_ctx *ctx, const char *line)
 			          (int)utf8_prefix(line, 40), line);
 			return -1;
 		}
-		return send_text(ctx, line[0] == '/' ? line + 1 : line);
+		if (bad < len)
+			line = clean = clean_message(ctx, line, cp);
+		rc = send_text(ctx, line[0] == '/' ? line + 1 : line);
+		free(clean);
+		return rc;
 	}
 	rest = skip_name(line, name, sizeof(name));
 	snprintf(slashname, sizeof(slashname), "/%s", name);
@@ -213,15 +257,21 @@ int cmd_execute(struct cmd_ctx *ctx, const char *line)
 		          name);
 		return -1;
 	}
+	if (bad < len) {
+		if (!(e->flags & CMD_MESSAGE))
+			return refuse_line(ctx, slashname, cp, bad);
+		clean = clean_message(ctx, line, cp);
+		rest = skip_name(clean, name, sizeof(name));
+	}
 	if (cmd_args_parse(&args, rest, e->raw_from, &err) != 0) {
 		app_error(ctx->app, slashname, "usage", "%s", err);
-		cmd_args_free(&args);
-		return -1;
-	}
-	if (args.argc < e->min_args || (e->max_args >= 0 && args.argc > e->max_args))
+		rc = -1;
+	} else if (args.argc < e->min_args || (e->max_args >= 0 && args.argc > e->max_args)) {
 		rc = cmd_usage(ctx, e);
-	else
+	} else {
 		rc = e->exec(ctx, &args);
+	}
 	cmd_args_free(&args);
+	free(clean);
 	return rc;
 }

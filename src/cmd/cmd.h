@@ -44,6 +44,9 @@ enum cmd_flags {
 	 * it is kept in the history only when the XML console's redactor
 	 * finds nothing in it to redact (cmd_history_ok). */
 	CMD_SECRET = 1 << 1,
+	/* Its text is a message: characters XML cannot carry become U+FFFD
+	 * (the user is told); any other command with one is refused. */
+	CMD_MESSAGE = 1 << 2,
 };
 
 struct cmd_entry {

@@ -14,6 +14,7 @@
 #include "util/str.h"
 #include "xmpp/register.h"
 #include "xmpp/session.h"
+#include "xmpp/xmlout.h"
 
 #define REG_MAX_FIELDS 16
 #define NS_XDATA       "jabber:x:data"
@@ -231,8 +232,14 @@ static void submit(struct reg *r)
 	}
 	xmpp_stanza_add_child(iq, q);
 	xmpp_stanza_release(q);
-	xmpp_id_handler_add(conn, on_submitted, id, r);
-	xmpp_send(conn, iq);
+	/* The answers were typed: the raw stream has no session_send() to
+	 * check them. */
+	if (xmlout_check(r->app, iq)) {
+		xmpp_id_handler_add(conn, on_submitted, id, r);
+		xmpp_send(conn, iq);
+	} else {
+		fail(r, "bad-character", _("an answer held a character XML cannot carry"));
+	}
 	xmpp_stanza_release(iq);
 	free(id);
 }

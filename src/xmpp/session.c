@@ -33,6 +33,7 @@
 #include "xmpp/session_hooks.h"
 #include "xmpp/stanza.h"
 #include "xmpp/trust.h"
+#include "xmpp/xmlout.h"
 
 /* Calls without progress before OpenSSL is surely drained (16 KB / 4 KB). */
 #define PUMP_IDLE_CALLS 4
@@ -634,6 +635,9 @@ xmpp_conn_t *session_conn(struct session *s)
 
 void session_send(struct session *s, xmpp_stanza_t *st)
 {
+	/* What the server would end the session over is not sent at all. */
+	if (!xmlout_check(s->app, st))
+		return;
 	if (s->conn != NULL && s->state == SESSION_ONLINE) {
 		xmpp_send(s->conn, st);
 		update_watch(s);

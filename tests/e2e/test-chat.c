@@ -205,3 +205,47 @@ Test(chat, reply_goes_to_the_resource_that_wrote)
 	cr_assert_not_null(line);
 	cr_expect(json_field_is(line, "to", bob_jid), "reply went to %s, not %s", line, bob_jid);
 }
+
+/* XML 1.0 cannot carry ESC and most other C0 controls: a message pasted
+ * with colours used to go out as is, the server ended the session with
+ * not-well-formed, and the message was lost after message-sent. Now each
+ * such character becomes U+FFFD (and the user is told), while other
+ * commands and /raw refuse the line; the session survives all of it. */
+Test(chat, characters_xml_cannot_carry_never_reach_the_wire)
+{
+	const char *line;
+	char *body;
+
+	cr_assert(jproc_send(alice, "/msg bob@localhost red \x1b[31malert\x1b[0m and a bell\x07"));
+	line = jproc_expect(alice, "info", "XML cannot carry", HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line, "alice was not told");
+	cr_expect(strstr(line, "U+001B") != NULL, "%s", line);
+	line = jproc_expect(bob, "message", NULL, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line, "the message did not arrive");
+	body = json_field(line, "body");
+	cr_expect_str_eq(body, "red \xef\xbf\xbd[31malert\xef\xbf\xbd[0m and a bell\xef\xbf\xbd");
+	free(body);
+
+	/* Not a message: refused, nothing sent. */
+	cr_assert(jproc_send(alice, "/status away gone\x1b[5m fishing"));
+	line = jproc_expect(alice, "error", "XML cannot carry", HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "code", "bad-character"), "%s", line);
+	cr_assert(
+	    jproc_send(alice, "/raw <message to='bob@localhost'><body>\x1b</body></message>"));
+	line = jproc_expect(alice, "error", "U+001B", HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "command", "/raw"), "%s", line);
+	/* Invalid UTF-8 and U+FFFF are as bad. */
+	cr_assert(jproc_send(alice, "/roster name bob@localhost Bo\xff"));
+	cr_assert_not_null(jproc_expect(alice, "error", "0xFF", HARNESS_TIMEOUT_MS));
+	cr_assert(jproc_send(alice, "/status away \xef\xbf\xbf"));
+	cr_assert_not_null(jproc_expect(alice, "error", "U+FFFF", HARNESS_TIMEOUT_MS));
+
+	/* The session is still up: the next message arrives, nobody was
+	 * disconnected. */
+	deliver(alice, alice_jid, bob, "bob@localhost", "still here");
+	cr_expect_null(jproc_seen(alice, "disconnected", NULL), "%s",
+	               jproc_seen(alice, "disconnected", NULL));
+	cr_expect_null(jproc_seen(bob, "presence", "fishing"), "the status went out");
+}
