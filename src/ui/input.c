@@ -314,14 +314,18 @@ static size_t width_of(const char *s, size_t len)
 	return w;
 }
 
-static void draw_text(const char *s, size_t len)
+/* Draws s, at most cols columns of it (a form's label can be long). */
+static void draw_text(const char *s, size_t len, size_t cols)
 {
-	size_t used;
+	size_t used, w = 0;
 	char out[SANITIZE_CHAR_MAX];
 
 	for (size_t i = 0; i < len; i += used) {
 		size_t n = sanitize_char(s + i, len - i, 0, out, &used);
 
+		w += utf8_width(out, n);
+		if (w > cols)
+			break;
 		addnstr(out, (int)n);
 	}
 }
@@ -334,7 +338,7 @@ void input_draw(int y, int cols)
 
 	move(y, 0);
 	clrtoeol();
-	draw_text(prompt, strlen(prompt));
+	draw_text(prompt, strlen(prompt), (size_t)cols);
 	if (in.secret) {
 		return; /* echo off: nothing of the secret is drawn */
 	}
@@ -358,9 +362,13 @@ void input_draw(int y, int cols)
 			w += cw;
 			end += used;
 		}
-		draw_text(rl_line_buffer + start, end - start);
+		draw_text(rl_line_buffer + start, end - start, avail);
 	}
-	move(y, (int)(pw + width_of(rl_line_buffer + start, point - start)));
+	{
+		size_t x = pw + width_of(rl_line_buffer + start, point - start);
+
+		move(y, x < (size_t)cols ? (int)x : cols - 1);
+	}
 }
 
 void input_ask_secret(const char *prompt, void (*done)(void *ud, char *secret), void *ud)
