@@ -36,9 +36,10 @@ struct app {
 	struct loop *loop;
 	struct session *session;
 	struct message_state *message;
-	struct console *console; /* the XML console's capture */
-	struct raw *raw;         /* /raw requests awaiting answers */
-	struct s5b *s5b;         /* SOCKS5 bytestreams (ft/s5b.c) */
+	struct console *console;   /* the XML console's capture */
+	struct raw *raw;           /* /raw requests awaiting answers */
+	struct s5b *s5b;           /* SOCKS5 bytestreams (ft/s5b.c) */
+	struct resolver *resolver; /* name lookups (net/resolver.c) */
 	struct opts *opts;
 	/* roster, presence, subscriptions, iq answers (src/xmpp) */
 	struct iq *iq;

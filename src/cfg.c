@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "i18n.h"
+#include "net/resolver.h"
 #include "util/jid.h"
 #include "util/str.h"
 #include "util/xdg.h"
@@ -24,6 +25,7 @@ static char *check_methods(const char *v);
 static char *check_ip(const char *v);
 static char *check_ports(const char *v);
 static char *check_proxy(const char *v);
+static char *check_dns_servers(const char *v);
 
 /* Grouped by area; /set lists them by name. */
 const struct cfg_setting cfg_settings[] = {
@@ -49,6 +51,10 @@ const struct cfg_setting cfg_settings[] = {
      N_("Seconds to wait for the roster after the login before warning and going online "
         "without it."),
      1, 3600, NULL, NULL},
+    {"dns.servers", CFG_STR, "",
+     N_("Name servers asked for host names, ADDR[:PORT] separated by commas; empty: those of "
+        "/etc/resolv.conf."),
+     0, 0, NULL, check_dns_servers},
 
     /* UI: read by the screen at start and whenever one changes */
     {"roster.pane", CFG_BOOL, "true",
@@ -191,6 +197,13 @@ static char *check_ip(const char *v)
 	if (v[0] == '\0' || inet_pton(AF_INET, v, buf) == 1 || inet_pton(AF_INET6, v, buf) == 1)
 		return NULL;
 	return xasprintf(_("'%s' is not an IP address"), v);
+}
+
+static char *check_dns_servers(const char *v)
+{
+	if (resolver_servers_valid(v))
+		return NULL;
+	return xasprintf(_("'%s' is not a list of name server addresses (ADDR[:PORT],...)"), v);
 }
 
 bool cfg_parse_ports(const char *v, int *lo, int *hi)
@@ -539,6 +552,7 @@ static char *env_override(struct config *cfg, const char *name, const char *v)
 static void env_overrides(struct config *cfg)
 {
 	static const char *const map[][2] = {
+	    {"JABIRU_DNS_SERVERS", "dns.servers"},
 	    {"JABIRU_FILE_METHODS", "files.methods"},
 	    {"JABIRU_IBB_BLOCK_SIZE", "files.ibb_block_size"},
 	    {"JABIRU_S5B_DIRECT", "s5b.direct"},

@@ -17,6 +17,7 @@
 #include "ft/s5b.h"
 #include "i18n.h"
 #include "loop.h"
+#include "net/resolver.h"
 #include "opts.h"
 #include "ui/ui.h"
 #include "util/str.h"
@@ -192,6 +193,14 @@ static int parse_args(struct opts *opts, int argc, char **argv)
 	return -1;
 }
 
+/* dns.servers, at start and after /set: the next lookup uses it. The
+ * value was checked by cfg. */
+static void dns_settings(void *ud, const struct config *cfg, const char *name)
+{
+	(void)name;
+	resolver_set_servers(ud, cfg_str(cfg, "dns.servers"));
+}
+
 /* The modules, in the order they depend on each other: the session first,
  * the console before anything connects (it records from the TCP connect
  * on). Returns false when the XML log cannot be opened. */
@@ -200,6 +209,11 @@ static bool modules_init(struct app *app)
 	const char *xml_log;
 
 	app->loop = loop_new();
+	app->resolver = resolver_new(app->loop);
+	if (app->resolver != NULL) {
+		dns_settings(app->resolver, app->config, NULL);
+		cfg_watch(app->config, dns_settings, app->resolver);
+	}
 	app->session = session_new(app);
 	message_init(app);
 	iq_init(app);
@@ -231,6 +245,10 @@ static void modules_fini(struct app *app)
 	console_free(app->console);
 	s5b_fini(app);
 	session_free(app->session);
+	if (app->resolver != NULL)
+		cfg_unwatch(app->config, dns_settings, app->resolver);
+	resolver_free(app->resolver);
+	app->resolver = NULL;
 }
 
 /* Batch mode or the screen. Returns false when the screen cannot start. */

@@ -7,9 +7,10 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
+#include <stdio.h> /* renameat2 */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ft/filename.h"
@@ -143,14 +144,96 @@ static char *unnumbered(const char *name)
 	return xasprintf("%.*s%s", (int)(i - 1), name, name + stem);
 }
 
-int ft_filename_commit(const char *part, char **final)
+/* Whether a failed link() says the file system has no hard links (vfat,
+ * exFAT, SMB and many FUSE mounts answer EPERM), rather than that the name
+ * is taken or the disk is broken. */
+static bool no_hard_links(int e)
+{
+	return e == EPERM || e == ENOTSUP || e == EOPNOTSUPP || e == ENOSYS || e == EMLINK;
+}
+
+/* Whether renameat2() says the file system (or the kernel) does not know
+ * RENAME_NOREPLACE. */
+static bool no_noreplace(int e)
+{
+	return e == EINVAL || e == ENOSYS || e == ENOTSUP || e == EOPNOTSUPP;
+}
+
+static int sys_rename_noreplace(const char *from, const char *to)
+{
+#ifdef HAVE_RENAMEAT2
+	return renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
+#else
+	(void)from;
+	(void)to;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+static const struct ft_fs_ops sys_ops = {link, sys_rename_noreplace};
+
+/* The last resort, for file systems with neither hard links nor
+ * RENAME_NOREPLACE: reserve the name with an exclusive create (which fails
+ * on anything that exists, a symlink included), then rename the .part over
+ * that empty placeholder, checked to be still ours. The final name holds
+ * nothing or the whole file, never a part of it; on failure the placeholder
+ * goes and the .part stays. */
+static int place_exclusive(const char *part, const char *to)
+{
+	struct stat mine, now;
+	int fd = open(to, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600), saved;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &mine) != 0) {
+		saved = errno;
+		close(fd);
+		unlink(to);
+		errno = saved;
+		return -1;
+	}
+	close(fd);
+	if (lstat(to, &now) != 0 || now.st_dev != mine.st_dev || now.st_ino != mine.st_ino) {
+		errno = EEXIST; /* replaced meanwhile: not ours to overwrite */
+		return -1;
+	}
+	if (rename(part, to) == 0)
+		return 0;
+	saved = errno;
+	unlink(to);
+	errno = saved;
+	return -1;
+}
+
+/* Gives part the name to without ever replacing a file: link() where the
+ * file system has hard links, else renameat2(RENAME_NOREPLACE), else the
+ * placeholder. 0, or -1 with errno set (EEXIST: the name is taken). */
+static int place(const struct ft_fs_ops *ops, const char *part, const char *to)
+{
+	if (ops->link(part, to) == 0) {
+		/* The data has its name; a .part left beside it is untidy,
+		 * not a failure. */
+		(void)unlink(part);
+		return 0;
+	}
+	if (!no_hard_links(errno))
+		return -1;
+	if (ops->rename_noreplace(part, to) == 0)
+		return 0;
+	if (!no_noreplace(errno))
+		return -1;
+	return place_exclusive(part, to);
+}
+
+int ft_filename_commit_with(const struct ft_fs_ops *ops, const char *part, char **final)
 {
 	const char *slash = strrchr(*final, '/');
 	char *dir, *name;
 	int rc = -1;
 
-	if (link(part, *final) == 0)
-		return unlink(part);
+	if (place(ops, part, *final) == 0)
+		return 0;
 	if (errno != EEXIST || slash == NULL)
 		return -1;
 	/* Someone created the final name while we were receiving. */
@@ -159,10 +242,10 @@ int ft_filename_commit(const char *part, char **final)
 	for (unsigned n = 1; n < 1000; n++) {
 		char *f = numbered(dir, name, n);
 
-		if (link(part, f) == 0) {
+		if (place(ops, part, f) == 0) {
 			free(*final);
 			*final = f;
-			rc = unlink(part);
+			rc = 0;
 			break;
 		}
 		free(f);
@@ -172,4 +255,9 @@ int ft_filename_commit(const char *part, char **final)
 	free(dir);
 	free(name);
 	return rc;
+}
+
+int ft_filename_commit(const char *part, char **final)
+{
+	return ft_filename_commit_with(&sys_ops, part, final);
 }

@@ -22,9 +22,20 @@ char *ft_filename_sanitize(const char *name);
  * *part (malloc'd), or returns -1 with errno set. */
 int ft_filename_create(const char *dir, const char *name, char **final, char **part);
 
-/* Moves part to final without ever replacing an existing file (link, then
- * unlink); when final was taken meanwhile, tries "name (N).ext" and updates
- * *final. Returns 0 or -1 with errno set. */
+/* Moves part to final without ever replacing an existing file; when final
+ * was taken meanwhile, tries "name (N).ext" and updates *final. Uses
+ * link() then unlink(); where the file system has no hard links (vfat,
+ * exFAT, SMB, many FUSE mounts), renameat2(RENAME_NOREPLACE); where that is
+ * missing too, an exclusive create of the final name, then rename() over
+ * it. On failure part is left as it was. Returns 0 or -1 with errno set. */
 int ft_filename_commit(const char *part, char **final);
+
+/* The calls ft_filename_commit makes that a file system may refuse; the
+ * unit test replaces them to act like one without hard links. */
+struct ft_fs_ops {
+	int (*link)(const char *from, const char *to);
+	int (*rename_noreplace)(const char *from, const char *to);
+};
+int ft_filename_commit_with(const struct ft_fs_ops *ops, const char *part, char **final);
 
 #endif

@@ -10,6 +10,7 @@
 #include "ft/bytestream.h"
 #include "ft/s5b.h"
 #include "ft/socks5.h"
+#include "net/resolver.h"
 
 #define NS_BYTESTREAMS "http://jabber.org/protocol/bytestreams"
 #define S5B_MAX_HOSTS  8
@@ -25,9 +26,20 @@ struct s5b_conn {
 	struct s5b_conn *next;
 };
 
+/* Addresses of one streamhost kept to try, in the resolver's order. */
+#define S5B_HOST_ADDRS 4
+
+/* A streamhost offered to us (target). Every host's name is looked up at
+ * once when the list arrives, so hosts that do not resolve cost one
+ * lookup timeout together, not one each in turn. */
 struct s5b_host {
 	char *jid, *host;
 	int port;
+	enum { H_RESOLVING, H_READY, H_FAILED } state;
+	resolver_id dns; /* while H_RESOLVING */
+	const char *why; /* H_FAILED */
+	struct resolver_addr addrs[S5B_HOST_ADDRS];
+	size_t naddrs;
 };
 
 enum s5b_phase {
@@ -71,6 +83,7 @@ struct s5b {
 	/* the proxy known for this login: jid, host, port */
 	char *proxy_jid, *proxy_host;
 	int proxy_port;
+	resolver_id proxy_dns; /* the proxy's host name being looked up */
 	int disco_pending;
 	s5b_lookup_fn lookup;
 	void *lookup_ud;
@@ -88,9 +101,11 @@ void s5b_stream_fail(struct s5b_stream *st, const char *error);
 /* The SOCKS5 handshake on fd is done: the stream carries bytes now. */
 void s5b_stream_open(struct s5b_stream *st, int fd, bool via_proxy);
 void s5b_conn_free(struct s5b_stream *st, struct s5b_conn *c, bool close_fd);
-/* Starts a non-blocking TCP connect to host:port (IP literal first). -1
- * with *why set on failure. */
+/* Starts a non-blocking TCP connect to host:port, host an IP literal (a
+ * name is looked up first, without blocking: see struct s5b_host and the
+ * proxy discovery). -1 with *why set on failure. */
 int s5b_connect(const char *host, int port, const char **why);
+int s5b_connect_addr(const struct resolver_addr *a, const char **why);
 void s5b_watch_conn(struct s5b_conn *c);
 int s5b_timeout(struct s5b *m, int ms, int dflt);
 

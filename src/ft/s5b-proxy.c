@@ -19,9 +19,13 @@
 #define NS_DISCO_INFO  "http://jabber.org/protocol/disco#info"
 /* Items of the domain asked about at most (bounded work at login). */
 #define S5B_MAX_DISCO 16
+/* How long the proxy's host name may take to resolve. */
+#define PROXY_LOOKUP_MS 10000
 
 void s5b_proxy_forget(struct s5b *m)
 {
+	resolver_cancel(m->app->resolver, m->proxy_dns);
+	m->proxy_dns = 0;
 	free(m->proxy_jid);
 	free(m->proxy_host);
 	m->proxy_jid = m->proxy_host = NULL;
@@ -52,6 +56,32 @@ static void ask(struct s5b *m, const char *to, const char *ns, xmpp_handler h)
 	free(id);
 }
 
+/* Said once per login, so a user (or script) knows proxied transfers are
+ * possible from now on. */
+static void proxy_known(struct s5b *m, const char *host)
+{
+	m->proxy_host = xstrdup(host);
+	app_info(m->app, _("SOCKS5 proxy for file transfers: %s (%s port %d)"), m->proxy_jid,
+	         m->proxy_host, m->proxy_port);
+}
+
+static void on_proxy_resolved(void *ud, const struct resolver_result *res)
+{
+	struct s5b *m = ud;
+	char host[RESOLVER_ADDR_TEXT];
+
+	m->proxy_dns = 0;
+	if (res->status != RESOLVER_OK || res->naddrs == 0 ||
+	    resolver_addr_text(&res->addrs[0], host, sizeof(host)) == NULL) {
+		app_info(m->app, _("SOCKS5 proxy %s not used: its address does not resolve (%s)"),
+		         m->proxy_jid, res->error != NULL ? res->error : "");
+		free(m->proxy_jid);
+		m->proxy_jid = NULL;
+		return;
+	}
+	proxy_known(m, host);
+}
+
 /* The proxy's own answer: <streamhost jid host port/>. */
 static int on_address(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 {
@@ -63,7 +93,7 @@ static int on_address(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	long p;
 
 	(void)conn;
-	if (m->proxy_host != NULL || !is_result(iq) || sh == NULL)
+	if (m->proxy_jid != NULL || !is_result(iq) || sh == NULL)
 		return 0;
 	jid = xmpp_stanza_get_attribute(sh, "jid");
 	host = xmpp_stanza_get_attribute(sh, "host");
@@ -74,12 +104,16 @@ static int on_address(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	if (*end != '\0' || p <= 0 || p > 65535)
 		return 0;
 	m->proxy_jid = xstrdup(jid);
-	m->proxy_host = xstrdup(host);
 	m->proxy_port = (int)p;
-	/* Said once per login, so a user (or script) knows proxied transfers
-	 * are possible from now on. */
-	app_info(m->app, _("SOCKS5 proxy for file transfers: %s (%s port %d)"), m->proxy_jid,
-	         m->proxy_host, m->proxy_port);
+	/* We connect to it ourselves when a peer picks it: a name is looked
+	 * up now, without blocking, and the proxy is offered from when its
+	 * address is known, as that address. */
+	if (m->app->resolver == NULL) {
+		proxy_known(m, host);
+		return 0;
+	}
+	m->proxy_dns = resolver_addrs(m->app->resolver, host, m->proxy_port, PROXY_LOOKUP_MS,
+	                              on_proxy_resolved, m);
 	return 0;
 }
 
@@ -90,7 +124,7 @@ static int on_info(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	const char *from = xmpp_stanza_get_from(iq);
 
 	(void)conn;
-	if (q == NULL || from == NULL || !is_result(iq) || m->proxy_host != NULL)
+	if (q == NULL || from == NULL || !is_result(iq) || m->proxy_jid != NULL)
 		return 0;
 	for (xmpp_stanza_t *c = xmpp_stanza_get_children(q); c != NULL;
 	     c = xmpp_stanza_get_next(c)) {

@@ -35,6 +35,7 @@
 
 static void try_next_host(struct s5b_stream *st);
 static void on_host_timeout(void *ud);
+static void hosts_cancel_lookups(struct s5b_stream *st);
 
 xmpp_ctx_t *s5b_ctx(struct s5b *m)
 {
@@ -111,6 +112,7 @@ static void stream_release(struct s5b_stream *st)
 {
 	struct loop *l = st->m->app->loop;
 
+	hosts_cancel_lookups(st);
 	while (st->conns != NULL)
 		s5b_conn_free(st, st->conns, true);
 	if (st->listen_fd >= 0) {
@@ -369,37 +371,40 @@ static void op_finish(struct bytestream *bs)
 
 /* ---- connecting --------------------------------------------------------- */
 
+int s5b_connect_addr(const struct resolver_addr *a, const char **why)
+{
+	int fd = socket(a->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 ||
+	    (connect(fd, (const struct sockaddr *)&a->sa, a->len) != 0 && errno != EINPROGRESS)) {
+		if (fd >= 0)
+			close(fd);
+		*why = _("cannot connect to the streamhost");
+		return -1;
+	}
+	return fd;
+}
+
 int s5b_connect(const char *host, int port, const char **why)
 {
 	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST};
 	struct addrinfo *res = NULL;
+	struct resolver_addr a;
 	char service[16];
-	int fd, rc;
 
+	/* Numeric only: this never asks DNS, so it never blocks. */
 	snprintf(service, sizeof(service), "%d", port);
-	rc = getaddrinfo(host, service, &hints, &res);
-	if (rc != 0) {
-		/* Not an IP literal. Resolving a name blocks the loop for as
-		 * long as the resolver takes; streamhosts are nearly always IP
-		 * literals (proxies and clients advertise addresses), so this
-		 * is the rare path, accepted until an asynchronous resolver
-		 * exists. */
-		hints.ai_flags = AI_ADDRCONFIG;
-		rc = getaddrinfo(host, service, &hints, &res);
-	}
-	if (rc != 0 || res == NULL) {
+	if (getaddrinfo(host, service, &hints, &res) != 0 || res == NULL ||
+	    res->ai_addrlen > sizeof(a.sa)) {
+		if (res != NULL)
+			freeaddrinfo(res);
 		*why = _("cannot resolve the streamhost's address");
 		return -1;
 	}
-	fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0 || (connect(fd, res->ai_addr, res->ai_addrlen) != 0 && errno != EINPROGRESS)) {
-		if (fd >= 0)
-			close(fd);
-		fd = -1;
-		*why = _("cannot connect to the streamhost");
-	}
+	memcpy(&a.sa, res->ai_addr, res->ai_addrlen);
+	a.len = res->ai_addrlen;
 	freeaddrinfo(res);
-	return fd;
+	return s5b_connect_addr(&a, why);
 }
 
 static void on_conn_fd(int fd, short revents, void *ud);
@@ -501,15 +506,33 @@ static void on_deadline(void *ud)
 		s5b_stream_fail(st, _("the SOCKS5 negotiation took too long"));
 }
 
+/* The first of h's addresses that a connect can start to. */
+static int connect_host(const struct s5b_host *h, const char **why)
+{
+	int fd = -1;
+
+	for (size_t i = 0; i < h->naddrs && fd < 0; i++)
+		fd = s5b_connect_addr(&h->addrs[i], why);
+	return fd;
+}
+
 static void try_next_host(struct s5b_stream *st)
 {
 	struct s5b *m = st->m;
 
 	for (; st->cur < st->nhosts; st->cur++) {
+		struct s5b_host *h = &st->hosts[st->cur];
 		const char *why = NULL;
-		int fd = s5b_connect(st->hosts[st->cur].host, st->hosts[st->cur].port, &why);
 		struct s5b_conn *c;
+		int fd;
 
+		if (h->state == H_RESOLVING)
+			return; /* host_resolved goes on */
+		if (h->state == H_FAILED) {
+			st->last_why = h->why;
+			continue;
+		}
+		fd = connect_host(h, &why);
 		if (fd < 0) {
 			st->last_why = why;
 			continue;
@@ -527,6 +550,61 @@ static void try_next_host(struct s5b_stream *st)
 	}
 	target_all_failed(st, st->last_why != NULL ? st->last_why
 	                                           : _("no streamhost could be reached"));
+}
+
+/* A streamhost's lookup ended; if the hosts before it are all done with,
+ * it is the one to try now. */
+static void host_resolved(void *ud, const struct resolver_result *res)
+{
+	struct s5b_stream *st = ud;
+	size_t i;
+
+	for (i = 0; i < st->nhosts && st->hosts[i].dns != res->id; i++)
+		;
+	if (i == st->nhosts)
+		return;
+	st->hosts[i].dns = 0;
+	if (res->status == RESOLVER_OK) {
+		st->hosts[i].state = H_READY;
+		for (size_t k = 0; k < res->naddrs && k < S5B_HOST_ADDRS; k++)
+			st->hosts[i].addrs[st->hosts[i].naddrs++] = res->addrs[k];
+	} else {
+		st->hosts[i].state = H_FAILED;
+		st->hosts[i].why = res->status == RESOLVER_TIMEOUT
+		                       ? _("the streamhost's name did not resolve in time")
+		                       : _("cannot resolve the streamhost's address");
+	}
+	if (i == st->cur && st->conns == NULL && st->phase == PH_NEGOTIATING)
+		try_next_host(st);
+}
+
+/* Looks up every streamhost at once (IP literals are answered without
+ * DNS), each bounded by the per-host timeout. */
+static void resolve_hosts(struct s5b_stream *st)
+{
+	struct s5b *m = st->m;
+	int ms = s5b_timeout(m, m->set.connect_timeout_ms, 10000);
+
+	for (size_t i = 0; i < st->nhosts; i++) {
+		struct s5b_host *h = &st->hosts[i];
+
+		if (m->app->resolver == NULL) {
+			h->state = H_FAILED;
+			h->why = _("cannot resolve the streamhost's address");
+			continue;
+		}
+		h->state = H_RESOLVING;
+		h->dns = resolver_addrs(m->app->resolver, h->host, h->port, ms, host_resolved, st);
+	}
+}
+
+/* No lookup may call back into a stream that is gone. */
+static void hosts_cancel_lookups(struct s5b_stream *st)
+{
+	for (size_t i = 0; i < st->nhosts; i++) {
+		resolver_cancel(st->m->app->resolver, st->hosts[i].dns);
+		st->hosts[i].dns = 0;
+	}
 }
 
 static void on_conn_fd(int fd, short revents, void *ud)
@@ -631,6 +709,7 @@ static int on_query(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	}
 	st->deadline = loop_timer_add(
 	    m->app->loop, (uint64_t)s5b_timeout(m, m->set.deadline_ms, 30000), on_deadline, st);
+	resolve_hosts(st);
 	try_next_host(st);
 	return 1;
 }

@@ -435,8 +435,20 @@ static void receive_complete(struct transfer *t)
 		transfer_fail(t, FT_FAILED, _("the file arrived damaged (md5 does not match)"));
 		return;
 	}
-	if (fsync(t->fd) != 0 || ft_filename_commit(t->part, &t->path) != 0) {
+	if (fsync(t->fd) != 0) {
 		reason = xasprintf(_("cannot save %s: %s"), t->path, strerror(errno));
+		transfer_fail(t, FT_FAILED, reason);
+		free(reason);
+		return;
+	}
+	if (ft_filename_commit(t->part, &t->path) != 0) {
+		/* The data is complete and checked: keep it under the .part
+		 * name (transfer_fail would delete it) and say where it is. */
+		reason =
+		    xasprintf(_("cannot give %s its name (%s); the complete file is kept as %s"),
+		              t->path, strerror(errno), t->part);
+		free(t->part);
+		t->part = NULL;
 		transfer_fail(t, FT_FAILED, reason);
 		free(reason);
 		return;

@@ -25,6 +25,7 @@
 #include "app.h"
 #include "ft/s5b.h"
 #include "loop.h"
+#include "net/resolver.h"
 #include "opts.h"
 #include "util/json.h"
 #include "util/str.h"
@@ -338,6 +339,8 @@ int main(int argc, char **argv)
 	app->batch = true;
 	app->fe_ops = &fe_ops;
 	app->loop = loop_new();
+	app->resolver = resolver_new(app->loop);
+	resolver_set_servers(app->resolver, getenv("JABIRU_DNS_SERVERS"));
 	app->session = session_new(app);
 	iq_init(app); /* routes the bytestreams iqs to s5b */
 	s5b_init(app);
@@ -358,6 +361,7 @@ int main(int argc, char **argv)
 	s5b_fini(app);
 	iq_fini(app);
 	session_free(app->session);
+	resolver_free(app->resolver);
 	loop_free(app->loop);
 	opts_free(&opts);
 	for (int i = 0; i < MAX_XFERS; i++)

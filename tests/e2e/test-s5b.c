@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../harness/dnsserver.h"
 #include "../harness/harness.h"
 
 #define BOB_FULL       "bob@localhost/r1"
@@ -30,6 +31,13 @@
 
 static struct prosody srv;
 static struct jproc *alice, *bob;
+/* Both drivers ask this server (on 127.0.0.1) for names: none leaves the
+ * machine. */
+static struct dns_server *dns;
+static const struct dns_record dns_records[] = {
+    {"alice-host.test", 1, "127.0.0.1"},
+    {NULL, 0, NULL},
+};
 
 /* The driver is built next to this test. */
 static void use_driver(void)
@@ -61,6 +69,9 @@ static void setup(void)
 	const char *users[] = {"alice:wonderland", "bob:builder", "carol:peer-secret", NULL};
 
 	use_driver();
+	dns = dns_server_start(dns_records, true);
+	cr_assert_not_null(dns);
+	setenv("JABIRU_DNS_SERVERS", dns_server_addr(dns), 1);
 	cr_assert(prosody_befriend(&srv, "alice", "bob"));
 	cr_assert(prosody_start(&srv, users), "Prosody did not start");
 	alice = login("alice", "wonderland", "r0");
@@ -76,6 +87,8 @@ static void teardown(void)
 	jproc_free(bob);
 	alice = bob = NULL;
 	prosody_stop(&srv);
+	dns_server_stop(dns);
+	dns = NULL;
 }
 
 TestSuite(s5b, .init = setup, .fini = teardown, .timeout = 300);
@@ -145,6 +158,16 @@ Test(s5b, unreachable_direct_falls_back_to_proxy)
 	cr_assert(jproc_send(alice, "set listen 127.0.0.1"));
 	cr_assert(jproc_send(alice, "set external 127.0.0.2"));
 	transfer("f1", 100000, "socks5-proxy", HARNESS_TIMEOUT_MS);
+}
+
+/* alice advertises her address by a name: bob looks it up (at the test's
+ * name server, without blocking) and connects to what it resolves to. */
+Test(s5b, a_streamhost_given_by_name_is_resolved)
+{
+	cr_assert(jproc_send(alice, "set listen 127.0.0.1"));
+	cr_assert(jproc_send(alice, "set external alice-host.test"));
+	transfer("h1", 100000, "socks5-direct", HARNESS_TIMEOUT_MS);
+	cr_expect_gt(dns_server_seen(dns, "alice-host.test"), 0, "the name was not looked up");
 }
 
 Test(s5b, nothing_to_offer_is_refused_at_once)

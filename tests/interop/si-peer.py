@@ -31,6 +31,7 @@ from slixmpp.exceptions import IqError  # noqa: E402
 SI = 'http://jabber.org/protocol/si'
 FT = 'http://jabber.org/protocol/si/profile/file-transfer'
 IBB = 'http://jabber.org/protocol/ibb'
+S5B = 'http://jabber.org/protocol/bytestreams'
 FNEG = 'http://jabber.org/protocol/feature-neg'
 XDATA = 'jabber:x:data'
 DEADLINE = 60
@@ -154,11 +155,11 @@ class Peer(slixmpp.ClientXMPP):
 
     # ---- hostile --------------------------------------------------------
 
-    async def raw_iq(self, target, el):
+    async def raw_iq(self, target, el, timeout=20):
         iq = self.make_iq_set(ito=target)
         iq.xml.append(el)
         try:
-            await iq.send(timeout=20)
+            await iq.send(timeout=timeout)
             return 'result'
         except IqError as e:
             return e.condition
@@ -237,6 +238,22 @@ class Peer(slixmpp.ClientXMPP):
         opened = await self.raw_iq(target, ET.Element('{%s}open' % IBB, {
             'sid': 'no-such-stream', 'block-size': '4096', 'stanza': 'iq'}))
         out(event='unknown', data=res, open=opened)
+
+    async def h_black_holed_streamhosts(self, target):
+        """SOCKS5 and IBB offered; once SOCKS5 is chosen, eight streamhosts
+        whose names the test's name server never answers; then in-band on
+        the same sid, as a sender falls back."""
+        data = b'fell back in-band\n' * 100
+        sid, res = await self.offer(target, 'fallback.txt', len(data), methods=(S5B, IBB))
+        if res != 'result':
+            out(event='offer', answer=res)
+            return
+        q = ET.Element('{%s}query' % S5B, {'sid': sid, 'mode': 'tcp'})
+        for i in range(8):
+            ET.SubElement(q, '{%s}streamhost' % S5B, {
+                'jid': str(self.boundjid), 'host': 'bh%d.blackhole.test' % i, 'port': '1080'})
+        s5b = await self.raw_iq(target, q, timeout=DEADLINE - 10)
+        out(event='offer', answer=res, s5b=s5b, flow=await self.ibb(target, sid, [data]))
 
     async def h_no_methods(self, target):
         sid = uuid.uuid4().hex

@@ -1,7 +1,12 @@
 /* File transfer, the pure parts: safe names for received files, the .part
  * dance, base64 and the IBB data element (chunking, sequence wrap), and the
  * SI offer and answer stanzas. */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,6 +158,142 @@ Test(filename, part_is_never_opened_through_a_symlink, .init = mkdir_tmp, .fini 
 	cr_assert_geq(fd, 0);
 	cr_expect(strstr(final, "x (1).bin") != NULL, "%s", final);
 	close(fd);
+	free(final);
+	free(part);
+}
+
+/* A file system without hard links (vfat, exFAT, SMB, many FUSE mounts):
+ * link() fails with EPERM. */
+static int link_eperm(const char *from, const char *to)
+{
+	(void)from;
+	(void)to;
+	errno = EPERM;
+	return -1;
+}
+
+/* ... and one that does not know RENAME_NOREPLACE either. */
+static int rename_einval(const char *from, const char *to)
+{
+	(void)from;
+	(void)to;
+	errno = EINVAL;
+	return -1;
+}
+
+static int link_eio(const char *from, const char *to)
+{
+	(void)from;
+	(void)to;
+	errno = EIO;
+	return -1;
+}
+
+static int real_noreplace(const char *from, const char *to)
+{
+	return renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
+}
+
+static void write_file(const char *name, const char *text)
+{
+	char p[512];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	f = fopen(p, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char *read_file(const char *path)
+{
+	static char text[256];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	return text;
+}
+
+/* "report.txt" exists already; a complete "report.txt" arrives and is
+ * committed with ops: it must end as "report (1).txt" holding the new data,
+ * the old file untouched, no .part left. */
+static void commit_beside_existing(const struct ft_fs_ops *ops)
+{
+	char *final, *part, want[512], old[512];
+	int fd;
+
+	fd = ft_filename_create(dir, "report.txt", &final, &part);
+	cr_assert_geq(fd, 0);
+	cr_expect_eq(write(fd, "new data", 8), 8);
+	close(fd);
+	write_file("report.txt", "old data"); /* taken while receiving */
+	cr_assert_eq(ft_filename_commit_with(ops, part, &final), 0, "%s", strerror(errno));
+	snprintf(want, sizeof(want), "%s/report (1).txt", dir);
+	cr_expect_str_eq(final, want);
+	cr_expect_str_eq(read_file(final), "new data");
+	snprintf(old, sizeof(old), "%s/report.txt", dir);
+	cr_expect_str_eq(read_file(old), "old data", "an existing file was replaced");
+	cr_expect_neq(access(part, F_OK), 0, "the .part is left");
+	free(final);
+	free(part);
+}
+
+Test(filename, commit_without_hard_links_renames_without_replacing, .init = mkdir_tmp,
+     .fini = rm_tmp)
+{
+	const struct ft_fs_ops ops = {link_eperm, real_noreplace};
+
+	commit_beside_existing(&ops);
+}
+
+Test(filename, commit_without_hard_links_or_noreplace_uses_a_placeholder, .init = mkdir_tmp,
+     .fini = rm_tmp)
+{
+	const struct ft_fs_ops ops = {link_eperm, rename_einval};
+
+	char target[512], *final, *part, want[512];
+	int fd;
+
+	commit_beside_existing(&ops);
+	/* A symlink put under the final name meanwhile is a taken name, never
+	 * followed. */
+	fd = ft_filename_create(dir, "report.txt", &final, &part);
+	cr_assert_geq(fd, 0);
+	cr_expect_eq(write(fd, "third", 5), 5);
+	close(fd);
+	snprintf(target, sizeof(target), "%s/victim", dir);
+	write_file("victim", "victim");
+	cr_assert_eq(symlink(target, final), 0);
+	cr_assert_eq(ft_filename_commit_with(&ops, part, &final), 0);
+	snprintf(want, sizeof(want), "%s/report (3).txt", dir);
+	cr_expect_str_eq(final, want);
+	cr_expect_str_eq(read_file(final), "third");
+	cr_expect_str_eq(read_file(target), "victim", "written through a symlink");
+	free(final);
+	free(part);
+}
+
+/* When the name cannot be given for another reason, the complete data stays
+ * in the .part: never deleted. */
+Test(filename, a_failed_commit_keeps_the_part, .init = mkdir_tmp, .fini = rm_tmp)
+{
+	const struct ft_fs_ops ops = {link_eio, real_noreplace};
+	char *final, *part;
+	int fd = ft_filename_create(dir, "keep.bin", &final, &part);
+
+	cr_assert_geq(fd, 0);
+	cr_expect_eq(write(fd, "all of it", 9), 9);
+	close(fd);
+	cr_expect_eq(ft_filename_commit_with(&ops, part, &final), -1);
+	cr_expect_eq(errno, EIO);
+	cr_expect_str_eq(read_file(part), "all of it");
+	cr_expect_neq(access(final, F_OK), 0, "something is under the final name");
 	free(final);
 	free(part);
 }
