@@ -74,6 +74,12 @@ static void log_handler(void *ud, xmpp_log_level_t level, const char *area, cons
 		} else if (str_starts_with(msg, "SENT: ")) {
 			if (s->tap.fn != NULL)
 				s->tap.fn(s->tap.ud, SESSION_TAP_OUT, msg + 6);
+			/* libstrophe logs a write once it is complete. After our
+			 * close RFC 6120 4.4 allows nothing more, but libstrophe
+			 * still answers what arrives (an SM <r/>): the kernel
+			 * refuses it once the write side is shut. */
+			if (strcmp(msg + 6, "</stream:stream>") == 0 && s->fd >= 0)
+				shutdown(s->fd, SHUT_WR);
 		} else if (strstr(msg, "auth failed") != NULL) {
 			s->sasl_failed = true;
 		} else if (strstr(msg, "TLS is not supported") != NULL) {

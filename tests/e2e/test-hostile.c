@@ -11,6 +11,7 @@
 #endif
 
 #include <criterion/criterion.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -455,5 +456,71 @@ Test(hostile, odd_stanzas_after_login_leave_the_session_working)
 	cr_assert(jproc_send(alice, "/msg bob@localhost after the garbage"));
 	cr_assert_not_null(
 	    jproc_expect_field(alice, "message", "body", "after the garbage", HARNESS_TIMEOUT_MS));
+	expect_clean_exit();
+}
+
+/* The fake server's log so far (malloc'd). */
+static char *fake_log(void)
+{
+	FILE *f = fopen(fake.log_file, "r");
+	char *text = NULL;
+	size_t len = 0;
+
+	cr_assert_not_null(f);
+	cr_assert_geq(getdelim(&text, &len, '\0', f), 0);
+	fclose(f);
+	return text;
+}
+
+/* Waits until the fake server's log holds what (bounded). */
+static char *fake_log_until(const char *what)
+{
+	long long end = harness_now_ms() + HARNESS_TIMEOUT_MS;
+
+	for (;;) {
+		char *text = fake_log();
+
+		if (strstr(text, what) != NULL)
+			return text;
+		free(text);
+		cr_assert_lt(harness_now_ms(), end, "the fake server never logged %s", what);
+		poll(NULL, 0, 20);
+	}
+}
+
+/* RFC 6120 4.4: after our </stream:stream> nothing more. With stream
+ * management on, libstrophe answers an <r/> that comes after our close
+ * unless the socket's write side is shut. */
+Test(hostile, nothing_is_sent_after_our_stream_close)
+{
+	const char *args[] = {"--last-features",
+	                      "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"
+	                      "<sm xmlns='urn:xmpp:sm:3'/></stream:features>",
+	                      "--script",
+	                      "wait:enable",
+	                      "--script",
+	                      "send:<enabled xmlns='urn:xmpp:sm:3' id='sm1' resume='true'/>",
+	                      "--script",
+	                      "wait:presence",
+	                      "--script",
+	                      "wait-end",
+	                      "--script",
+	                      "send:<r xmlns='urn:xmpp:sm:3'/>",
+	                      "--script",
+	                      "drain",
+	                      NULL};
+	char *log, *end;
+
+	start(args, NULL, true);
+	expect_connected();
+	cr_assert_not_null(jproc_expect(alice, "roster-loaded", NULL, HARNESS_TIMEOUT_MS));
+	cr_assert(jproc_send(alice, "/disconnect"));
+	cr_assert_not_null(jproc_expect(alice, "disconnected", NULL, HARNESS_TIMEOUT_MS));
+	log = fake_log_until("DRAINED");
+	end = strstr(log, "] END");
+	cr_assert_not_null(end, "the server never saw our close");
+	cr_expect(strstr(end, "<r xmlns") != NULL, "the server sent no <r/> after our close");
+	cr_expect(strstr(log, "AFTER-CLOSE") == NULL, "jabiru wrote after its close:\n%s", end);
+	free(log);
 	expect_clean_exit();
 }
