@@ -40,6 +40,8 @@ struct session {
 	bool timed_out;    /* the login deadline passed */
 	long deadline_s;   /* connect.timeout when the login started */
 	bool malformed;    /* the server sent XML the parser refused */
+	bool pre_xmpp1;    /* a plain stream header without version 1.0 */
+	bool no_bind;      /* the features after SASL offered no binding */
 	char *lost_reason; /* why jabiru gave the session up (session_lost) */
 	bool rosterver;    /* the stream features offer roster versioning */
 	char *refused_fp;

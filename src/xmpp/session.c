@@ -27,7 +27,9 @@
 #include "loop.h"
 #include "util/jid.h"
 #include "util/str.h"
+#include "util/xmltok.h"
 #include "xmpp/castore.h"
+#include "xmpp/interpose.h"
 #include "xmpp/session-int.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
@@ -45,6 +47,33 @@ static struct session *current_session;
 
 static void pump(struct session *s);
 static void update_watch(struct session *s);
+
+/* libstrophe writes what it received from the parsed tree: the features
+ * with the stream prefix or with the namespace spelt out. */
+static bool is_features(const char *xml)
+{
+	return str_starts_with(xml, "<stream:features") ||
+	       str_starts_with(xml, "<features xmlns=\"http://etherx.jabber.org/streams\"");
+}
+
+/* What the received XML tells about the login before TLS: a stream header
+ * without version 1.0 comes from a server that cannot offer STARTTLS (RFC
+ * 6120 4.7.5: no features), features without <starttls/> were stripped or
+ * never there. Either way nothing but the refusal follows. */
+static void note_plain_stream(struct session *s, const char *xml)
+{
+	const char *pos = xml, *v;
+	struct xt_tok t;
+	size_t vl;
+
+	if (s->conn == NULL || xmpp_conn_is_secured(s->conn) || s->params.tls == TLS_DIRECT ||
+	    !xmltok_next(&pos, xml + strlen(xml), &t) || t.type != XT_START)
+		return;
+	if (t.namelen == 13 && memcmp(t.name, "stream:stream", 13) == 0)
+		s->pre_xmpp1 = !xmltok_get_attr(&t, "version", &v, &vl) || vl == 0 || v[0] < '1';
+	else if (is_features(xml))
+		s->tls_missing = strstr(xml, "urn:ietf:params:xml:ns:xmpp-tls") == NULL;
+}
 
 static void log_handler(void *ud, xmpp_log_level_t level, const char *area, const char *msg)
 {
@@ -65,10 +94,10 @@ static void log_handler(void *ud, xmpp_log_level_t level, const char *area, cons
 			s->last_recv_ms = loop_now_ms();
 			/* libstrophe keeps the features to itself; roster
 			 * versioning may only be used when offered (XEP-0237). */
-			if (str_starts_with(msg + 6, "<stream:features") ||
-			    str_starts_with(msg + 6,
-			                    "<features xmlns=\"http://etherx.jabber.org/streams\""))
+			if (is_features(msg + 6))
 				s->rosterver = strstr(msg, "urn:xmpp:features:rosterver") != NULL;
+			if (s->state == SESSION_CONNECTING)
+				note_plain_stream(s, msg + 6);
 			if (s->tap.fn != NULL)
 				s->tap.fn(s->tap.ud, SESSION_TAP_IN, msg + 6);
 		} else if (str_starts_with(msg, "SENT: ")) {
@@ -82,8 +111,6 @@ static void log_handler(void *ud, xmpp_log_level_t level, const char *area, cons
 				shutdown(s->fd, SHUT_WR);
 		} else if (strstr(msg, "auth failed") != NULL) {
 			s->sasl_failed = true;
-		} else if (strstr(msg, "TLS is not supported") != NULL) {
-			s->tls_missing = true;
 		}
 	}
 }
@@ -215,10 +242,11 @@ static bool fd_readable(int fd)
 static void tick_cb(void *ud);
 
 /* After malformed XML the parser is broken for good: nothing more can be
- * read from this stream. Close it (the stream error libstrophe queued goes
- * out first); the tick drives libstrophe's close deadline, since a hostile
- * server may never close its side. */
-static void close_malformed(struct session *s)
+ * read from this stream; after a pre-1.0 stream header nothing useful. Close
+ * it (a stream error libstrophe queued goes out first); the tick drives
+ * libstrophe's close deadline, since a hostile server may never close its
+ * side. */
+static void close_stream(struct session *s)
 {
 	if (s->state == SESSION_ONLINE) {
 		free(s->lost_reason);
@@ -240,7 +268,11 @@ static void pump(struct session *s)
 
 		xmpp_run_once(s->ctx, 0);
 		if (s->conn != NULL && s->malformed && s->state != SESSION_CLOSING)
-			close_malformed(s);
+			close_stream(s);
+		/* Waiting for features that never come would only end in the
+		 * same refusal, after libstrophe's 15 s. */
+		if (s->conn != NULL && s->pre_xmpp1 && s->state == SESSION_CONNECTING)
+			close_stream(s);
 		if (s->conn == NULL || ++calls >= PUMP_MAX_CALLS) {
 			s->more = s->conn != NULL;
 			break;
@@ -267,20 +299,29 @@ static int sockopt_cb(xmpp_conn_t *conn, void *sock)
 	return xmpp_sockopt_cb_keepalive(conn, sock);
 }
 
+/* Called for each problem in the server's chain, with the certificate where
+ * it was found (the root, say); the user sees and pins the server's own. */
 static int certfail_cb(const xmpp_tlscert_t *cert, const char *why)
 {
 	struct session *s = current_session;
-	const char *fp = xmpp_tlscert_get_string(cert, XMPP_CERT_FINGERPRINT_SHA256);
+	char *fp = trust_leaf_fp(interpose_verify_ctx());
 
-	if (s == NULL || fp == NULL)
+	interpose_verify_done();
+	if (fp == NULL && xmpp_tlscert_get_string(cert, XMPP_CERT_FINGERPRINT_SHA256) != NULL)
+		fp = trust_format_fp(xmpp_tlscert_get_string(cert, XMPP_CERT_FINGERPRINT_SHA256));
+	if (s == NULL || fp == NULL) {
+		free(fp);
 		return 0;
-	if (trust_has(s->domain, fp))
+	}
+	if (trust_has(s->domain, fp)) {
+		free(fp);
 		return 1;
+	}
 	s->cert_refused = true;
 	free(s->refused_fp);
 	free(s->refused_why);
 	free(s->refused_domain);
-	s->refused_fp = trust_format_fp(fp);
+	s->refused_fp = fp;
 	s->refused_why = xstrdup(why != NULL ? why : "");
 	s->refused_domain = xstrdup(s->domain);
 	return 0;
@@ -392,6 +433,8 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
 				s->hooks[i].h->online(s, s->hooks[i].ud);
 		session_report_online(s);
 	} else if (status == XMPP_CONN_DISCONNECT || status == XMPP_CONN_FAIL) {
+		if (interpose_take_null_copy())
+			s->no_bind = true;
 		conn_gone(s);
 		session_report_offline(s, error, stream_error);
 	}
@@ -455,6 +498,8 @@ static void connect_reset(struct session *s, const struct session_params *p, con
 	s->domain = xstrdup(domain);
 	s->sasl_failed = s->tls_missing = s->cert_refused = s->no_auth_method = false;
 	s->user_closed = s->was_online = s->timed_out = s->malformed = false;
+	s->pre_xmpp1 = s->no_bind = false;
+	(void)interpose_take_null_copy(); /* from an earlier session */
 	free(s->lost_reason);
 	s->lost_reason = NULL;
 }
