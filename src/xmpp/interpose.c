@@ -17,15 +17,24 @@
  * own. Its verify callback asks X509_STORE_CTX_get_current_cert() for that
  * certificate just before it calls our handler, so the definition here
  * notes the chain being verified for the handler (trust.c) to take the
- * leaf from. */
+ * leaf from.
+ *
+ * The XML console shows received elements as they were on the wire
+ * (wiretap.c): libstrophe reads the socket with recv() before TLS and with
+ * SSL_read() after, and both hand what they read to the tap, which keeps
+ * only what comes from the session's socket. OpenSSL itself reads the
+ * ciphertext with read(), not recv(). */
 #include "config.h"
 
 #include <dlfcn.h>
+#include <openssl/ssl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strophe.h>
+#include <sys/socket.h>
 
 #include "xmpp/interpose.h"
+#include "xmpp/wiretap.h"
 
 static bool null_copy;
 static X509_STORE_CTX *verifying;
@@ -75,6 +84,32 @@ X509 *X509_STORE_CTX_get_current_cert(const X509_STORE_CTX *ctx)
 		next = (X509 * (*)(const X509_STORE_CTX *)) next_definition(__func__);
 	verifying = (X509_STORE_CTX *)ctx;
 	return next(ctx);
+}
+
+ssize_t recv(int fd, void *buf, size_t len, int flags)
+{
+	static ssize_t (*next)(int, void *, size_t, int);
+	ssize_t n;
+
+	if (next == NULL)
+		next = (ssize_t(*)(int, void *, size_t, int))next_definition(__func__);
+	n = next(fd, buf, len, flags);
+	if (n > 0 && !(flags & MSG_PEEK))
+		wiretap_feed(fd, buf, (size_t)n);
+	return n;
+}
+
+int SSL_read(SSL *ssl, void *buf, int num)
+{
+	static int (*next)(SSL *, void *, int);
+	int n;
+
+	if (next == NULL)
+		next = (int (*)(SSL *, void *, int))next_definition(__func__);
+	n = next(ssl, buf, num);
+	if (n > 0)
+		wiretap_feed(SSL_get_fd(ssl), buf, (size_t)n);
+	return n;
 }
 
 bool interpose_take_null_copy(void)

@@ -35,6 +35,7 @@
 #include "xmpp/session_hooks.h"
 #include "xmpp/stanza.h"
 #include "xmpp/trust.h"
+#include "xmpp/wiretap.h"
 
 /* Calls without progress before OpenSSL is surely drained (16 KB / 4 KB). */
 #define PUMP_IDLE_CALLS 4
@@ -98,8 +99,12 @@ static void log_handler(void *ud, xmpp_log_level_t level, const char *area, cons
 				s->rosterver = strstr(msg, "urn:xmpp:features:rosterver") != NULL;
 			if (s->state == SESSION_CONNECTING)
 				note_plain_stream(s, msg + 6);
-			if (s->tap.fn != NULL)
-				s->tap.fn(s->tap.ud, SESSION_TAP_IN, msg + 6);
+			if (s->tap.fn != NULL) {
+				char *wire = wiretap_take(msg + 6);
+
+				s->tap.fn(s->tap.ud, SESSION_TAP_IN, wire != NULL ? wire : msg + 6);
+				wiretap_free(wire);
+			}
 		} else if (str_starts_with(msg, "SENT: ")) {
 			if (s->tap.fn != NULL)
 				s->tap.fn(s->tap.ud, SESSION_TAP_OUT, msg + 6);
@@ -295,6 +300,7 @@ static int sockopt_cb(xmpp_conn_t *conn, void *sock)
 			s->fd_watched = false;
 		}
 		s->fd = *(int *)sock;
+		wiretap_watch(s->fd);
 	}
 	return xmpp_sockopt_cb_keepalive(conn, sock);
 }
@@ -381,6 +387,7 @@ static void conn_gone(struct session *s)
 		loop_fd_del(s->app->loop, s->fd);
 	s->fd_watched = false;
 	s->fd = -1;
+	wiretap_watch(-1);
 	s->state = SESSION_OFFLINE;
 	/* Released from the next prepare step, not inside its callback. */
 	s->dead_conn = s->conn;
