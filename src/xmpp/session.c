@@ -27,7 +27,6 @@
 #include "loop.h"
 #include "util/jid.h"
 #include "util/str.h"
-#include "util/xmltok.h"
 #include "xmpp/castore.h"
 #include "xmpp/interpose.h"
 #include "xmpp/session-int.h"
@@ -49,84 +48,13 @@ static struct session *current_session;
 static void pump(struct session *s);
 static void update_watch(struct session *s);
 
-/* libstrophe writes what it received from the parsed tree: the features
- * with the stream prefix or with the namespace spelt out. */
-static bool is_features(const char *xml)
-{
-	return str_starts_with(xml, "<stream:features") ||
-	       str_starts_with(xml, "<features xmlns=\"http://etherx.jabber.org/streams\"");
-}
-
-/* What the received XML tells about the login before TLS: a stream header
- * without version 1.0 comes from a server that cannot offer STARTTLS (RFC
- * 6120 4.7.5: no features), features without <starttls/> were stripped or
- * never there. Either way nothing but the refusal follows. */
-static void note_plain_stream(struct session *s, const char *xml)
-{
-	const char *pos = xml, *v;
-	struct xt_tok t;
-	size_t vl;
-
-	if (s->conn == NULL || xmpp_conn_is_secured(s->conn) || s->params.tls == TLS_DIRECT ||
-	    !xmltok_next(&pos, xml + strlen(xml), &t) || t.type != XT_START)
-		return;
-	if (t.namelen == 13 && memcmp(t.name, "stream:stream", 13) == 0)
-		s->pre_xmpp1 = !xmltok_get_attr(&t, "version", &v, &vl) || vl == 0 || v[0] < '1';
-	else if (is_features(xml))
-		s->tls_missing = strstr(xml, "urn:ietf:params:xml:ns:xmpp-tls") == NULL;
-}
-
-static void log_handler(void *ud, xmpp_log_level_t level, const char *area, const char *msg)
-{
-	struct session *s = ud;
-
-	(void)level;
-	if (strcmp(area, "auth") == 0 && strstr(msg, "Cannot authenticate") != NULL)
-		s->no_auth_method = true;
-	if (strcmp(area, "xmpp") == 0 && strstr(msg, "Legacy client authentication failed"))
-		s->sasl_failed = true;
-	/* libstrophe answers a parse error with a stream error but keeps the
-	 * connection; pump() closes it. */
-	if (strcmp(area, "xmpp") == 0 && str_starts_with(msg, "parse error"))
-		s->malformed = true;
-	if (strcmp(area, "xmpp") == 0 || strcmp(area, "conn") == 0) {
-		if (str_starts_with(msg, "RECV: ")) {
-			s->recv_count++;
-			s->last_recv_ms = loop_now_ms();
-			/* libstrophe keeps the features to itself; roster
-			 * versioning may only be used when offered (XEP-0237). */
-			if (is_features(msg + 6))
-				s->rosterver = strstr(msg, "urn:xmpp:features:rosterver") != NULL;
-			if (s->state == SESSION_CONNECTING)
-				note_plain_stream(s, msg + 6);
-			if (s->tap.fn != NULL) {
-				char *wire = wiretap_take(msg + 6);
-
-				s->tap.fn(s->tap.ud, SESSION_TAP_IN, wire != NULL ? wire : msg + 6);
-				wiretap_free(wire);
-			}
-		} else if (str_starts_with(msg, "SENT: ")) {
-			if (s->tap.fn != NULL)
-				s->tap.fn(s->tap.ud, SESSION_TAP_OUT, msg + 6);
-			/* libstrophe logs a write once it is complete. After our
-			 * close RFC 6120 4.4 allows nothing more, but libstrophe
-			 * still answers what arrives (an SM <r/>): the kernel
-			 * refuses it once the write side is shut. */
-			if (strcmp(msg + 6, "</stream:stream>") == 0 && s->fd >= 0)
-				shutdown(s->fd, SHUT_WR);
-		} else if (strstr(msg, "auth failed") != NULL) {
-			s->sasl_failed = true;
-		}
-	}
-}
-
 struct session *session_new(struct app *app)
 {
 	struct session *s = xcalloc(1, sizeof(*s));
 
 	s->app = app;
 	s->fd = -1;
-	s->log.handler = log_handler;
+	s->log.handler = session_log_handler;
 	s->log.userdata = s;
 	castore_prefer_dir(NULL); /* before any TLS context: see castore.c */
 	xmpp_initialize();
@@ -442,6 +370,8 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
 	} else if (status == XMPP_CONN_DISCONNECT || status == XMPP_CONN_FAIL) {
 		if (interpose_take_null_copy())
 			s->no_bind = true;
+		/* Features over TLS, and no login method of them tried. */
+		s->no_auth_method = s->auth_offered && !s->auth_tried;
 		conn_gone(s);
 		session_report_offline(s, error, stream_error);
 	}
@@ -505,7 +435,7 @@ static void connect_reset(struct session *s, const struct session_params *p, con
 	s->domain = xstrdup(domain);
 	s->sasl_failed = s->tls_missing = s->cert_refused = s->no_auth_method = false;
 	s->user_closed = s->was_online = s->timed_out = s->malformed = false;
-	s->pre_xmpp1 = s->no_bind = false;
+	s->pre_xmpp1 = s->no_bind = s->auth_tried = s->auth_offered = false;
 	(void)interpose_take_null_copy(); /* from an earlier session */
 	free(s->lost_reason);
 	s->lost_reason = NULL;
