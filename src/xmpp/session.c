@@ -493,6 +493,7 @@ static void connect_failed(struct session *s)
 		loop_fd_del(s->app->loop, s->fd);
 	s->fd_watched = false;
 	s->fd = -1;
+	wiretap_watch(-1);
 	app_error(s->app, NULL, "connect-failed", _("Cannot connect to %s: %s."),
 	          s->params.server ? s->params.server : s->domain,
 	          _("the host name does not resolve or no address is reachable"));
