@@ -40,6 +40,10 @@ struct session {
 	bool timed_out;    /* the login deadline passed */
 	long deadline_s;   /* connect.timeout when the login started */
 	bool malformed;    /* the server sent XML the parser refused */
+	bool pre_xmpp1;    /* a plain stream header without version 1.0 */
+	bool no_bind;      /* the features after SASL offered no binding */
+	bool auth_offered; /* features arrived over TLS */
+	bool auth_tried;   /* a SASL or jabber:iq:auth login was sent */
 	char *lost_reason; /* why jabiru gave the session up (session_lost) */
 	bool rosterver;    /* the stream features offer roster versioning */
 	char *refused_fp;
@@ -56,6 +60,9 @@ struct session {
 	} tap;
 	const struct session_raw *raw; /* registration mode, else NULL */
 };
+
+/* session-log.c: libstrophe's log handler (userdata: the session). */
+void session_log_handler(void *ud, xmpp_log_level_t level, const char *area, const char *msg);
 
 /* session-report.c */
 void session_report_online(struct session *s);

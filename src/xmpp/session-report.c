@@ -54,11 +54,21 @@ void session_report_login_failure(struct session *s, int error, xmpp_stream_erro
 		app_error(s->app, NULL, "auth-failed",
 		          _("Login as %s failed: wrong password or unknown account."),
 		          s->params.jid);
+	} else if (s->no_bind) {
+		app_error(s->app, NULL, "bind-failed",
+		          _("%s accepted the login but offers no resource binding; jabiru cannot "
+		            "go online there."),
+		          where);
 	} else if (s->no_auth_method) {
 		app_error(s->app, NULL, "auth-failed",
 		          _("%s offers no login method jabiru uses. If it only knows the old "
 		            "jabber:iq:auth login, set legacy_auth = true in the account."),
 		          s->domain);
+	} else if (s->pre_xmpp1) {
+		app_error(s->app, NULL, "tls-failed",
+		          _("%s speaks a version of XMPP older than 1.0 (no version in its stream "
+		            "header), which cannot offer TLS; jabiru will not log in without it."),
+		          where);
 	} else if (s->tls_missing) {
 		app_error(s->app, NULL, "tls-failed",
 		          _("%s does not offer TLS; jabiru will not log in without it."), where);

@@ -28,11 +28,13 @@
 #include "util/jid.h"
 #include "util/str.h"
 #include "xmpp/castore.h"
+#include "xmpp/interpose.h"
 #include "xmpp/session-int.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
 #include "xmpp/stanza.h"
 #include "xmpp/trust.h"
+#include "xmpp/wiretap.h"
 #include "xmpp/xmlout.h"
 
 /* Calls without progress before OpenSSL is surely drained (16 KB / 4 KB). */
@@ -47,49 +49,13 @@ static struct session *current_session;
 static void pump(struct session *s);
 static void update_watch(struct session *s);
 
-static void log_handler(void *ud, xmpp_log_level_t level, const char *area, const char *msg)
-{
-	struct session *s = ud;
-
-	(void)level;
-	if (strcmp(area, "auth") == 0 && strstr(msg, "Cannot authenticate") != NULL)
-		s->no_auth_method = true;
-	if (strcmp(area, "xmpp") == 0 && strstr(msg, "Legacy client authentication failed"))
-		s->sasl_failed = true;
-	/* libstrophe answers a parse error with a stream error but keeps the
-	 * connection; pump() closes it. */
-	if (strcmp(area, "xmpp") == 0 && str_starts_with(msg, "parse error"))
-		s->malformed = true;
-	if (strcmp(area, "xmpp") == 0 || strcmp(area, "conn") == 0) {
-		if (str_starts_with(msg, "RECV: ")) {
-			s->recv_count++;
-			s->last_recv_ms = loop_now_ms();
-			/* libstrophe keeps the features to itself; roster
-			 * versioning may only be used when offered (XEP-0237). */
-			if (str_starts_with(msg + 6, "<stream:features") ||
-			    str_starts_with(msg + 6,
-			                    "<features xmlns=\"http://etherx.jabber.org/streams\""))
-				s->rosterver = strstr(msg, "urn:xmpp:features:rosterver") != NULL;
-			if (s->tap.fn != NULL)
-				s->tap.fn(s->tap.ud, SESSION_TAP_IN, msg + 6);
-		} else if (str_starts_with(msg, "SENT: ")) {
-			if (s->tap.fn != NULL)
-				s->tap.fn(s->tap.ud, SESSION_TAP_OUT, msg + 6);
-		} else if (strstr(msg, "auth failed") != NULL) {
-			s->sasl_failed = true;
-		} else if (strstr(msg, "TLS is not supported") != NULL) {
-			s->tls_missing = true;
-		}
-	}
-}
-
 struct session *session_new(struct app *app)
 {
 	struct session *s = xcalloc(1, sizeof(*s));
 
 	s->app = app;
 	s->fd = -1;
-	s->log.handler = log_handler;
+	s->log.handler = session_log_handler;
 	s->log.userdata = s;
 	castore_prefer_dir(NULL); /* before any TLS context: see castore.c */
 	xmpp_initialize();
@@ -210,10 +176,11 @@ static bool fd_readable(int fd)
 static void tick_cb(void *ud);
 
 /* After malformed XML the parser is broken for good: nothing more can be
- * read from this stream. Close it (the stream error libstrophe queued goes
- * out first); the tick drives libstrophe's close deadline, since a hostile
- * server may never close its side. */
-static void close_malformed(struct session *s)
+ * read from this stream; after a pre-1.0 stream header nothing useful. Close
+ * it (a stream error libstrophe queued goes out first); the tick drives
+ * libstrophe's close deadline, since a hostile server may never close its
+ * side. */
+static void close_stream(struct session *s)
 {
 	if (s->state == SESSION_ONLINE) {
 		free(s->lost_reason);
@@ -235,7 +202,11 @@ static void pump(struct session *s)
 
 		xmpp_run_once(s->ctx, 0);
 		if (s->conn != NULL && s->malformed && s->state != SESSION_CLOSING)
-			close_malformed(s);
+			close_stream(s);
+		/* Waiting for features that never come would only end in the
+		 * same refusal, after libstrophe's 15 s. */
+		if (s->conn != NULL && s->pre_xmpp1 && s->state == SESSION_CONNECTING)
+			close_stream(s);
 		if (s->conn == NULL || ++calls >= PUMP_MAX_CALLS) {
 			s->more = s->conn != NULL;
 			break;
@@ -258,24 +229,34 @@ static int sockopt_cb(xmpp_conn_t *conn, void *sock)
 			s->fd_watched = false;
 		}
 		s->fd = *(int *)sock;
+		wiretap_watch(s->fd);
 	}
 	return xmpp_sockopt_cb_keepalive(conn, sock);
 }
 
+/* Called for each problem in the server's chain, with the certificate where
+ * it was found (the root, say); the user sees and pins the server's own. */
 static int certfail_cb(const xmpp_tlscert_t *cert, const char *why)
 {
 	struct session *s = current_session;
-	const char *fp = xmpp_tlscert_get_string(cert, XMPP_CERT_FINGERPRINT_SHA256);
+	char *fp = trust_leaf_fp(interpose_verify_ctx());
 
-	if (s == NULL || fp == NULL)
+	interpose_verify_done();
+	if (fp == NULL && xmpp_tlscert_get_string(cert, XMPP_CERT_FINGERPRINT_SHA256) != NULL)
+		fp = trust_format_fp(xmpp_tlscert_get_string(cert, XMPP_CERT_FINGERPRINT_SHA256));
+	if (s == NULL || fp == NULL) {
+		free(fp);
 		return 0;
-	if (trust_has(s->domain, fp))
+	}
+	if (trust_has(s->domain, fp)) {
+		free(fp);
 		return 1;
+	}
 	s->cert_refused = true;
 	free(s->refused_fp);
 	free(s->refused_why);
 	free(s->refused_domain);
-	s->refused_fp = trust_format_fp(fp);
+	s->refused_fp = fp;
 	s->refused_why = xstrdup(why != NULL ? why : "");
 	s->refused_domain = xstrdup(s->domain);
 	return 0;
@@ -335,6 +316,7 @@ static void conn_gone(struct session *s)
 		loop_fd_del(s->app->loop, s->fd);
 	s->fd_watched = false;
 	s->fd = -1;
+	wiretap_watch(-1);
 	s->state = SESSION_OFFLINE;
 	/* Released from the next prepare step, not inside its callback. */
 	s->dead_conn = s->conn;
@@ -387,6 +369,10 @@ static void conn_handler(xmpp_conn_t *conn, xmpp_conn_event_t status, int error,
 				s->hooks[i].h->online(s, s->hooks[i].ud);
 		session_report_online(s);
 	} else if (status == XMPP_CONN_DISCONNECT || status == XMPP_CONN_FAIL) {
+		if (interpose_take_null_copy())
+			s->no_bind = true;
+		/* Features over TLS, and no login method of them tried. */
+		s->no_auth_method = s->auth_offered && !s->auth_tried;
 		conn_gone(s);
 		session_report_offline(s, error, stream_error);
 	}
@@ -450,6 +436,8 @@ static void connect_reset(struct session *s, const struct session_params *p, con
 	s->domain = xstrdup(domain);
 	s->sasl_failed = s->tls_missing = s->cert_refused = s->no_auth_method = false;
 	s->user_closed = s->was_online = s->timed_out = s->malformed = false;
+	s->pre_xmpp1 = s->no_bind = s->auth_tried = s->auth_offered = false;
+	(void)interpose_take_null_copy(); /* from an earlier session */
 	free(s->lost_reason);
 	s->lost_reason = NULL;
 }
@@ -506,6 +494,7 @@ static void connect_failed(struct session *s)
 		loop_fd_del(s->app->loop, s->fd);
 	s->fd_watched = false;
 	s->fd = -1;
+	wiretap_watch(-1);
 	app_error(s->app, NULL, "connect-failed", _("Cannot connect to %s: %s."),
 	          s->params.server ? s->params.server : s->domain,
 	          _("the host name does not resolve or no address is reachable"));

@@ -3,6 +3,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +42,20 @@ char *trust_format_fp(const char *fp)
 	*o = '\0';
 	free(hex);
 	return out;
+}
+
+char *trust_leaf_fp(X509_STORE_CTX *ctx)
+{
+	X509 *leaf = ctx != NULL ? X509_STORE_CTX_get0_cert(ctx) : NULL;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	char hex[EVP_MAX_MD_SIZE * 2 + 1];
+
+	if (leaf == NULL || X509_digest(leaf, EVP_sha256(), md, &n) != 1)
+		return NULL;
+	for (unsigned int i = 0; i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02X", md[i]);
+	return trust_format_fp(hex);
 }
 
 bool trust_has(const char *domain, const char *fp)

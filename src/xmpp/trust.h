@@ -3,6 +3,7 @@
 #ifndef JABIRU_TRUST_H
 #define JABIRU_TRUST_H
 
+#include <openssl/x509.h>
 #include <stdbool.h>
 
 /* fp in any case, with or without colons. */
@@ -10,5 +11,8 @@ bool trust_has(const char *domain, const char *fp);
 int trust_add(const char *domain, const char *fp);
 /* "AB:CD:..." upper-case with colons; malloc'd. */
 char *trust_format_fp(const char *fp);
+/* The fingerprint (formatted) of the server's own certificate in the chain
+ * ctx verifies, whatever depth a problem was found at; NULL without one. */
+char *trust_leaf_fp(X509_STORE_CTX *ctx);
 
 #endif

@@ -102,8 +102,8 @@ Test(console, records_the_negotiation_and_redacts_every_secret)
 
 	jproc_drain(alice);
 	expect_xml("out", "<stream:stream");
-	/* libstrophe serialises the features with their namespace, unprefixed */
-	expect_xml("in", "<features xmlns=\"http://etherx.jabber.org/streams\"><starttls");
+	/* as Prosody wrote them */
+	expect_xml("in", "<stream:features><starttls");
 	expect_xml("in", "<mechanism>PLAIN</mechanism>");
 	expect_xml("out", "<starttls");
 	expect_xml("in", "<proceed");
@@ -131,6 +131,37 @@ Test(console, records_the_negotiation_and_redacts_every_secret)
 	          "the log lacks the negotiation");
 	expect_no_secret("the log", log);
 	free(log);
+}
+
+/* What was received is shown as it was written (libstrophe's parser drops
+ * xml:lang's prefix and the header's namespace declarations): every
+ * header Prosody sent, before and after TLS, declares both namespaces. */
+Test(console, received_elements_are_shown_as_on_the_wire)
+{
+	size_t headers = 0;
+
+	jproc_drain(alice);
+	for (size_t i = 0; i < jproc_nlines(alice); i++) {
+		const char *l = jproc_line(alice, i);
+		char *x;
+
+		if (!json_field_is(l, "event", "xml") || !json_field_is(l, "dir", "in"))
+			continue;
+		x = json_field(l, "xml");
+		cr_assert_not_null(x);
+		if (strstr(x, "<stream:stream") == x) {
+			headers++;
+			cr_expect(strstr(x, "xml:lang=") != NULL, "no xml:lang: %s", x);
+			cr_expect(strstr(x, " lang=") == NULL, "lang without its prefix: %s", x);
+			cr_expect(strstr(x, "xmlns='jabber:client'") != NULL ||
+			              strstr(x, "xmlns=\"jabber:client\"") != NULL,
+			          "no default namespace: %s", x);
+			cr_expect(strstr(x, "xmlns:stream=") != NULL, "no stream prefix: %s", x);
+		}
+		free(x);
+	}
+	/* the stream, the one after STARTTLS, the one after SASL */
+	cr_expect_eq(headers, 3, "%zu stream headers received", headers);
 }
 
 Test(console, raw_ping_reports_its_answer)

@@ -11,6 +11,7 @@
 #endif
 
 #include <criterion/criterion.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,22 +40,28 @@ static void teardown(void)
 
 TestSuite(hostile, .fini = teardown, .timeout = 120);
 
-/* The fake server with options args, and jabiru configured with settings
+/* jabiru for the running fake server, configured with settings
  * (NULL-terminated "name = value" lines, may be NULL). autoconnect: log in
  * at start (--jid), else wait for /connect. */
-static void start(const char *const *args, const char *const *settings, bool autoconnect)
+static void start_jabiru(const char *const *settings, bool autoconnect)
 {
 	char port[16];
 	const char *manual[] = {"--batch",   "--config", config, "--server",
 	                        "127.0.0.1", "--port",   port,   NULL};
 	const char *env[] = {"JABIRU_PASSWORD=" PASSWORD, NULL};
 
-	cr_assert(fakeserver_start(&fake, args), "the fake server did not start");
 	cr_assert(fakeserver_config(&fake, settings, config, sizeof config));
 	snprintf(port, sizeof port, "%d", fake.port);
 	alice = autoconnect ? fakeserver_jabiru(&fake, "alice", PASSWORD, config)
 	                    : jproc_spawn("alice", manual, env);
 	cr_assert_not_null(alice);
+}
+
+/* The fake server with options args, and jabiru as start_jabiru. */
+static void start(const char *const *args, const char *const *settings, bool autoconnect)
+{
+	cr_assert(fakeserver_start(&fake, args), "the fake server did not start");
+	start_jabiru(settings, autoconnect);
 }
 
 static void expect_connected(void)
@@ -304,13 +311,11 @@ Test(hostile, stream_error_during_login_is_one_clear_line)
 	expect_clean_exit();
 }
 
-/* Disabled: libstrophe (0.12.2, and its master at the time of writing)
- * crashes on a <stream:error/> without children: its stream error handler
- * calls xmpp_stanza_get_next(NULL) (src/auth.c, _handle_error). The handler
- * runs before any of jabiru's code sees the stanza, so jabiru cannot guard
- * it; before STARTTLS anyone on the path can send it. Enable this test once
- * the library is fixed. */
-Test(hostile, empty_stream_error_during_login_does_not_crash, .disabled = true)
+/* libstrophe (0.12.2, and its master at the time of writing) dereferences
+ * NULL on a <stream:error/> without children (src/auth.c, _handle_error):
+ * before STARTTLS anyone on the path can send it. src/xmpp/interpose.c
+ * mends it. */
+Test(hostile, empty_stream_error_during_login_does_not_crash)
 {
 	const char *args[] = {"--first-features", "<stream:error/></stream:stream>", NULL};
 	const char *line;
@@ -320,6 +325,105 @@ Test(hostile, empty_stream_error_during_login_does_not_crash, .disabled = true)
 	line = jproc_expect(alice, "error", NULL, HARNESS_TIMEOUT_MS);
 	cr_assert_not_null(line);
 	cr_assert_not_null(jproc_expect(alice, "disconnected", NULL, HARNESS_TIMEOUT_MS));
+	expect_usable_again();
+	expect_clean_exit();
+}
+
+/* The fake server's log so far (malloc'd). */
+static char *fake_log(void)
+{
+	FILE *f = fopen(fake.log_file, "r");
+	char *text = NULL;
+	size_t len = 0;
+
+	cr_assert_not_null(f);
+	cr_assert_geq(getdelim(&text, &len, '\0', f), 0);
+	fclose(f);
+	return text;
+}
+
+/* Waits until the fake server's log holds what (bounded). */
+static char *fake_log_until(const char *what)
+{
+	long long end = harness_now_ms() + HARNESS_TIMEOUT_MS;
+
+	for (;;) {
+		char *text = fake_log();
+
+		if (strstr(text, what) != NULL)
+			return text;
+		free(text);
+		cr_assert_lt(harness_now_ms(), end, "the fake server never logged %s", what);
+		poll(NULL, 0, 20);
+	}
+}
+
+/* No credential may reach a server over a plain stream: neither SASL nor
+ * the old jabber:iq:auth (allowed here, to show it is still refused), in
+ * any form. */
+static void expect_no_credentials_sent(void)
+{
+	char *log = fake_log();
+
+	cr_expect(strstr(log, "jabber:iq:auth") == NULL, "legacy auth over a plain stream");
+	cr_expect(strstr(log, PASSWORD) == NULL, "the password reached the server");
+	/* base64 of "\0alice\0Pa55-hostile", SASL PLAIN's form of it */
+	cr_expect(strstr(log, "AGFsaWNlAFBhNTUtaG9zdGlsZQ") == NULL,
+	          "the password reached the server");
+	for (char *line = strtok(log, "\n"); line != NULL; line = strtok(NULL, "\n"))
+		cr_expect(strstr(line, "] RECV ") == NULL || strstr(line, "<auth") == NULL,
+		          "SASL auth over a plain stream: %s", line);
+	free(log);
+}
+
+/* A failed login that says why in one error with this code and words. */
+static void expect_tls_refusal(const char *words)
+{
+	const char *line = jproc_expect(alice, "error", NULL, HARNESS_TIMEOUT_MS);
+
+	cr_assert_not_null(line, "no error");
+	cr_expect(json_field_is(line, "code", "tls-failed"), "%s", line);
+	cr_expect(strstr(line, words) != NULL, "%s", line);
+	line = jproc_expect(alice, "disconnected", NULL, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "login_failed", "true"), "%s", line);
+	cr_expect_null(jproc_seen(alice, "connected", NULL), "logged in without TLS");
+}
+
+/* Someone on the path removed <starttls/> from the features. */
+Test(hostile, stripped_starttls_sends_no_credentials)
+{
+	const char *args[] = {"--first-features",
+	                      "<stream:features><mechanisms "
+	                      "xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</"
+	                      "mechanism></mechanisms><auth "
+	                      "xmlns='http://jabber.org/features/iq-auth'/></stream:features>",
+	                      NULL};
+	char port[32];
+	const char *settings[] = {"[account fake]",     "jid = alice@localhost",
+	                          "server = 127.0.0.1", port,
+	                          "legacy_auth = true", NULL};
+
+	/* The account names the fake server's port, known once it runs. */
+	cr_assert(fakeserver_start(&fake, args), "the fake server did not start");
+	snprintf(port, sizeof port, "port = %d", fake.port);
+	start_jabiru(settings, false);
+	cr_assert(jproc_send(alice, "/account connect fake"));
+	expect_tls_refusal("does not offer TLS");
+	expect_no_credentials_sent();
+	expect_usable_again();
+	expect_clean_exit();
+}
+
+/* A server older than RFC 6120: no version, no features, no STARTTLS. */
+Test(hostile, stream_header_without_version_sends_no_credentials)
+{
+	const char *args[] = {"--no-version", NULL};
+
+	start(args, NULL, false);
+	cr_assert(jproc_send(alice, "/connect alice@localhost"));
+	expect_tls_refusal("older than 1.0");
+	expect_no_credentials_sent();
 	expect_usable_again();
 	expect_clean_exit();
 }
@@ -383,16 +487,19 @@ Test(hostile, keepalive_pings_a_live_prosody_and_sleeps_between)
 	expect_clean_exit();
 }
 
-/* Disabled: libstrophe 0.12.2 crashes when the features after SASL offer no
- * resource binding (fixed in 0.12.3, libstrophe pull request 224). Again
- * inside the library, before jabiru sees the features. */
-Test(hostile, features_without_bind_do_not_crash, .disabled = true)
+/* libstrophe 0.12.2 crashes when the features after SASL offer no resource
+ * binding (fixed in 0.12.3, libstrophe pull request 224), inside the library
+ * before jabiru sees the features; src/xmpp/interpose.c mends it. */
+Test(hostile, features_without_bind_do_not_crash)
 {
 	const char *args[] = {"--last-features", "<stream:features/>", NULL};
+	const char *line;
 
 	start(args, NULL, false);
 	cr_assert(jproc_send(alice, "/connect alice@localhost"));
-	cr_assert_not_null(jproc_expect(alice, "error", NULL, HARNESS_TIMEOUT_MS));
+	line = jproc_expect(alice, "error", NULL, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "code", "bind-failed"), "%s", line);
 	cr_assert_not_null(jproc_expect(alice, "disconnected", NULL, HARNESS_TIMEOUT_MS));
 	expect_usable_again();
 	expect_clean_exit();
@@ -455,5 +562,42 @@ Test(hostile, odd_stanzas_after_login_leave_the_session_working)
 	cr_assert(jproc_send(alice, "/msg bob@localhost after the garbage"));
 	cr_assert_not_null(
 	    jproc_expect_field(alice, "message", "body", "after the garbage", HARNESS_TIMEOUT_MS));
+	expect_clean_exit();
+}
+
+/* RFC 6120 4.4: after our </stream:stream> nothing more. With stream
+ * management on, libstrophe answers an <r/> that comes after our close
+ * unless the socket's write side is shut. */
+Test(hostile, nothing_is_sent_after_our_stream_close)
+{
+	const char *args[] = {"--last-features",
+	                      "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"
+	                      "<sm xmlns='urn:xmpp:sm:3'/></stream:features>",
+	                      "--script",
+	                      "wait:enable",
+	                      "--script",
+	                      "send:<enabled xmlns='urn:xmpp:sm:3' id='sm1' resume='true'/>",
+	                      "--script",
+	                      "wait:presence",
+	                      "--script",
+	                      "wait-end",
+	                      "--script",
+	                      "send:<r xmlns='urn:xmpp:sm:3'/>",
+	                      "--script",
+	                      "drain",
+	                      NULL};
+	char *log, *end;
+
+	start(args, NULL, true);
+	expect_connected();
+	cr_assert_not_null(jproc_expect(alice, "roster-loaded", NULL, HARNESS_TIMEOUT_MS));
+	cr_assert(jproc_send(alice, "/disconnect"));
+	cr_assert_not_null(jproc_expect(alice, "disconnected", NULL, HARNESS_TIMEOUT_MS));
+	log = fake_log_until("DRAINED");
+	end = strstr(log, "] END");
+	cr_assert_not_null(end, "the server never saw our close");
+	cr_expect(strstr(end, "<r xmlns") != NULL, "the server sent no <r/> after our close");
+	cr_expect(strstr(log, "AFTER-CLOSE") == NULL, "jabiru wrote after its close:\n%s", end);
+	free(log);
 	expect_clean_exit();
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../harness/fakeserver.h"
 #include "../harness/harness.h"
 
 #define PASSWORD "Pa55-w0rd-in-no-log"
@@ -261,4 +262,54 @@ Test(login, connects_again_after_the_server_came_back)
 	                   "no second login");
 	jproc_close_stdin(alice);
 	cr_expect_eq(jproc_wait_exit(alice, HARNESS_TIMEOUT_MS), 0);
+}
+
+/* A chain whose root is unknown: libstrophe reports the problem at the
+ * root's depth, but what the user is shown and pins is the server's own
+ * certificate, the one an administrator would read out; pinned, the next
+ * login goes through. */
+Test(login, tls_trust_shows_and_pins_the_leaf_of_an_untrusted_chain)
+{
+	const char *fake_args[] = {"--chain", NULL};
+	char config[HARNESS_PATH_MAX], leaf[HARNESS_PATH_MAX + 16], root[HARNESS_PATH_MAX + 16];
+	char dir[HARNESS_PATH_MAX], data_env[HARNESS_PATH_MAX + 32];
+	struct fakeserver fake = {0};
+	char *want, *root_fp, *fp;
+	const char *line;
+
+	cr_assert(fakeserver_start(&fake, fake_args), "the fake server did not start");
+	cr_assert(fakeserver_config(&fake, NULL, config, sizeof config));
+	snprintf(leaf, sizeof leaf, "%s/leaf.crt", fake.dir);
+	snprintf(root, sizeof root, "%s/ca.crt", fake.dir);
+	want = cert_fingerprint(leaf);
+	root_fp = cert_fingerprint(root);
+	cr_assert(harness_mkdtemp(dir, sizeof dir, "trust"));
+	snprintf(data_env, sizeof data_env, "XDG_DATA_HOME=%s", dir);
+	{
+		char port[16];
+		const char *args[] = {"--batch", "--config", config, NULL};
+		const char *env[] = {"JABIRU_PASSWORD=" PASSWORD, data_env, NULL};
+
+		snprintf(port, sizeof port, "%d", fake.port);
+		alice = jproc_spawn("alice", args, env);
+		cr_assert_not_null(alice);
+		cr_assert(jproc_sendf(alice, "/connect alice@localhost 127.0.0.1 %s", port));
+	}
+	line = jproc_expect(alice, "tls-untrusted", NULL, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line, "no tls-untrusted event");
+	fp = json_field(line, "fingerprint");
+	cr_assert_not_null(fp, "no fingerprint: %s", line);
+	cr_expect(strcasecmp(fp, root_fp) != 0, "the root's fingerprint was shown: %s", fp);
+	cr_expect(strcasecmp(fp, want) == 0, "fingerprint %s, the server's certificate's is %s", fp,
+	          want);
+	cr_assert(jproc_send(alice, "/tls trust"));
+	cr_expect_not_null(jproc_expect(alice, "connected", NULL, HARNESS_TIMEOUT_MS),
+	                   "no login after /tls trust");
+	jproc_close_stdin(alice);
+	cr_expect_eq(jproc_wait_exit(alice, HARNESS_TIMEOUT_MS), 0);
+	free(fp);
+	free(want);
+	free(root_fp);
+	fakeserver_stop(&fake);
+	harness_rmtree(dir);
 }
