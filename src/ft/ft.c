@@ -147,8 +147,7 @@ void ft_send_offer(struct transfer *t)
 		return;
 	}
 	t->state = FT_OFFERED;
-	t->iq_id = session_new_id(t->app->session);
-	iq = si_offer_build(session_ctx(t->app->session), t->peer, t->iq_id, &t->offer);
+	iq = si_offer_build(session_ctx(t->app->session), t->peer, NULL, &t->offer);
 	ft_iq_send(t->app, iq, on_offer_answer, t->id);
 	ev_init(&ev, EV_FILE_OUTGOING);
 	ev_str(&ev, "id", t->idstr);
@@ -437,6 +436,22 @@ int ft_accept(struct app *app, const char *id, const char *path)
 	return 0;
 }
 
+/* Declines a waiting offer on the wire and ends it. No transfer is freed
+ * here, so callers may be walking the list. */
+static void decline(struct transfer *t)
+{
+	struct app *app = t->app;
+
+	if (session_online(app->session)) {
+		xmpp_stanza_t *e = si_error_build(session_ctx(app->session), t->peer, t->iq_id,
+		                                  "cancel", "forbidden", false);
+
+		session_send(app->session, e);
+		xmpp_stanza_release(e);
+	}
+	transfer_fail(t, FT_REJECTED, _("declined"));
+}
+
 int ft_reject(struct app *app, const char *id)
 {
 	struct transfer *t = find_or_error(app, "/files", id);
@@ -448,14 +463,7 @@ int ft_reject(struct app *app, const char *id)
 		          _("Transfer %s is not an offer waiting for you."), id);
 		return -1;
 	}
-	if (session_online(app->session)) {
-		xmpp_stanza_t *e = si_error_build(session_ctx(app->session), t->peer, t->iq_id,
-		                                  "cancel", "forbidden", false);
-
-		session_send(app->session, e);
-		xmpp_stanza_release(e);
-	}
-	transfer_fail(t, FT_REJECTED, _("declined"));
+	decline(t);
 	transfer_gc(app->ft);
 	return 0;
 }
@@ -503,6 +511,10 @@ void ft_list(struct app *app)
 	}
 }
 
+/* One stream per transfer, held from the moment it is attached: the
+ * transfer aborts it when it ends, and no other stream gets in. The one
+ * exception is a sender that gave up on SOCKS5 before we did and went
+ * in-band: its SOCKS5 attempt, not yet open, is dropped for the IBB one. */
 bool ft_target_attach(struct app *app, enum si_method m, struct bytestream *bs)
 {
 	struct transfer *t = transfer_find_sid(app->ft, FT_RECV, bs->sid, bs->peer);
@@ -515,27 +527,24 @@ bool ft_target_attach(struct app *app, enum si_method m, struct bytestream *bs)
 	/* The chosen method, or IBB as the fallback when both sides have it. */
 	if (m != t->method && !(m == SI_M_IBB && offered))
 		return false;
-	if (t->bs != NULL && t->bs != bs)
-		return false; /* one stream per transfer */
+	if (t->bs != NULL && t->bs != bs) {
+		struct bytestream *old = t->bs;
+
+		if (m != SI_M_IBB || t->method == SI_M_IBB)
+			return false;
+		t->bs = NULL;
+		bytestream_abort(old);
+	}
 	bs->cb = &transfer_bs_cb;
 	bs->owner = t;
+	t->bs = bs;
 	return true;
 }
 
 #ifdef HAVE_S5B
-static bool s5b_lookup(void *ud, const char *sid, const char *from, const struct bytestream_cb **cb,
-                       void **owner)
+static bool s5b_lookup(void *ud, struct bytestream *bs)
 {
-	struct bytestream probe = {.sid = (char *)sid, .peer = (char *)from};
-	struct transfer *t;
-
-	if (!ft_target_attach(ud, SI_M_BYTESTREAMS, &probe))
-		return false;
-	t = probe.owner;
-	t->s5b_pending = true; /* s5b calls open or closed later */
-	*cb = probe.cb;
-	*owner = t;
-	return true;
+	return ft_target_attach(ud, SI_M_BYTESTREAMS, bs);
 }
 #endif
 
@@ -553,12 +562,14 @@ bool ft_hold_shutdown(struct app *app)
 			transfer_fail(t, FT_CANCELLED, _("jabiru is quitting"));
 		return false;
 	}
+	/* The list is walked here, so nothing is freed until the walk ends. */
 	for (struct transfer *t = ft->list; t != NULL; t = t->next) {
 		if (!transfer_final(t) && !transfer_busy(t))
-			ft_reject(app, t->idstr); /* nobody is left to answer it */
+			decline(t); /* nobody is left to answer it */
 		else
 			busy |= transfer_busy(t);
 	}
+	transfer_gc(ft);
 	ft->hold = busy;
 	return busy;
 }
@@ -603,7 +614,6 @@ static void offline(struct session *s, void *ud)
 
 	(void)s;
 	ibb_offline(app);
-	ft_iq_forget_all(ft);
 	for (struct transfer *t = ft->list; t != NULL; t = t->next)
 		transfer_fail(t, FT_FAILED, _("disconnected from the server"));
 	map_free(&ft->resources, free);
@@ -658,7 +668,6 @@ void ft_fini(struct app *app)
 	cfg_unwatch(app->config, read_settings, ft);
 	transfer_free_all(ft);
 	ibb_free(ft->ibb);
-	ft_iq_forget_all(ft);
 	map_free(&ft->resources, free);
 	free(ft->set.download_dir);
 	free(ft->set.methods);

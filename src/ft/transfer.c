@@ -134,17 +134,19 @@ static void transfer_free(struct transfer *t)
 }
 
 /* Forgets the oldest finished transfers beyond KEEP_FINISHED; memory stays
- * bounded however many files pass. */
+ * bounded however many files pass. It frees transfers: call it at the end
+ * of an entry point (a command, an offer, the shutdown), never while the
+ * list is being walked. */
 void transfer_gc(struct ft *ft)
 {
 	size_t finished = 0;
 
 	for (struct transfer *t = ft->list; t != NULL; t = t->next)
-		finished += transfer_final(t) && !t->s5b_pending;
+		finished += transfer_final(t);
 	for (struct transfer **pp = &ft->list; *pp != NULL && finished > KEEP_FINISHED;) {
 		struct transfer *t = *pp;
 
-		if (transfer_final(t) && !t->s5b_pending) {
+		if (transfer_final(t)) {
 			*pp = t->next;
 			transfer_free(t);
 			finished--;
@@ -454,13 +456,11 @@ static void bs_open(void *owner, struct bytestream *bs)
 {
 	struct transfer *t = owner;
 
-	t->s5b_pending = false;
-	if (transfer_final(t)) {
-		bytestream_abort(bs); /* cancelled while it was being set up */
+	if (bs != t->bs || transfer_final(t)) {
+		bytestream_abort(bs); /* not ours (cannot happen: we abort what we drop) */
 		return;
 	}
 	stop_timer(t);
-	t->bs = bs;
 	t->method_name = bs->ops->method;
 	t->state = FT_ACTIVE;
 	t->t_start = t->rate_t = loop_now_ms();
@@ -488,7 +488,8 @@ static bool bs_data(void *owner, struct bytestream *bs, const void *buf, size_t 
 	bool ok;
 	char *reason;
 
-	(void)bs;
+	if (bs != t->bs)
+		return false; /* not ours: its engine ends it */
 	if (t->state != FT_ACTIVE || t->fd < 0)
 		return data_fail(t, _("data arrived for a transfer that is not running"));
 	/* Never write past the announced size. */
@@ -509,8 +510,8 @@ static void bs_writable(void *owner, struct bytestream *bs)
 {
 	struct transfer *t = owner;
 
-	(void)bs;
-	pump(t);
+	if (bs == t->bs)
+		pump(t);
 }
 
 static void on_fallback_timeout(void *ud)
@@ -549,10 +550,9 @@ static void bs_closed(void *owner, struct bytestream *bs, const char *error)
 	struct transfer *t = owner;
 	char *reason;
 
-	(void)bs;
-	t->s5b_pending = false;
-	if (t->bs == bs || t->bs == NULL)
-		t->bs = NULL;
+	if (bs != t->bs)
+		return; /* not ours */
+	t->bs = NULL;
 	if (transfer_final(t))
 		return;
 	if (error != NULL && t->state == FT_CONNECTING && t->dir == FT_SEND) {
