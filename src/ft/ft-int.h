@@ -61,6 +61,7 @@ struct transfer {
 	EVP_MD_CTX *md5;
 	char md5_hex[2 * 16 + 1]; /* receive: what arrived, once complete */
 	uint64_t t_start;
+	uint64_t moved_ms;  /* when a byte last moved (the idle timeout) */
 	long long reported; /* bytes in the last file-progress */
 	long long rate_bytes;
 	uint64_t rate_t;

@@ -358,6 +358,7 @@ static void pump(struct transfer *t)
 		if (n <= 0)
 			return; /* failed, or writable() calls again */
 		t->bytes += n;
+		t->moved_ms = loop_now_ms();
 		budget = (size_t)n < budget ? budget - (size_t)n : 0;
 	}
 }
@@ -463,7 +464,7 @@ static void bs_open(void *owner, struct bytestream *bs)
 	stop_timer(t);
 	t->method_name = bs->ops->method;
 	t->state = FT_ACTIVE;
-	t->t_start = t->rate_t = loop_now_ms();
+	t->t_start = t->rate_t = t->moved_ms = loop_now_ms();
 	progress_arm(ft_of(t->app));
 	if (t->dir == FT_SEND) {
 		t->use_sendfile = bytestream_can_sendfile(bs);
@@ -503,6 +504,7 @@ static bool bs_data(void *owner, struct bytestream *bs, const void *buf, size_t 
 	}
 	EVP_DigestUpdate(t->md5, buf, len);
 	t->bytes += (long long)len;
+	t->moved_ms = loop_now_ms();
 	return true;
 }
 
@@ -599,6 +601,22 @@ static void update_rate(struct transfer *t, uint64_t now)
 	t->rate_t = now;
 }
 
+/* files.idle_timeout, whatever the stream: a peer that stops sending, or
+ * stops reading, while keeping its connection open, fails the transfer
+ * (the stream engines know no more than that bytes stopped). */
+static bool stalled(struct transfer *t, uint64_t now)
+{
+	int idle_ms = ft_of(t->app)->set.idle_timeout_ms;
+	char *reason;
+
+	if (idle_ms <= 0 || now - t->moved_ms < (uint64_t)idle_ms)
+		return false;
+	reason = xasprintf(_("nothing moved for %d seconds (files.idle_timeout)"), idle_ms / 1000);
+	transfer_fail(t, FT_FAILED, reason);
+	free(reason);
+	return true;
+}
+
 static void on_progress(void *ud)
 {
 	struct ft *ft = ud;
@@ -609,6 +627,8 @@ static void on_progress(void *ud)
 		struct event ev;
 
 		if (t->state != FT_ACTIVE && t->state != FT_FINISHING)
+			continue;
+		if (stalled(t, now)) /* fails it; nothing is freed */
 			continue;
 		update_rate(t, now);
 		if (t->bytes == t->reported)

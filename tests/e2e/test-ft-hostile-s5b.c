@@ -2,8 +2,9 @@
  * streams, through a real Prosody, the misbehaving side being the scripted
  * peer (tests/interop/si-peer.py, hostile mode): answers that arrive after
  * the stream was cancelled or timed out, a second stream on the same sid,
- * and shutting down with many finished transfers. Run under the sanitizer
- * build, each is also a memory check. */
+ * a data phase that stalls in either direction, and shutting down with
+ * many finished transfers. Run under the sanitizer build, each is also a
+ * memory check. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -169,6 +170,93 @@ Test(ft_hostile_s5b, one_stream_per_transfer, .init = start)
 	expect_peer("\"flow\": \"close:result\"");
 	expect_peer("\"answer\": \"item-not-found\"");
 	expect_peer("\"alive\": true");
+}
+
+/* The sender stops in the middle and keeps the connection open: bob fails
+ * the transfer after files.idle_timeout, closes it, and a batch run ends
+ * at the end of its input. */
+Test(ft_hostile_s5b, stalled_receive_times_out, .init = start)
+{
+	const char *line;
+
+	cr_assert(jproc_send(P.bob, "/set files.idle_timeout 5"));
+	cr_assert_not_null(jproc_expect(P.bob, "setting", "idle_timeout", 10000));
+	run_peer("stall_s5b_recv", P.bob_jid, NULL);
+	line = jproc_expect(P.bob, "file-failed", "stall.bin", 60000);
+	cr_assert_not_null(line, "the stalled transfer never failed; peer: %s", peer->out);
+	cr_expect(strstr(line, "files.idle_timeout") != NULL, "%s", line);
+	cr_assert(ft_peer_read(peer, "\"event\": \"stalled\"", 60000), "%s", peer->out);
+	expect_peer("\"closed\": true");
+	cr_expect(!ft_dir_has_suffix(P.down, ".part"), "a .part file was left behind");
+	jproc_close_stdin(P.bob);
+	cr_expect_eq(jproc_wait_exit(P.bob, 30000), 0, "bob did not end at the end of input");
+}
+
+/* The receiver takes the stream and then never reads: the sender fails
+ * after files.idle_timeout. */
+Test(ft_hostile_s5b, stalled_send_times_out, .init = start)
+{
+	char jid[256];
+	const char *src = ft_make_file(&P, "big-stall.bin", 64LL << 20), *line;
+
+	cr_assert(jproc_send(P.alice, "/set files.idle_timeout 5"));
+	cr_assert_not_null(jproc_expect(P.alice, "setting", "idle_timeout", 10000));
+	run_peer("stall_s5b_send", "-", NULL);
+	peer_jid(jid, sizeof(jid));
+	cr_assert(jproc_sendf(P.alice, "/sendfile %s \"%s\"", jid, src));
+	cr_assert(ft_peer_read(peer, "\"event\": \"not-reading\"", 60000), "%s", peer->out);
+	line = jproc_expect(P.alice, "file-failed", "big-stall.bin", 60000);
+	cr_assert_not_null(line, "the stalled send never failed");
+	cr_expect(json_field_is(line, "state", "failed"), "%s", line);
+	cr_expect(strstr(line, "files.idle_timeout") != NULL, "%s", line);
+	jproc_close_stdin(P.alice);
+	cr_expect_eq(jproc_wait_exit(P.alice, 30000), 0, "alice did not end at the end of input");
+}
+
+/* The same in-band: the sender stops after a block without closing. */
+Test(ft_hostile_s5b, stalled_ibb_receive_times_out, .init = start)
+{
+	const char *line;
+
+	cr_assert(jproc_send(P.bob, "/set files.idle_timeout 5"));
+	cr_assert_not_null(jproc_expect(P.bob, "setting", "idle_timeout", 10000));
+	run_peer("stall_ibb_recv", P.bob_jid, NULL);
+	line = jproc_expect(P.bob, "file-failed", "stall-ibb.bin", 60000);
+	cr_assert_not_null(line, "the stalled transfer never failed; peer: %s", peer->out);
+	cr_expect(strstr(line, "files.idle_timeout") != NULL, "%s", line);
+	cr_assert(ft_peer_read(peer, "\"event\": \"stalled\"", 60000), "%s", peer->out);
+	expect_peer("\"closed\": true");
+	cr_expect(!ft_dir_has_suffix(P.down, ".part"), "a .part file was left behind");
+}
+
+/* And the receiver that takes the in-band stream but answers no data (or
+ * not even the open, where is "open"): alice fails with reason. */
+static void expect_ibb_send_stall(const char *where, const char *reason)
+{
+	char jid[256];
+	const char *src = ft_make_file(&P, "ibb-stall.bin", 1 << 20), *line;
+
+	cr_assert(jproc_send(P.alice, "/set files.idle_timeout 5"));
+	cr_assert_not_null(jproc_expect(P.alice, "setting", "idle_timeout", 10000));
+	cr_assert(jproc_send(P.alice, "/set files.methods ibb"));
+	cr_assert_not_null(jproc_expect(P.alice, "setting", "files.methods", 10000));
+	run_peer("stall_ibb_send", "-", where);
+	peer_jid(jid, sizeof(jid));
+	cr_assert(jproc_sendf(P.alice, "/sendfile %s \"%s\"", jid, src));
+	cr_assert(ft_peer_read(peer, "\"event\": \"not-reading\"", 60000), "%s", peer->out);
+	line = jproc_expect(P.alice, "file-failed", "ibb-stall.bin", 60000);
+	cr_assert_not_null(line, "the stalled send never failed");
+	cr_expect(strstr(line, reason) != NULL, "%s", line);
+}
+
+Test(ft_hostile_s5b, stalled_ibb_send_times_out, .init = start)
+{
+	expect_ibb_send_stall("data", "files.idle_timeout");
+}
+
+Test(ft_hostile_s5b, unanswered_ibb_open_times_out, .init = start)
+{
+	expect_ibb_send_stall("open", "did not answer the in-band open");
 }
 
 /* One offer waits unanswered while 64 are declined; at the end of input

@@ -396,6 +396,76 @@ class Peer(slixmpp.ClientXMPP):
         late = await self.raw_iq(target, d)
         out(event='late-data', answer=late, alive=await self.alive(target))
 
+    async def h_stall_s5b_recv(self, target):
+        """Sends over SOCKS5 a little of what it offered, then stops with
+        the connection open; reports whether the receiver closed it."""
+        sid = uuid.uuid4().hex
+        res = await self.raw_iq(target, offer_xml(sid, 'stall.bin', 1 << 20, methods=(BS,)))
+        answer, r, w = await self.streamhost(target, sid)
+        await self.socks5_serve(r, w)
+        w.write(os.urandom(1000))
+        await w.drain()
+        used = await answer
+        try:
+            closed = await asyncio.wait_for(r.read(), 45) == b''
+        except (ConnectionError, asyncio.TimeoutError):
+            closed = False
+        out(event='stalled', offer=res, used=used, closed=closed)
+
+    async def h_stall_s5b_send(self, target):
+        """Accepts a file for SOCKS5, connects to the sender's own
+        streamhost, names it, and then never reads."""
+        self.take_over()
+        offer, query = self.catch(SI, 'si'), self.catch(BS)
+        self.accept_si(await offer, BS)
+        q = await query
+        sid = q.xml.find('{%s}query' % BS).get('sid')
+        host = next(h for h in q.xml.iter('{%s}streamhost' % BS)
+                    if h.get('jid') == str(q['from']))
+        r, w = await asyncio.wait_for(asyncio.open_connection(
+            host.get('host'), int(host.get('port'))), 10)
+        addr = hashlib.sha1((sid + str(q['from']) + self.boundjid.full).encode()).hexdigest()
+        w.write(b'\x05\x01\x00')
+        await asyncio.wait_for(r.readexactly(2), 10)
+        w.write(b'\x05\x01\x00\x03' + bytes([len(addr)]) + addr.encode() + b'\x00\x00')
+        await asyncio.wait_for(r.readexactly(5 + len(addr) + 2), 10)
+        reply = q.reply(clear=True)
+        ET.SubElement(ET.SubElement(reply.xml, '{%s}query' % BS, {'sid': sid}),
+                      '{%s}streamhost-used' % BS, {'jid': str(q['from'])})
+        reply.send()
+        w.transport.pause_reading()  # never read again: the sender's socket fills
+        out(event='not-reading', sid=sid)
+        # Held until the test, having seen what the sender did, ends us.
+        await asyncio.sleep(DEADLINE)
+
+    async def h_stall_ibb_recv(self, target):
+        """Sends in-band half of what it offered, then nothing (no close)."""
+        closed = self.catch(IBB, 'close')
+        self.remove_handler('IBB Close')
+        sid, res = await self.offer(target, 'stall-ibb.bin', 100)
+        flow = await self.ibb(target, sid, [b'x' * 50], close=False)
+        try:
+            (await asyncio.wait_for(closed, 45)).reply().send()
+            got_close = True
+        except asyncio.TimeoutError:
+            got_close = False
+        out(event='stalled', offer=res, flow=flow, closed=got_close)
+
+    async def h_stall_ibb_send(self, target, where='data'):
+        """Accepts a file in-band, then never answers its data (or, where
+        is 'open', the open itself)."""
+        self.take_over()
+        for name in ('IBB Open', 'IBB Data', 'IBB Close'):
+            self.remove_handler(name)
+        offer, opened = self.catch(SI, 'si'), self.catch(IBB, 'open')
+        self.catch(IBB, 'data')  # taken, never answered (else slixmpp would)
+        self.accept_si(await offer, IBB)
+        open_iq = await opened
+        if where != 'open':
+            open_iq.reply().send()
+        out(event='not-reading')
+        await asyncio.sleep(DEADLINE)  # held until the test ends us
+
     async def h_many_offers(self, target):
         """One offer left unanswered, then 64 more answered one by one."""
         iq = self.make_iq_set(ito=target)
