@@ -282,18 +282,44 @@ static void reply_error(struct app *app, xmpp_stanza_t *iq, const char *type, co
 	xmpp_stanza_release(e);
 }
 
-/* Gives the reason for a refused offer to the user as well: nothing a peer
- * sends is dropped silently. */
-static void refuse_offer(struct app *app, xmpp_stanza_t *iq, const char *from, const char *cond,
-                         const char *why, bool no_streams)
+/* Gives the reason for a refused offer to the user as well (an error event
+ * with code): nothing a peer sends is dropped silently. */
+static void refuse_offer_code(struct app *app, xmpp_stanza_t *iq, const char *from,
+                              const char *cond, const char *code, const char *why, bool no_streams)
 {
 	char *safe_from = xstrdup(from);
 
 	reply_error(app, iq, strcmp(cond, "bad-request") == 0 ? "modify" : "cancel", cond,
 	            no_streams);
-	app_error(app, NULL, "file-offer-refused", _("A file offer from %s was refused: %s."),
-	          safe_from, why);
+	app_error(app, NULL, code, _("A file offer from %s was refused: %s."), safe_from, why);
 	free(safe_from);
+}
+
+static void refuse_offer(struct app *app, xmpp_stanza_t *iq, const char *from, const char *cond,
+                         const char *why, bool no_streams)
+{
+	refuse_offer_code(app, iq, from, cond, "file-offer-refused", why, no_streams);
+}
+
+/* Every accepted incoming file holds an open .part until it ends: their
+ * number is bounded, per contact and in all. NULL when one more fits,
+ * else why not (untranslated). */
+static const char *incoming_full(struct ft *ft, const char *from)
+{
+	int all = 0, theirs = 0;
+
+	for (struct transfer *t = ft->list; t != NULL; t = t->next) {
+		if (t->dir != FT_RECV || t->state == FT_OFFERED || transfer_final(t))
+			continue;
+		all++;
+		theirs += jid_bare_eq(t->peer, from);
+	}
+	if (all >= ft->set.max_incoming)
+		return N_("too many files are being received at once (files.max_incoming)");
+	if (theirs >= ft->set.max_incoming_per_contact)
+		return N_("too many files are being received from this contact at once "
+		          "(files.max_incoming_per_contact)");
+	return NULL;
 }
 
 /* The first method of our preference that the sender offered. */
@@ -361,6 +387,13 @@ static int on_si_offer(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 		si_offer_free(&o);
 		return 1;
 	}
+	/* Accepting it at once would open one more file: declined as a user
+	 * would decline it (XEP-0095: forbidden), with the reason told here. */
+	if (ft->set.accept_dir != NULL && (why = incoming_full(ft, from)) != NULL) {
+		refuse_offer_code(app, iq, from, "forbidden", "too-many-transfers", _(why), false);
+		si_offer_free(&o);
+		return 1;
+	}
 	t = transfer_new(ft, FT_RECV);
 	t->offer = o;
 	t->peer = xstrdup(from);
@@ -399,6 +432,7 @@ int ft_accept(struct app *app, const char *id, const char *path)
 	struct transfer *t = find_or_error(app, "/files", id);
 	enum si_method m;
 	char *dir = NULL, *err = NULL;
+	const char *why;
 	xmpp_stanza_t *answer;
 
 	if (t == NULL)
@@ -411,6 +445,11 @@ int ft_accept(struct app *app, const char *id, const char *path)
 	if (!session_online(app->session)) {
 		app_error(app, "/files", "not-connected", _("Not connected."));
 		return -1;
+	}
+	if ((why = incoming_full(ft, t->peer)) != NULL) {
+		app_error(app, "/files", "too-many-transfers",
+		          _("Transfer %s cannot be accepted now: %s."), id, _(why));
+		return -1; /* the offer stays: accept it when one ends */
 	}
 	m = choose_method(ft, &t->offer); /* never NONE: checked at the offer */
 	if (path == NULL)
@@ -635,6 +674,8 @@ static void read_settings(void *ud, const struct config *cfg, const char *name)
 	set->ibb_block_size = (int)cfg_int(cfg, "files.ibb_block_size");
 	set->ibb_window = (int)cfg_int(cfg, "files.ibb_window");
 	set->idle_timeout_ms = (int)cfg_int(cfg, "files.idle_timeout") * 1000;
+	set->max_incoming = (int)cfg_int(cfg, "files.max_incoming");
+	set->max_incoming_per_contact = (int)cfg_int(cfg, "files.max_incoming_per_contact");
 }
 
 void ft_init(struct app *app)

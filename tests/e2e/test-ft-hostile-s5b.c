@@ -2,9 +2,9 @@
  * streams, through a real Prosody, the misbehaving side being the scripted
  * peer (tests/interop/si-peer.py, hostile mode): answers that arrive after
  * the stream was cancelled or timed out, a second stream on the same sid,
- * a data phase that stalls in either direction, and shutting down with
- * many finished transfers. Run under the sanitizer build, each is also a
- * memory check. */
+ * a data phase that stalls in either direction, offers beyond the limits
+ * of concurrent incoming files, and shutting down with many finished
+ * transfers. Run under the sanitizer build, each is also a memory check. */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
 #endif
@@ -293,4 +293,38 @@ Test(ft_hostile_s5b, shutdown_with_many_finished_transfers, .init = start_manual
 	cr_assert(ft_peer_read(peer, "\"event\": \"first\"", 60000), "%s", peer->out);
 	expect_peer("\"answer\": \"forbidden\"");
 	free(first);
+}
+
+/* With --accept-files every offer holds a .part file open: beyond the
+ * limit (setting = value) the offer is declined on the wire (the peer's
+ * answers to its n offers) and bob says why. */
+static void expect_limit(const char *setting, const char *value, const char *n, const char *answers)
+{
+	char name[128];
+	const char *line;
+
+	snprintf(name, sizeof(name), "\"%s\"", setting);
+	cr_assert(jproc_sendf(P.bob, "/set %s %s", setting, value));
+	cr_assert_not_null(jproc_expect(P.bob, "setting", name, 10000));
+	run_peer("hold_offers", P.bob_jid, n);
+	cr_assert(ft_peer_read(peer, "\"event\": \"held\"", 60000), "%s", peer->out);
+	expect_peer(answers);
+	line = jproc_expect(P.bob, "error", NULL, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "code", "too-many-transfers"), "%s", line);
+	cr_expect(strstr(line, "carol@localhost") != NULL, "%s", line);
+	cr_expect_eq(ft_count_entries(P.down), atoi(value),
+	             "%d entries, not one .part per accepted offer", ft_count_entries(P.down));
+}
+
+Test(ft_hostile_s5b, offers_beyond_the_contact_limit_are_declined, .init = start)
+{
+	expect_limit("files.max_incoming_per_contact", "2", "3",
+	             "\"answers\": [\"result\", \"result\", \"forbidden\"]");
+}
+
+/* And the same for all contacts together. */
+Test(ft_hostile_s5b, offers_beyond_the_total_limit_are_declined, .init = start)
+{
+	expect_limit("files.max_incoming", "1", "2", "\"answers\": [\"result\", \"forbidden\"]");
 }

@@ -480,6 +480,11 @@ class Peer(slixmpp.ClientXMPP):
             res = e.condition
         out(event='first', answer=res)
 
+    async def h_hold_offers(self, target, n='3'):
+        """n offers, each accepted or not, and no stream opened for any."""
+        answers = [(await self.offer(target, 'held%d.bin' % i, 5))[1] for i in range(int(n))]
+        out(event='held', answers=answers)
+
 
 def main():
     if len(sys.argv) < 7:
