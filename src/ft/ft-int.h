@@ -47,8 +47,10 @@ struct transfer {
 	struct si_offer offer;
 	enum si_method method;
 	const char *method_name; /* from the stream, "" before */
+	/* The one stream of this transfer, from the moment it was started
+	 * (send) or attached (receive) until it closes: aborted with the
+	 * transfer, never shared. */
 	struct bytestream *bs;
-	bool s5b_pending; /* a SOCKS5 target negotiation may still call us */
 	bool fell_back;
 	int fd;
 	long long bytes, total;
@@ -59,6 +61,7 @@ struct transfer {
 	EVP_MD_CTX *md5;
 	char md5_hex[2 * 16 + 1]; /* receive: what arrived, once complete */
 	uint64_t t_start;
+	uint64_t moved_ms;  /* when a byte last moved (the idle timeout) */
 	long long reported; /* bytes in the last file-progress */
 	long long rate_bytes;
 	uint64_t rate_t;
@@ -96,7 +99,6 @@ struct ft {
 	struct loop_timer *progress_timer;
 	struct ibb *ibb;
 	struct map resources; /* bare JID -> "res\nres\n" of available presence */
-	struct ft_iq *iqs;
 	ft_contact_fn contact_fn;
 	void *contact_ud;
 	bool hold;
@@ -107,17 +109,18 @@ struct ft {
 struct ft *ft_of(struct app *app);
 unsigned ft_serial(struct ft *ft);
 
-/* Sends iq; when its answer arrives cb gets it with serial (look the owner
- * up by it: the owner may be gone). */
+/* Sends iq (with a fresh id; released) through the iq module; when its
+ * answer arrives cb gets it with serial (look the owner up by it: the owner
+ * may be gone). Nothing is called when the session ends first. */
 typedef void (*ft_iq_cb)(struct app *app, unsigned serial, xmpp_stanza_t *reply);
 void ft_iq_send(struct app *app, xmpp_stanza_t *iq, ft_iq_cb cb, unsigned serial);
-void ft_iq_forget_all(struct ft *ft);
 /* Sends an error answer to an incoming iq. */
 void ft_iq_error(struct app *app, xmpp_stanza_t *iq, const char *type, const char *cond);
 void ft_iq_result(struct app *app, xmpp_stanza_t *iq);
 
-/* A target-side stream engine found a stream for (method, sid, from): the
- * transfer that waits for it, or NULL. Sets bs->cb and bs->owner. */
+/* A target-side stream engine found a stream for (method, sid, from): true
+ * when a transfer waits for it, which then owns it (bs->cb, bs->owner set,
+ * t->bs = bs). */
 bool ft_target_attach(struct app *app, enum si_method m, struct bytestream *bs);
 extern const struct bytestream_cb transfer_bs_cb;
 

@@ -147,8 +147,7 @@ void ft_send_offer(struct transfer *t)
 		return;
 	}
 	t->state = FT_OFFERED;
-	t->iq_id = session_new_id(t->app->session);
-	iq = si_offer_build(session_ctx(t->app->session), t->peer, t->iq_id, &t->offer);
+	iq = si_offer_build(session_ctx(t->app->session), t->peer, NULL, &t->offer);
 	ft_iq_send(t->app, iq, on_offer_answer, t->id);
 	ev_init(&ev, EV_FILE_OUTGOING);
 	ev_str(&ev, "id", t->idstr);
@@ -283,18 +282,44 @@ static void reply_error(struct app *app, xmpp_stanza_t *iq, const char *type, co
 	xmpp_stanza_release(e);
 }
 
-/* Gives the reason for a refused offer to the user as well: nothing a peer
- * sends is dropped silently. */
-static void refuse_offer(struct app *app, xmpp_stanza_t *iq, const char *from, const char *cond,
-                         const char *why, bool no_streams)
+/* Gives the reason for a refused offer to the user as well (an error event
+ * with code): nothing a peer sends is dropped silently. */
+static void refuse_offer_code(struct app *app, xmpp_stanza_t *iq, const char *from,
+                              const char *cond, const char *code, const char *why, bool no_streams)
 {
 	char *safe_from = xstrdup(from);
 
 	reply_error(app, iq, strcmp(cond, "bad-request") == 0 ? "modify" : "cancel", cond,
 	            no_streams);
-	app_error(app, NULL, "file-offer-refused", _("A file offer from %s was refused: %s."),
-	          safe_from, why);
+	app_error(app, NULL, code, _("A file offer from %s was refused: %s."), safe_from, why);
 	free(safe_from);
+}
+
+static void refuse_offer(struct app *app, xmpp_stanza_t *iq, const char *from, const char *cond,
+                         const char *why, bool no_streams)
+{
+	refuse_offer_code(app, iq, from, cond, "file-offer-refused", why, no_streams);
+}
+
+/* Every accepted incoming file holds an open .part until it ends: their
+ * number is bounded, per contact and in all. NULL when one more fits,
+ * else why not (untranslated). */
+static const char *incoming_full(struct ft *ft, const char *from)
+{
+	int all = 0, theirs = 0;
+
+	for (struct transfer *t = ft->list; t != NULL; t = t->next) {
+		if (t->dir != FT_RECV || t->state == FT_OFFERED || transfer_final(t))
+			continue;
+		all++;
+		theirs += jid_bare_eq(t->peer, from);
+	}
+	if (all >= ft->set.max_incoming)
+		return N_("too many files are being received at once (files.max_incoming)");
+	if (theirs >= ft->set.max_incoming_per_contact)
+		return N_("too many files are being received from this contact at once "
+		          "(files.max_incoming_per_contact)");
+	return NULL;
 }
 
 /* The first method of our preference that the sender offered. */
@@ -362,6 +387,13 @@ static int on_si_offer(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 		si_offer_free(&o);
 		return 1;
 	}
+	/* Accepting it at once would open one more file: declined as a user
+	 * would decline it (XEP-0095: forbidden), with the reason told here. */
+	if (ft->set.accept_dir != NULL && (why = incoming_full(ft, from)) != NULL) {
+		refuse_offer_code(app, iq, from, "forbidden", "too-many-transfers", _(why), false);
+		si_offer_free(&o);
+		return 1;
+	}
 	t = transfer_new(ft, FT_RECV);
 	t->offer = o;
 	t->peer = xstrdup(from);
@@ -400,6 +432,7 @@ int ft_accept(struct app *app, const char *id, const char *path)
 	struct transfer *t = find_or_error(app, "/files", id);
 	enum si_method m;
 	char *dir = NULL, *err = NULL;
+	const char *why;
 	xmpp_stanza_t *answer;
 
 	if (t == NULL)
@@ -412,6 +445,11 @@ int ft_accept(struct app *app, const char *id, const char *path)
 	if (!session_online(app->session)) {
 		app_error(app, "/files", "not-connected", _("Not connected."));
 		return -1;
+	}
+	if ((why = incoming_full(ft, t->peer)) != NULL) {
+		app_error(app, "/files", "too-many-transfers",
+		          _("Transfer %s cannot be accepted now: %s."), id, _(why));
+		return -1; /* the offer stays: accept it when one ends */
 	}
 	m = choose_method(ft, &t->offer); /* never NONE: checked at the offer */
 	if (path == NULL)
@@ -437,6 +475,22 @@ int ft_accept(struct app *app, const char *id, const char *path)
 	return 0;
 }
 
+/* Declines a waiting offer on the wire and ends it. No transfer is freed
+ * here, so callers may be walking the list. */
+static void decline(struct transfer *t)
+{
+	struct app *app = t->app;
+
+	if (session_online(app->session)) {
+		xmpp_stanza_t *e = si_error_build(session_ctx(app->session), t->peer, t->iq_id,
+		                                  "cancel", "forbidden", false);
+
+		session_send(app->session, e);
+		xmpp_stanza_release(e);
+	}
+	transfer_fail(t, FT_REJECTED, _("declined"));
+}
+
 int ft_reject(struct app *app, const char *id)
 {
 	struct transfer *t = find_or_error(app, "/files", id);
@@ -448,14 +502,7 @@ int ft_reject(struct app *app, const char *id)
 		          _("Transfer %s is not an offer waiting for you."), id);
 		return -1;
 	}
-	if (session_online(app->session)) {
-		xmpp_stanza_t *e = si_error_build(session_ctx(app->session), t->peer, t->iq_id,
-		                                  "cancel", "forbidden", false);
-
-		session_send(app->session, e);
-		xmpp_stanza_release(e);
-	}
-	transfer_fail(t, FT_REJECTED, _("declined"));
+	decline(t);
 	transfer_gc(app->ft);
 	return 0;
 }
@@ -503,6 +550,10 @@ void ft_list(struct app *app)
 	}
 }
 
+/* One stream per transfer, held from the moment it is attached: the
+ * transfer aborts it when it ends, and no other stream gets in. The one
+ * exception is a sender that gave up on SOCKS5 before we did and went
+ * in-band: its SOCKS5 attempt, not yet open, is dropped for the IBB one. */
 bool ft_target_attach(struct app *app, enum si_method m, struct bytestream *bs)
 {
 	struct transfer *t = transfer_find_sid(app->ft, FT_RECV, bs->sid, bs->peer);
@@ -515,27 +566,24 @@ bool ft_target_attach(struct app *app, enum si_method m, struct bytestream *bs)
 	/* The chosen method, or IBB as the fallback when both sides have it. */
 	if (m != t->method && !(m == SI_M_IBB && offered))
 		return false;
-	if (t->bs != NULL && t->bs != bs)
-		return false; /* one stream per transfer */
+	if (t->bs != NULL && t->bs != bs) {
+		struct bytestream *old = t->bs;
+
+		if (m != SI_M_IBB || t->method == SI_M_IBB)
+			return false;
+		t->bs = NULL;
+		bytestream_abort(old);
+	}
 	bs->cb = &transfer_bs_cb;
 	bs->owner = t;
+	t->bs = bs;
 	return true;
 }
 
 #ifdef HAVE_S5B
-static bool s5b_lookup(void *ud, const char *sid, const char *from, const struct bytestream_cb **cb,
-                       void **owner)
+static bool s5b_lookup(void *ud, struct bytestream *bs)
 {
-	struct bytestream probe = {.sid = (char *)sid, .peer = (char *)from};
-	struct transfer *t;
-
-	if (!ft_target_attach(ud, SI_M_BYTESTREAMS, &probe))
-		return false;
-	t = probe.owner;
-	t->s5b_pending = true; /* s5b calls open or closed later */
-	*cb = probe.cb;
-	*owner = t;
-	return true;
+	return ft_target_attach(ud, SI_M_BYTESTREAMS, bs);
 }
 #endif
 
@@ -553,12 +601,14 @@ bool ft_hold_shutdown(struct app *app)
 			transfer_fail(t, FT_CANCELLED, _("jabiru is quitting"));
 		return false;
 	}
+	/* The list is walked here, so nothing is freed until the walk ends. */
 	for (struct transfer *t = ft->list; t != NULL; t = t->next) {
 		if (!transfer_final(t) && !transfer_busy(t))
-			ft_reject(app, t->idstr); /* nobody is left to answer it */
+			decline(t); /* nobody is left to answer it */
 		else
 			busy |= transfer_busy(t);
 	}
+	transfer_gc(ft);
 	ft->hold = busy;
 	return busy;
 }
@@ -603,7 +653,6 @@ static void offline(struct session *s, void *ud)
 
 	(void)s;
 	ibb_offline(app);
-	ft_iq_forget_all(ft);
 	for (struct transfer *t = ft->list; t != NULL; t = t->next)
 		transfer_fail(t, FT_FAILED, _("disconnected from the server"));
 	map_free(&ft->resources, free);
@@ -625,6 +674,8 @@ static void read_settings(void *ud, const struct config *cfg, const char *name)
 	set->ibb_block_size = (int)cfg_int(cfg, "files.ibb_block_size");
 	set->ibb_window = (int)cfg_int(cfg, "files.ibb_window");
 	set->idle_timeout_ms = (int)cfg_int(cfg, "files.idle_timeout") * 1000;
+	set->max_incoming = (int)cfg_int(cfg, "files.max_incoming");
+	set->max_incoming_per_contact = (int)cfg_int(cfg, "files.max_incoming_per_contact");
 }
 
 void ft_init(struct app *app)
@@ -658,7 +709,6 @@ void ft_fini(struct app *app)
 	cfg_unwatch(app->config, read_settings, ft);
 	transfer_free_all(ft);
 	ibb_free(ft->ibb);
-	ft_iq_forget_all(ft);
 	map_free(&ft->resources, free);
 	free(ft->set.download_dir);
 	free(ft->set.methods);

@@ -22,6 +22,9 @@ struct ft_settings {
 	int ibb_block_size;    /* [4096] */
 	int ibb_window;        /* data iqs in flight [4] */
 	int idle_timeout_ms;   /* a stalled peer fails the transfer [60000] */
+	/* Files being received at once (each holds an open .part): more
+	 * offers are declined or wait [16, 4] */
+	int max_incoming, max_incoming_per_contact;
 };
 
 void ft_init(struct app *app);

@@ -4,8 +4,10 @@
  * Flow control: at most `ibb_window` data iqs wait for their result, so a
  * fast sender never floods the server (which would trip its rate limits)
  * nor grows libstrophe's send queue. Sequence numbers are 16 bits and wrap
- * 65535 -> 0; anything but the next one ends the stream. An idle timer
- * ends a stream whose peer vanished. */
+ * 65535 -> 0; anything but the next one ends the stream. A peer that
+ * stops is the transfer's business (files.idle_timeout, transfer.c, the
+ * same for every method); here only the answers to our own open and close
+ * are waited for, bounded. */
 #include "config.h"
 
 #include <stdio.h>
@@ -38,7 +40,7 @@ struct ibb_stream {
 	uint16_t seq; /* next to send (initiator) or expect (target) */
 	int inflight;
 	bool finishing;
-	struct loop_timer *timer; /* idle, or the close wait */
+	struct loop_timer *timer; /* the wait for the answer to our open or close */
 	unsigned char *dec;       /* target: decode buffer of `block` bytes */
 	char *enc;                /* initiator: encode buffer */
 	struct ibb_stream *next;
@@ -213,27 +215,28 @@ static void stream_end(struct ibb_stream *s, const char *error)
 	stream_free(s);
 }
 
-static void on_idle(void *ud)
+/* Our open or close went unanswered: a close is done anyway, an open
+ * failed. */
+static void on_wait_over(void *ud)
 {
 	struct ibb_stream *s = ud;
 	char *why;
 
 	s->timer = NULL;
-	if (s->phase == IBB_CLOSING) {
-		stream_end(s, NULL); /* our close went unanswered: done anyway */
+	if (s->phase != IBB_OPENING) {
+		stream_end(s, NULL);
 		return;
 	}
-	why = xasprintf(_("no data from %s for %d seconds"), s->bs.peer,
-	                ft_settings(s->app)->idle_timeout_ms / 1000);
+	why = xasprintf(_("%s did not answer the in-band open"), s->bs.peer);
 	stream_end(s, why);
 	free(why);
 }
 
-static void idle_reset(struct ibb_stream *s, int ms)
+static void wait_answer(struct ibb_stream *s, int ms)
 {
 	if (s->timer != NULL)
 		loop_timer_del(s->app->loop, s->timer);
-	s->timer = loop_timer_add(s->app->loop, (uint64_t)ms, on_idle, s);
+	s->timer = loop_timer_add(s->app->loop, (uint64_t)ms, on_wait_over, s);
 }
 
 static struct ibb_stream *stream_new(struct app *app, enum bs_role role, const char *sid,
@@ -300,7 +303,7 @@ static void start_close(struct ibb_stream *s)
 {
 	s->phase = IBB_CLOSING;
 	send_close(s, on_close_result);
-	idle_reset(s, IBB_CLOSE_WAIT_MS);
+	wait_answer(s, IBB_CLOSE_WAIT_MS);
 }
 
 static void on_open_result(struct app *app, unsigned serial, xmpp_stanza_t *reply)
@@ -324,9 +327,11 @@ static void on_open_result(struct app *app, unsigned serial, xmpp_stanza_t *repl
 		free(why);
 		return;
 	}
+	if (s->timer != NULL)
+		loop_timer_del(app->loop, s->timer);
+	s->timer = NULL;
 	s->phase = IBB_OPEN;
 	s->enc = xmalloc(4 * ((s->block + 2) / 3) + 1);
-	idle_reset(s, ft_settings(app)->idle_timeout_ms);
 	s->bs.cb->open(s->bs.owner, &s->bs);
 }
 
@@ -339,6 +344,7 @@ static void send_open(struct ibb_stream *s)
 	xmpp_stanza_set_attribute(el, "block-size", bsz);
 	xmpp_stanza_set_attribute(el, "stanza", "iq");
 	ft_iq_send(s->app, iq, on_open_result, s->serial);
+	wait_answer(s, ft_settings(s->app)->idle_timeout_ms);
 }
 
 struct bytestream *ibb_initiate(struct app *app, const char *sid, const char *peer,
@@ -375,7 +381,6 @@ static void on_data_result(struct app *app, unsigned serial, xmpp_stanza_t *repl
 		free(why);
 		return;
 	}
-	idle_reset(s, ft_settings(app)->idle_timeout_ms);
 	if (s->finishing) {
 		if (s->inflight == 0)
 			start_close(s);
@@ -469,7 +474,6 @@ static void handle_open(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *el, c
 	s->dec = xmalloc(s->block);
 	s->phase = IBB_OPEN;
 	ft_iq_result(app, iq);
-	idle_reset(s, ft_settings(app)->idle_timeout_ms);
 	s->bs.cb->open(s->bs.owner, &s->bs);
 }
 
@@ -502,7 +506,6 @@ static void handle_data(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *el, c
 		return;
 	}
 	s->seq++;
-	idle_reset(s, ft_settings(app)->idle_timeout_ms);
 	if (n > 0 && !s->bs.cb->data(s->bs.owner, &s->bs, s->dec, n)) {
 		target_fail(s, iq, "not-acceptable", _("the data was refused"));
 		return;

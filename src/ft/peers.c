@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "util/jid.h"
 #include "util/str.h"
+#include "xmpp/iq.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
 
@@ -25,10 +26,8 @@
 #define MAX_RESOURCES 16
 
 struct ft_iq {
-	struct app *app;
 	ft_iq_cb cb;
 	unsigned serial;
-	struct ft_iq *next;
 };
 
 static const char *const features[] = {
@@ -69,46 +68,25 @@ bool ft_is_contact(struct app *app, const char *jid)
 
 /* ---- iq plumbing ------------------------------------------------------ */
 
-static int on_iq_reply(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+/* The owner is named by its serial, never pointed to: the answer may come
+ * after it ended. */
+static void on_iq_reply(struct app *app, xmpp_stanza_t *reply, void *ud)
 {
-	struct ft_iq *q = ud, **pp;
-	struct ft *ft = q->app->ft;
+	struct ft_iq q = *(struct ft_iq *)ud;
 
-	(void)conn;
-	for (pp = &ft->iqs; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == q) {
-			*pp = q->next;
-			break;
-		}
-	}
-	q->cb(q->app, q->serial, st);
-	free(q);
-	return 0;
+	free(ud);
+	if (reply != NULL && app->ft != NULL) /* NULL: the session ended first */
+		q.cb(app, q.serial, reply);
 }
 
 void ft_iq_send(struct app *app, xmpp_stanza_t *iq, ft_iq_cb cb, unsigned serial)
 {
-	struct ft_iq *q = xcalloc(1, sizeof(*q));
+	struct ft_iq *q = xmalloc(sizeof(*q));
 
-	q->app = app;
 	q->cb = cb;
 	q->serial = serial;
-	q->next = app->ft->iqs;
-	app->ft->iqs = q;
-	xmpp_id_handler_add(session_conn(app->session), on_iq_reply, xmpp_stanza_get_id(iq), q);
-	session_send(app->session, iq);
+	iq_request(app, iq, on_iq_reply, q);
 	xmpp_stanza_release(iq);
-}
-
-/* The connection that held the handlers is gone; so are its answers. */
-void ft_iq_forget_all(struct ft *ft)
-{
-	while (ft->iqs != NULL) {
-		struct ft_iq *q = ft->iqs;
-
-		ft->iqs = q->next;
-		free(q);
-	}
 }
 
 void ft_iq_error(struct app *app, xmpp_stanza_t *iq, const char *type, const char *cond)

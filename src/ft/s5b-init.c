@@ -137,10 +137,10 @@ static void add_host(xmpp_ctx_t *ctx, xmpp_stanza_t *q, const char *jid, const c
 	xmpp_stanza_add_child_ex(q, h, 0);
 }
 
-static xmpp_stanza_t *new_query(xmpp_ctx_t *ctx, const char *type, const char *id, const char *to,
-                                const char *sid)
+/* The id is set when it is sent (s5b_request). */
+static xmpp_stanza_t *new_query(xmpp_ctx_t *ctx, const char *to, const char *sid)
 {
-	xmpp_stanza_t *iq = xmpp_iq_new(ctx, type, id), *q = xmpp_stanza_new(ctx);
+	xmpp_stanza_t *iq = xmpp_iq_new(ctx, "set", NULL), *q = xmpp_stanza_new(ctx);
 
 	xmpp_stanza_set_to(iq, to);
 	xmpp_stanza_set_name(q, "query");
@@ -170,23 +170,22 @@ static bool is_result(xmpp_stanza_t *iq)
 	return type != NULL && strcmp(type, "result") == 0;
 }
 
-static int on_activated(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
+static void on_activated(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq)
 {
-	struct s5b_stream *st = ud;
-	struct s5b_conn *c = st->conns;
+	struct s5b_conn *c;
 	int fd;
 
-	(void)conn;
-	free(st->iq_id);
-	st->iq_id = NULL;
+	(void)m;
+	if (st == NULL || st->phase != PH_ACTIVATING)
+		return; /* cancelled, or timed out, meanwhile */
+	c = st->conns;
 	if (!is_result(iq) || c == NULL) {
 		s5b_stream_fail(st, _("the proxy refused to activate the stream"));
-		return 0;
+		return;
 	}
 	fd = c->s5.fd;
 	s5b_conn_free(st, c, false);
 	s5b_stream_open(st, fd, true);
-	return 0;
 }
 
 /* Our connection to the proxy finished its handshake: activate. */
@@ -196,17 +195,14 @@ static void activate(struct s5b_stream *st)
 	xmpp_stanza_t *iq, *act, *txt;
 
 	st->phase = PH_ACTIVATING;
-	st->iq_id = session_new_id(st->m->app->session);
-	iq = new_query(ctx, "set", st->iq_id, st->proxy_jid, st->bs.sid);
+	iq = new_query(ctx, st->proxy_jid, st->bs.sid);
 	act = xmpp_stanza_new(ctx);
 	xmpp_stanza_set_name(act, "activate");
 	txt = xmpp_stanza_new(ctx);
 	xmpp_stanza_set_text(txt, st->bs.peer);
 	xmpp_stanza_add_child_ex(act, txt, 0);
 	xmpp_stanza_add_child_ex(xmpp_stanza_get_children(iq), act, 0);
-	xmpp_id_handler_add(s5b_xconn(st->m), on_activated, st->iq_id, st);
-	s5b_send(st->m, iq);
-	xmpp_stanza_release(iq);
+	s5b_request(st->m, st, iq, on_activated);
 }
 
 void s5b_init_conn_done(struct s5b_stream *st, struct s5b_conn *c)
@@ -279,22 +275,21 @@ static void use_proxy(struct s5b_stream *st)
 	s5b_watch_conn(c);
 }
 
-static int on_used(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
+static void on_used(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq)
 {
-	struct s5b_stream *st = ud;
 	xmpp_stanza_t *q, *used;
 	const char *jid;
 
-	(void)conn;
-	free(st->iq_id);
-	st->iq_id = NULL;
+	(void)m;
+	if (st == NULL || st->phase != PH_NEGOTIATING)
+		return; /* cancelled, or timed out, meanwhile */
 	if (!is_result(iq)) {
 		char *why =
 		    xasprintf(_("the peer could not use any streamhost (%s)"), error_condition(iq));
 
 		s5b_stream_fail(st, why);
 		free(why);
-		return 0;
+		return;
 	}
 	q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", NS_BYTESTREAMS);
 	used = q != NULL ? xmpp_stanza_get_child_by_name(q, "streamhost-used") : NULL;
@@ -305,7 +300,6 @@ static int on_used(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 		use_proxy(st);
 	else
 		s5b_stream_fail(st, _("the peer named a streamhost that was not offered"));
-	return 0;
 }
 
 static void on_init_deadline(void *ud)
@@ -341,18 +335,15 @@ struct bytestream *s5b_init_start(struct s5b *m, const char *sid, const char *pe
 		s5b_stream_fail(st, NULL); /* nothing to offer: no callback */
 		return NULL;
 	}
-	st->iq_id = session_new_id(m->app->session);
-	iq = new_query(s5b_ctx(m), "set", st->iq_id, peer, sid);
+	iq = new_query(s5b_ctx(m), peer, sid);
 	q = xmpp_stanza_get_children(iq);
 	xmpp_stanza_set_attribute(q, "mode", "tcp");
 	if (st->listen_fd >= 0)
 		add_host(s5b_ctx(m), q, self, st->listen_host, st->listen_port);
 	if (st->proxy_jid != NULL)
 		add_host(s5b_ctx(m), q, st->proxy_jid, st->proxy_host, st->proxy_port);
-	xmpp_id_handler_add(s5b_xconn(m), on_used, st->iq_id, st);
 	deadline = s5b_timeout(m, m->set.deadline_ms, 30000);
 	st->deadline = loop_timer_add(m->app->loop, (uint64_t)deadline * 2, on_init_deadline, st);
-	s5b_send(m, iq);
-	xmpp_stanza_release(iq);
+	s5b_request(m, st, iq, on_used);
 	return &st->bs;
 }

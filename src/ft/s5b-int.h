@@ -53,9 +53,12 @@ enum s5b_phase {
 struct s5b_stream {
 	struct bytestream bs; /* first: the public part */
 	struct s5b *m;
+	/* What an iq answer names the stream by: the answer can come after
+	 * the stream is gone, so it is looked up, never pointed to. */
+	unsigned serial;
 	enum s5b_phase phase;
 	char hash[SOCKS5_HASH_LEN + 1];
-	char *iq_id;   /* our query (initiator) or the one to answer (target) */
+	char *iq_id;   /* target: the query to answer */
 	char *self;    /* our full JID when it started */
 	int listen_fd; /* initiator, direct offered */
 	char listen_host[64];
@@ -88,12 +91,19 @@ struct s5b {
 	s5b_lookup_fn lookup;
 	void *lookup_ud;
 	struct s5b_stream *streams;
+	unsigned next_serial;
 };
 
 /* s5b.c */
 xmpp_ctx_t *s5b_ctx(struct s5b *m);
 xmpp_conn_t *s5b_xconn(struct s5b *m);
 void s5b_send(struct s5b *m, xmpp_stanza_t *st);
+/* Sends iq (releasing it); fn gets the answer with the stream looked up
+ * by its serial: NULL when it ended meanwhile (and for the proxy lookups,
+ * which belong to no stream). Nothing is called when the session ends
+ * first. */
+typedef void (*s5b_answer_fn)(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *reply);
+void s5b_request(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq, s5b_answer_fn fn);
 struct s5b_stream *s5b_stream_new(struct s5b *m, enum bs_role role, const char *sid,
                                   const char *peer, const struct bytestream_cb *cb, void *owner);
 /* Ends the stream: cb->closed(error) unless aborted, then frees when idle. */

@@ -40,20 +40,16 @@ static bool is_result(xmpp_stanza_t *iq)
 	return type != NULL && strcmp(type, "result") == 0;
 }
 
-static void ask(struct s5b *m, const char *to, const char *ns, xmpp_handler h)
+static void ask(struct s5b *m, const char *to, const char *ns, s5b_answer_fn fn)
 {
 	xmpp_ctx_t *ctx = s5b_ctx(m);
-	char *id = session_new_id(m->app->session);
-	xmpp_stanza_t *iq = xmpp_iq_new(ctx, "get", id), *q = xmpp_stanza_new(ctx);
+	xmpp_stanza_t *iq = xmpp_iq_new(ctx, "get", NULL), *q = xmpp_stanza_new(ctx);
 
 	xmpp_stanza_set_to(iq, to);
 	xmpp_stanza_set_name(q, "query");
 	xmpp_stanza_set_ns(q, ns);
 	xmpp_stanza_add_child_ex(iq, q, 0);
-	xmpp_id_handler_add(s5b_xconn(m), h, id, m);
-	s5b_send(m, iq);
-	xmpp_stanza_release(iq);
-	free(id);
+	s5b_request(m, NULL, iq, fn);
 }
 
 /* Said once per login, so a user (or script) knows proxied transfers are
@@ -83,26 +79,25 @@ static void on_proxy_resolved(void *ud, const struct resolver_result *res)
 }
 
 /* The proxy's own answer: <streamhost jid host port/>. */
-static int on_address(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
+static void on_address(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq)
 {
-	struct s5b *m = ud;
 	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", NS_BYTESTREAMS);
 	xmpp_stanza_t *sh = q != NULL ? xmpp_stanza_get_child_by_name(q, "streamhost") : NULL;
 	const char *jid, *host, *port;
 	char *end;
 	long p;
 
-	(void)conn;
+	(void)st;
 	if (m->proxy_jid != NULL || !is_result(iq) || sh == NULL)
-		return 0;
+		return;
 	jid = xmpp_stanza_get_attribute(sh, "jid");
 	host = xmpp_stanza_get_attribute(sh, "host");
 	port = xmpp_stanza_get_attribute(sh, "port");
 	if (jid == NULL || host == NULL || port == NULL || host[0] == '\0' || strlen(host) > 255)
-		return 0;
+		return;
 	p = strtol(port, &end, 10);
 	if (*end != '\0' || p <= 0 || p > 65535)
-		return 0;
+		return;
 	m->proxy_jid = xstrdup(jid);
 	m->proxy_port = (int)p;
 	/* We connect to it ourselves when a peer picks it: a name is looked
@@ -110,22 +105,20 @@ static int on_address(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	 * address is known, as that address. */
 	if (m->app->resolver == NULL) {
 		proxy_known(m, host);
-		return 0;
+		return;
 	}
 	m->proxy_dns = resolver_addrs(m->app->resolver, host, m->proxy_port, PROXY_LOOKUP_MS,
 	                              on_proxy_resolved, m);
-	return 0;
 }
 
-static int on_info(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
+static void on_info(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq)
 {
-	struct s5b *m = ud;
 	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", NS_DISCO_INFO);
 	const char *from = xmpp_stanza_get_from(iq);
 
-	(void)conn;
+	(void)st;
 	if (q == NULL || from == NULL || !is_result(iq) || m->proxy_jid != NULL)
-		return 0;
+		return;
 	for (xmpp_stanza_t *c = xmpp_stanza_get_children(q); c != NULL;
 	     c = xmpp_stanza_get_next(c)) {
 		const char *name = xmpp_stanza_get_name(c);
@@ -138,18 +131,16 @@ static int on_info(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 			break;
 		}
 	}
-	return 0;
 }
 
-static int on_items(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
+static void on_items(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq)
 {
-	struct s5b *m = ud;
 	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", NS_DISCO_ITEMS);
 	int n = 0;
 
-	(void)conn;
+	(void)st;
 	if (q == NULL || !is_result(iq))
-		return 0;
+		return;
 	for (xmpp_stanza_t *c = xmpp_stanza_get_children(q); c != NULL && n < S5B_MAX_DISCO;
 	     c = xmpp_stanza_get_next(c)) {
 		const char *name = xmpp_stanza_get_name(c),
@@ -160,7 +151,6 @@ static int on_items(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 		ask(m, jid, NS_DISCO_INFO, on_info);
 		n++;
 	}
-	return 0;
 }
 
 void s5b_proxy_discover(struct s5b *m)

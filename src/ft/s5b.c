@@ -52,6 +52,40 @@ void s5b_send(struct s5b *m, xmpp_stanza_t *st)
 	session_send(m->app->session, st);
 }
 
+/* An iq of ours waiting for its answer: the stream by serial (0: none). */
+struct s5b_wait {
+	unsigned serial;
+	s5b_answer_fn fn;
+};
+
+static struct s5b_stream *find_serial(struct s5b *m, unsigned serial)
+{
+	for (struct s5b_stream *st = m->streams; st != NULL; st = st->next)
+		if (st->serial == serial && st->phase != PH_DEAD)
+			return st;
+	return NULL;
+}
+
+static void on_answer(struct app *app, xmpp_stanza_t *reply, void *ud)
+{
+	struct s5b_wait w = *(struct s5b_wait *)ud;
+
+	free(ud);
+	if (reply == NULL || app->s5b == NULL)
+		return; /* the session (or jabiru) ended first */
+	w.fn(app->s5b, w.serial != 0 ? find_serial(app->s5b, w.serial) : NULL, reply);
+}
+
+void s5b_request(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq, s5b_answer_fn fn)
+{
+	struct s5b_wait *w = xmalloc(sizeof(*w));
+
+	w->serial = st != NULL ? st->serial : 0;
+	w->fn = fn;
+	iq_request(m->app, iq, on_answer, w);
+	xmpp_stanza_release(iq);
+}
+
 int s5b_timeout(struct s5b *m, int ms, int dflt)
 {
 	(void)m;
@@ -82,6 +116,9 @@ struct s5b_stream *s5b_stream_new(struct s5b *m, enum bs_role role, const char *
 	st->bs.sid = xstrdup(sid);
 	st->bs.peer = xstrdup(peer);
 	st->m = m;
+	if (++m->next_serial == 0) /* 0 names no stream */
+		++m->next_serial;
+	st->serial = m->next_serial;
 	st->fd = -1;
 	st->listen_fd = -1;
 	st->next = m->streams;
@@ -132,8 +169,6 @@ static void stream_release(struct s5b_stream *st)
 	if (st->deadline != NULL)
 		loop_timer_del(l, st->deadline);
 	st->timer = st->deadline = NULL;
-	if (st->iq_id != NULL && st->bs.role == BS_INITIATOR && s5b_xconn(st->m) != NULL)
-		xmpp_id_handler_delete(s5b_xconn(st->m), NULL, st->iq_id);
 }
 
 static void stream_free(struct s5b_stream *st)
@@ -180,10 +215,18 @@ void s5b_stream_fail(struct s5b_stream *st, const char *error)
 	stream_reap(st);
 }
 
+static void reply_error(struct s5b *m, const char *to, const char *id, const char *type,
+                        const char *condition);
+
+/* The owner dropped the stream. A target still trying streamhosts answers
+ * the initiator's query, which would otherwise wait for its deadline. */
 static void op_abort(struct bytestream *bs)
 {
 	struct s5b_stream *st = (struct s5b_stream *)bs;
 
+	if (st->bs.role == BS_TARGET && st->phase == PH_NEGOTIATING && st->iq_id != NULL &&
+	    s5b_xconn(st->m) != NULL)
+		reply_error(st->m, st->bs.peer, st->iq_id, "cancel", "item-not-found");
 	st->phase = PH_DEAD;
 	stream_release(st);
 	stream_reap(st);
@@ -672,8 +715,6 @@ static int on_query(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", NS_BYTESTREAMS);
 	const char *from = xmpp_stanza_get_from(iq), *id = xmpp_stanza_get_id(iq);
 	const char *sid, *mode, *self = session_jid(m->app->session);
-	const struct bytestream_cb *cb = NULL;
-	void *owner = NULL;
 	struct s5b_stream *st;
 
 	(void)conn;
@@ -693,12 +734,19 @@ static int on_query(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 		reply_error(m, from, id, "cancel", "feature-not-implemented");
 		return 1;
 	}
-	if (m->lookup == NULL || stream_exists(m, sid, from) ||
-	    !m->lookup(m->lookup_ud, sid, from, &cb, &owner) || cb == NULL) {
+	if (m->lookup == NULL || stream_exists(m, sid, from)) {
 		reply_error(m, from, id, "cancel", "not-acceptable");
 		return 1;
 	}
-	st = s5b_stream_new(m, BS_TARGET, sid, from, cb, owner);
+	/* The owner takes the stream itself, before a byte moves: one owner,
+	 * who can drop it at any time. */
+	st = s5b_stream_new(m, BS_TARGET, sid, from, NULL, NULL);
+	if (!m->lookup(m->lookup_ud, &st->bs) || st->bs.cb == NULL) {
+		st->phase = PH_DEAD;
+		stream_free(st);
+		reply_error(m, from, id, "cancel", "not-acceptable");
+		return 1;
+	}
 	st->iq_id = xstrdup(id);
 	st->self = xstrdup(self);
 	socks5_hash(st->hash, sid, from, self);
@@ -747,7 +795,7 @@ static void offline(struct session *s, void *ud)
 	for (st = m->streams; st != NULL; st = next) {
 		next = st->next;
 		if (st->phase == PH_NEGOTIATING || st->phase == PH_ACTIVATING) {
-			free(st->iq_id); /* the handlers went with the connection */
+			free(st->iq_id); /* a query nobody can answer now */
 			st->iq_id = NULL;
 			s5b_stream_fail(st, _("disconnected from the server"));
 		}

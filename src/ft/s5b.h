@@ -40,10 +40,11 @@ struct s5b_settings {
 	int deadline_ms;        /* all streamhosts of one query [30000] */
 };
 
-/* Target side: is (sid, from) a stream we expect? If so set *cb and *owner
- * and return true. from is the initiator's full JID as the server stamped it. */
-typedef bool (*s5b_lookup_fn)(void *ud, const char *sid, const char *from,
-                              const struct bytestream_cb **cb, void **owner);
+/* Target side: is bs (its sid, and its peer: the initiator's full JID as the
+ * server stamped it) a stream we expect? If so set bs->cb and bs->owner
+ * and return true: the owner holds the stream from then on (it may abort
+ * it before it opens) and hears of it through cb. */
+typedef bool (*s5b_lookup_fn)(void *ud, struct bytestream *bs);
 
 /* Registers the session hooks (proxy discovery at login, the iq handler). */
 void s5b_init(struct app *app);

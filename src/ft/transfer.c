@@ -134,17 +134,19 @@ static void transfer_free(struct transfer *t)
 }
 
 /* Forgets the oldest finished transfers beyond KEEP_FINISHED; memory stays
- * bounded however many files pass. */
+ * bounded however many files pass. It frees transfers: call it at the end
+ * of an entry point (a command, an offer, the shutdown), never while the
+ * list is being walked. */
 void transfer_gc(struct ft *ft)
 {
 	size_t finished = 0;
 
 	for (struct transfer *t = ft->list; t != NULL; t = t->next)
-		finished += transfer_final(t) && !t->s5b_pending;
+		finished += transfer_final(t);
 	for (struct transfer **pp = &ft->list; *pp != NULL && finished > KEEP_FINISHED;) {
 		struct transfer *t = *pp;
 
-		if (transfer_final(t) && !t->s5b_pending) {
+		if (transfer_final(t)) {
 			*pp = t->next;
 			transfer_free(t);
 			finished--;
@@ -356,6 +358,7 @@ static void pump(struct transfer *t)
 		if (n <= 0)
 			return; /* failed, or writable() calls again */
 		t->bytes += n;
+		t->moved_ms = loop_now_ms();
 		budget = (size_t)n < budget ? budget - (size_t)n : 0;
 	}
 }
@@ -466,16 +469,14 @@ static void bs_open(void *owner, struct bytestream *bs)
 {
 	struct transfer *t = owner;
 
-	t->s5b_pending = false;
-	if (transfer_final(t)) {
-		bytestream_abort(bs); /* cancelled while it was being set up */
+	if (bs != t->bs || transfer_final(t)) {
+		bytestream_abort(bs); /* not ours (cannot happen: we abort what we drop) */
 		return;
 	}
 	stop_timer(t);
-	t->bs = bs;
 	t->method_name = bs->ops->method;
 	t->state = FT_ACTIVE;
-	t->t_start = t->rate_t = loop_now_ms();
+	t->t_start = t->rate_t = t->moved_ms = loop_now_ms();
 	progress_arm(ft_of(t->app));
 	if (t->dir == FT_SEND) {
 		t->use_sendfile = bytestream_can_sendfile(bs);
@@ -500,7 +501,8 @@ static bool bs_data(void *owner, struct bytestream *bs, const void *buf, size_t 
 	bool ok;
 	char *reason;
 
-	(void)bs;
+	if (bs != t->bs)
+		return false; /* not ours: its engine ends it */
 	if (t->state != FT_ACTIVE || t->fd < 0)
 		return data_fail(t, _("data arrived for a transfer that is not running"));
 	/* Never write past the announced size. */
@@ -514,6 +516,7 @@ static bool bs_data(void *owner, struct bytestream *bs, const void *buf, size_t 
 	}
 	EVP_DigestUpdate(t->md5, buf, len);
 	t->bytes += (long long)len;
+	t->moved_ms = loop_now_ms();
 	return true;
 }
 
@@ -521,8 +524,8 @@ static void bs_writable(void *owner, struct bytestream *bs)
 {
 	struct transfer *t = owner;
 
-	(void)bs;
-	pump(t);
+	if (bs == t->bs)
+		pump(t);
 }
 
 static void on_fallback_timeout(void *ud)
@@ -561,10 +564,9 @@ static void bs_closed(void *owner, struct bytestream *bs, const char *error)
 	struct transfer *t = owner;
 	char *reason;
 
-	(void)bs;
-	t->s5b_pending = false;
-	if (t->bs == bs || t->bs == NULL)
-		t->bs = NULL;
+	if (bs != t->bs)
+		return; /* not ours */
+	t->bs = NULL;
 	if (transfer_final(t))
 		return;
 	if (error != NULL && t->state == FT_CONNECTING && t->dir == FT_SEND) {
@@ -611,6 +613,22 @@ static void update_rate(struct transfer *t, uint64_t now)
 	t->rate_t = now;
 }
 
+/* files.idle_timeout, whatever the stream: a peer that stops sending, or
+ * stops reading, while keeping its connection open, fails the transfer
+ * (the stream engines know no more than that bytes stopped). */
+static bool stalled(struct transfer *t, uint64_t now)
+{
+	int idle_ms = ft_of(t->app)->set.idle_timeout_ms;
+	char *reason;
+
+	if (idle_ms <= 0 || now - t->moved_ms < (uint64_t)idle_ms)
+		return false;
+	reason = xasprintf(_("nothing moved for %d seconds (files.idle_timeout)"), idle_ms / 1000);
+	transfer_fail(t, FT_FAILED, reason);
+	free(reason);
+	return true;
+}
+
 static void on_progress(void *ud)
 {
 	struct ft *ft = ud;
@@ -621,6 +639,8 @@ static void on_progress(void *ud)
 		struct event ev;
 
 		if (t->state != FT_ACTIVE && t->state != FT_FINISHING)
+			continue;
+		if (stalled(t, now)) /* fails it; nothing is freed */
 			continue;
 		update_rate(t, now);
 		if (t->bytes == t->reported)

@@ -10,7 +10,6 @@
 #endif
 
 #include <criterion/criterion.h>
-#include <libgen.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -42,13 +41,8 @@ static const struct dns_record dns_records[] = {
 /* The driver is built next to this test. */
 static void use_driver(void)
 {
-	static char path[PATH_MAX];
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	const char *path = harness_sibling("s5b-driver");
 
-	cr_assert_gt(n, 0);
-	self[n] = '\0';
-	snprintf(path, sizeof(path), "%s/s5b-driver", dirname(self));
 	cr_assert_eq(access(path, X_OK), 0, "no driver at %s", path);
 	setenv("JABIRU_BIN", path, 1);
 }

@@ -220,6 +220,10 @@ bool tmux_launch_jabiru(struct tmux *t, const char *const *wrapper, const struct
 
 /* The program under test: $JABIRU_BIN, or "src/jabiru". */
 const char *harness_jabiru_bin(void);
+/* The path of a test helper built next to the running test (static
+ * buffer), e.g. "s5b-driver"; jproc_start runs it when it is made
+ * JABIRU_BIN. */
+const char *harness_sibling(const char *name);
 /* A TCP port on 127.0.0.1 with nothing listening on it (just released). */
 int harness_free_port(void);
 /* Milliseconds on the monotonic clock. */

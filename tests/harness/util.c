@@ -94,6 +94,23 @@ const char *harness_jabiru_bin(void)
 	return bin != NULL && *bin != '\0' ? bin : "src/jabiru";
 }
 
+const char *harness_sibling(const char *name)
+{
+	static char path[HARNESS_PATH_MAX * 2];
+	char self[HARNESS_PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return name;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (slash != NULL)
+		*slash = '\0';
+	snprintf(path, sizeof(path), "%s/%s", self, name);
+	return path;
+}
+
 const char *harness_srcdir(void)
 {
 	const char *dir = getenv("JABIRU_SRCDIR");

@@ -26,6 +26,8 @@ import xml.etree.ElementTree as ET
 logging.basicConfig(level=logging.ERROR)  # before slixmpp says anything
 
 import slixmpp  # noqa: E402
+from slixmpp.xmlstream.handler import Callback  # noqa: E402
+from slixmpp.xmlstream.matcher import MatchXPath  # noqa: E402
 from slixmpp.exceptions import IqError  # noqa: E402
 
 SI = 'http://jabber.org/protocol/si'
@@ -33,6 +35,8 @@ FT = 'http://jabber.org/protocol/si/profile/file-transfer'
 IBB = 'http://jabber.org/protocol/ibb'
 S5B = 'http://jabber.org/protocol/bytestreams'
 FNEG = 'http://jabber.org/protocol/feature-neg'
+BS = 'http://jabber.org/protocol/bytestreams'
+DISCO_INFO = 'http://jabber.org/protocol/disco#info'
 XDATA = 'jabber:x:data'
 DEADLINE = 60
 
@@ -185,8 +189,8 @@ class Peer(slixmpp.ClientXMPP):
             return 'close:' + res
         return 'ok'
 
-    async def run_hostile(self, target, scenario):
-        await getattr(self, 'h_' + scenario)(target)
+    async def run_hostile(self, target, scenario, *args):
+        await getattr(self, 'h_' + scenario)(target, *args)
         self.ok = True
 
     async def h_names(self, target):
@@ -259,6 +263,244 @@ class Peer(slixmpp.ClientXMPP):
         sid = uuid.uuid4().hex
         res = await self.raw_iq(target, offer_xml(sid, 'm.txt', 3, methods=('urn:x:none',)))
         out(event='offer', answer=res)
+
+    # ---- hostile SOCKS5 (XEP-0065) ----------------------------------------
+
+    def take_over(self):
+        """Offers and streamhost lists are ours to answer, not slixmpp's
+        (its SI plugin loads xep_0065, which refuses unknown sids)."""
+        self.remove_handler('SI Request (awaited)')
+        self.remove_handler('Socks5 Bytestreams')
+
+    def catch(self, ns, name='query'):
+        """A future for the next incoming iq set whose child is ns:name."""
+        fut = asyncio.get_running_loop().create_future()
+        path = '{%s}iq/{%s}%s' % (self.default_ns, ns, name)
+        self.register_handler(Callback('catch ' + path, MatchXPath(path),
+                                       lambda iq: fut.done() or fut.set_result(iq)))
+        return fut
+
+    def accept_si(self, offer, method):
+        """Answers an SI offer choosing method, as a receiver would."""
+        reply = offer.reply(clear=True)
+        si = ET.SubElement(reply.xml, '{%s}si' % SI)
+        x = ET.SubElement(ET.SubElement(si, '{%s}feature' % FNEG), '{%s}x' % XDATA,
+                          {'type': 'submit'})
+        field = ET.SubElement(x, '{%s}field' % XDATA, {'var': 'stream-method'})
+        ET.SubElement(field, '{%s}value' % XDATA).text = method
+        reply.send()
+
+    async def alive(self, target):
+        """Whether target still answers an iq (a crashed client does not)."""
+        iq = self.make_iq_get(ito=target)
+        iq.xml.append(ET.Element('{%s}query' % DISCO_INFO))
+        try:
+            await iq.send(timeout=20)
+            return True
+        except Exception:
+            return False
+
+    async def gone(self, host, port, deadline=40):
+        """Waits until nothing listens on host:port any more."""
+        loop = asyncio.get_running_loop()
+        end = loop.time() + deadline
+        while loop.time() < end:
+            try:
+                _, w = await asyncio.wait_for(asyncio.open_connection(host, port), 2)
+                w.close()
+            except (ConnectionError, OSError, asyncio.TimeoutError):
+                return True
+            await asyncio.sleep(0.2)  # polling a condition, bounded by end
+        return False
+
+    async def h_late_s5b_answer(self, target):
+        """Accepts a file for SOCKS5 (if offered one), keeps the streamhost
+        query unanswered until the sender dropped the stream (its listening
+        socket closes: cancelled, or its deadline passed), then answers it
+        late with an error, and checks the sender still answers."""
+        self.take_over()
+        offer, query = self.catch(SI, 'si'), self.catch(BS)
+        done, _ = await asyncio.wait([offer, query], return_when=asyncio.FIRST_COMPLETED)
+        if offer in done:
+            self.accept_si(offer.result(), BS)
+        q = await query
+        hosts = [(h.get('host'), int(h.get('port')))
+                 for h in q.xml.iter('{%s}streamhost' % BS)]
+        out(event='holding', sid=q.xml.find('{%s}query' % BS).get('sid'), hosts=hosts)
+        gone = all([await self.gone(h, p) for h, p in hosts])
+        self.make_iq_error(q['id'], condition='item-not-found', ito=q['from']).send()
+        out(event='late-answer', gone=gone, alive=await self.alive(q['from']))
+
+    async def socks5_serve(self, reader, writer):
+        """The server half of a SOCKS5 connect (RFC 1928, domain address)."""
+        await asyncio.wait_for(reader.readexactly(3), 10)
+        writer.write(b'\x05\x00')
+        head = await asyncio.wait_for(reader.readexactly(5), 10)
+        rest = await asyncio.wait_for(reader.readexactly(head[4] + 2), 10)
+        writer.write(b'\x05\x00\x00\x03' + bytes([head[4]]) + rest[:head[4]] + b'\x00\x00')
+        await writer.drain()
+
+    async def streamhost(self, target, sid):
+        """Listens on loopback, sends target a streamhost list naming it;
+        returns the answer task and the first connection (reader, writer)."""
+        conn = asyncio.get_running_loop().create_future()
+        server = await asyncio.start_server(
+            lambda r, w: conn.done() or conn.set_result((r, w)), '127.0.0.1', 0)
+        port = server.sockets[0].getsockname()[1]
+        iq = self.make_iq_set(ito=target)
+        q = ET.SubElement(iq.xml, '{%s}query' % BS, {'sid': sid, 'mode': 'tcp'})
+        ET.SubElement(q, '{%s}streamhost' % BS,
+                      {'jid': self.boundjid.full, 'host': '127.0.0.1', 'port': str(port)})
+
+        async def answer():
+            try:
+                await iq.send(timeout=40)
+                return 'result'
+            except IqError as e:
+                return e.condition
+            except Exception as e:
+                return type(e).__name__
+        task = asyncio.ensure_future(answer())
+        r, w = await asyncio.wait_for(conn, 20)
+        server.close()
+        return task, r, w
+
+    async def ibb_blocks(self, target, sid, blocks, close=True):
+        for i, block in enumerate(blocks):
+            d = ET.Element('{%s}data' % IBB, {'sid': sid, 'seq': str(i)})
+            d.text = base64.b64encode(block).decode()
+            res = await self.raw_iq(target, d)
+            if res != 'result':
+                return 'data:' + res
+        if close:
+            return 'close:' + await self.raw_iq(target, ET.Element('{%s}close' % IBB,
+                                                                   {'sid': sid}))
+        return 'ok'
+
+    async def h_two_streams(self, target):
+        """Offers SOCKS5 and IBB; when SOCKS5 is chosen, stalls its
+        streamhost, opens IBB on the same sid, then completes SOCKS5 and
+        sends the file over whichever stream the receiver kept. Then 65
+        short transfers (so the first is forgotten) and late data on the
+        first sid."""
+        data = os.urandom(3000)
+        sid = uuid.uuid4().hex
+        res = await self.raw_iq(target, offer_xml(sid, 'two.bin', len(data),
+                                                  hash_=hashlib.md5(data).hexdigest(),
+                                                  methods=(BS, IBB)))
+        answer, r, w = await self.streamhost(target, sid)
+        opened = await self.raw_iq(target, ET.Element('{%s}open' % IBB, {
+            'sid': sid, 'block-size': '4096', 'stanza': 'iq'}))
+        try:
+            await self.socks5_serve(r, w)
+            socks = 'done'
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.TimeoutError):
+            socks = 'closed'
+        used = await answer
+        if used == 'result':
+            w.write(data)  # the receiver kept SOCKS5: the file goes there,
+            await w.drain()  # and the in-band stream stays open
+            w.close()
+            flow = 'socks5'
+        else:
+            flow = await self.ibb_blocks(target, sid, [data])
+        out(event='two-streams', offer=res, ibb_open=opened, socks=socks, used=used, flow=flow)
+        for _ in range(65):
+            s2, _r = await self.offer(target, 'short.bin', 1)
+            await self.ibb(target, s2, [])
+        d = ET.Element('{%s}data' % IBB, {'sid': sid, 'seq': '1'})
+        d.text = base64.b64encode(b'late').decode()
+        late = await self.raw_iq(target, d)
+        out(event='late-data', answer=late, alive=await self.alive(target))
+
+    async def h_stall_s5b_recv(self, target):
+        """Sends over SOCKS5 a little of what it offered, then stops with
+        the connection open; reports whether the receiver closed it."""
+        sid = uuid.uuid4().hex
+        res = await self.raw_iq(target, offer_xml(sid, 'stall.bin', 1 << 20, methods=(BS,)))
+        answer, r, w = await self.streamhost(target, sid)
+        await self.socks5_serve(r, w)
+        w.write(os.urandom(1000))
+        await w.drain()
+        used = await answer
+        try:
+            closed = await asyncio.wait_for(r.read(), 45) == b''
+        except (ConnectionError, asyncio.TimeoutError):
+            closed = False
+        out(event='stalled', offer=res, used=used, closed=closed)
+
+    async def h_stall_s5b_send(self, target):
+        """Accepts a file for SOCKS5, connects to the sender's own
+        streamhost, names it, and then never reads."""
+        self.take_over()
+        offer, query = self.catch(SI, 'si'), self.catch(BS)
+        self.accept_si(await offer, BS)
+        q = await query
+        sid = q.xml.find('{%s}query' % BS).get('sid')
+        host = next(h for h in q.xml.iter('{%s}streamhost' % BS)
+                    if h.get('jid') == str(q['from']))
+        r, w = await asyncio.wait_for(asyncio.open_connection(
+            host.get('host'), int(host.get('port'))), 10)
+        addr = hashlib.sha1((sid + str(q['from']) + self.boundjid.full).encode()).hexdigest()
+        w.write(b'\x05\x01\x00')
+        await asyncio.wait_for(r.readexactly(2), 10)
+        w.write(b'\x05\x01\x00\x03' + bytes([len(addr)]) + addr.encode() + b'\x00\x00')
+        await asyncio.wait_for(r.readexactly(5 + len(addr) + 2), 10)
+        reply = q.reply(clear=True)
+        ET.SubElement(ET.SubElement(reply.xml, '{%s}query' % BS, {'sid': sid}),
+                      '{%s}streamhost-used' % BS, {'jid': str(q['from'])})
+        reply.send()
+        w.transport.pause_reading()  # never read again: the sender's socket fills
+        out(event='not-reading', sid=sid)
+        # Held until the test, having seen what the sender did, ends us.
+        await asyncio.sleep(DEADLINE)
+
+    async def h_stall_ibb_recv(self, target):
+        """Sends in-band half of what it offered, then nothing (no close)."""
+        closed = self.catch(IBB, 'close')
+        self.remove_handler('IBB Close')
+        sid, res = await self.offer(target, 'stall-ibb.bin', 100)
+        flow = await self.ibb(target, sid, [b'x' * 50], close=False)
+        try:
+            (await asyncio.wait_for(closed, 45)).reply().send()
+            got_close = True
+        except asyncio.TimeoutError:
+            got_close = False
+        out(event='stalled', offer=res, flow=flow, closed=got_close)
+
+    async def h_stall_ibb_send(self, target, where='data'):
+        """Accepts a file in-band, then never answers its data (or, where
+        is 'open', the open itself)."""
+        self.take_over()
+        for name in ('IBB Open', 'IBB Data', 'IBB Close'):
+            self.remove_handler(name)
+        offer, opened = self.catch(SI, 'si'), self.catch(IBB, 'open')
+        self.catch(IBB, 'data')  # taken, never answered (else slixmpp would)
+        self.accept_si(await offer, IBB)
+        open_iq = await opened
+        if where != 'open':
+            open_iq.reply().send()
+        out(event='not-reading')
+        await asyncio.sleep(DEADLINE)  # held until the test ends us
+
+    async def h_many_offers(self, target):
+        """One offer left unanswered, then 64 more answered one by one."""
+        iq = self.make_iq_set(ito=target)
+        iq.xml.append(offer_xml(uuid.uuid4().hex, 'first.bin', 3))
+        first = iq.send(timeout=DEADLINE)  # sent now, answered at the end
+        answers = [(await self.offer(target, 'more.bin', 3))[1] for _ in range(64)]
+        out(event='offers-done', answers=sorted(set(answers)))
+        try:
+            await first
+            res = 'result'
+        except IqError as e:
+            res = e.condition
+        out(event='first', answer=res)
+
+    async def h_hold_offers(self, target, n='3'):
+        """n offers, each accepted or not, and no stream opened for any."""
+        answers = [(await self.offer(target, 'held%d.bin' % i, 5))[1] for i in range(int(n))]
+        out(event='held', answers=answers)
 
 
 def main():
