@@ -39,7 +39,7 @@ static bool valid_subscription(const char *s)
 	return false;
 }
 
-static void add_group(struct roster_item *it, const char *g)
+void roster_item_add_group(struct roster_item *it, const char *g)
 {
 	if (g == NULL || g[0] == '\0' || it->ngroups == ROSTER_MAX_GROUPS)
 		return;
@@ -79,7 +79,7 @@ bool roster_item_parse(xmpp_stanza_t *item, struct roster_item *out)
 		if (n == NULL || xmpp_stanza_is_text(c) || strcmp(n, "group") != 0)
 			continue;
 		t = xmpp_stanza_get_text(c);
-		add_group(out, t);
+		roster_item_add_group(out, t);
 		xmpp_free(xmpp_stanza_get_context(item), t);
 	}
 	return true;
@@ -158,6 +158,6 @@ bool roster_item_unformat(char *line, struct roster_item *out)
 	out->ask = strcmp(ask, "subscribe") == 0;
 	out->name = name[0] == '=' ? xstrdup(name + 1) : NULL;
 	while ((g = roster_next_field(&p)) != NULL)
-		add_group(out, g);
+		roster_item_add_group(out, g);
 	return true;
 }

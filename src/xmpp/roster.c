@@ -269,6 +269,22 @@ static void offline(struct session *s, void *ud)
 	roster_cache_flush(app);
 }
 
+/* What the user last asked an item to be, until the server has answered
+ * the set that asked it: a second edit builds on this, not on the last
+ * push, which may not include the first edit yet. */
+struct desired {
+	struct roster_item item;
+	unsigned serial; /* of the newest set for this JID */
+};
+
+static void desired_free(void *p)
+{
+	struct desired *d = p;
+
+	roster_item_free(&d->item);
+	free(d);
+}
+
 static const struct session_hooks roster_hooks = {.online = online, .offline = offline};
 
 void roster_init(struct app *app)
@@ -276,6 +292,7 @@ void roster_init(struct app *app)
 	app->roster = xcalloc(1, sizeof(*app->roster));
 	/* Keyed by each item's own JID: 2,000 contacts, 2,000 fewer copies. */
 	map_init_borrowed(&app->roster->items);
+	map_init_borrowed(&app->roster->desired);
 	iq_register(app, NS_ROSTER, on_push, NULL);
 	session_add_hooks(app->session, &roster_hooks, app);
 }
@@ -287,6 +304,7 @@ void roster_fini(struct app *app)
 	stop_waiting(app->roster, app);
 	roster_cache_flush(app);
 	map_free(&app->roster->items, roster_item_destroy);
+	map_free(&app->roster->desired, desired_free);
 	free(app->roster->ver);
 	free(app->roster->account);
 	free(app->roster);
@@ -358,40 +376,94 @@ static bool check_online_jid(struct app *app, const char *command, const char *j
 	return true;
 }
 
+struct set_request {
+	char *command, *ok_text, *jid;
+	unsigned serial;
+};
+
+/* Answered (or the session ended): once the newest set for the JID is, the
+ * server's pushes say the rest. The server answers one stream's iqs in
+ * order, so the older sets were answered before. */
+static void on_set_reply(struct app *app, xmpp_stanza_t *reply, void *ud)
+{
+	struct set_request *q = ud;
+	/* At exit iq_fini ends the requests after roster_fini. */
+	struct desired *d = app->roster != NULL ? map_get(&app->roster->desired, q->jid) : NULL;
+
+	iq_report_reply(app, reply, q->command, q->ok_text);
+	if (d != NULL && d->serial == q->serial)
+		desired_free(map_del(&app->roster->desired, q->jid));
+	free(q->command);
+	free(q->ok_text);
+	free(q->jid);
+	free(q);
+}
+
+/* Sets the desired item for bare (name and groups copied) and returns it. */
+static struct desired *desire(struct roster *r, const char *bare, const char *name,
+                              const char *const *groups, size_t ngroups)
+{
+	struct desired *d = xcalloc(1, sizeof(*d));
+
+	d->item.jid = xstrdup(bare);
+	d->item.name = name != NULL && name[0] != '\0' ? xstrdup(name) : NULL;
+	for (size_t i = 0; i < ngroups; i++)
+		roster_item_add_group(&d->item, groups[i]);
+	d->serial = ++r->set_serial;
+	return d;
+}
+
+static void send_set(struct app *app, const char *command, const struct desired *d)
+{
+	struct set_request *q = xcalloc(1, sizeof(*q));
+	xmpp_stanza_t *iq, *query, *item;
+
+	iq = iq_new_query(app, "set", NULL, NS_ROSTER, &query);
+	item = xmpp_stanza_new(session_ctx(app->session));
+	xmpp_stanza_set_name(item, "item");
+	xmpp_stanza_set_attribute(item, "jid", d->item.jid);
+	if (d->item.name != NULL)
+		xmpp_stanza_set_attribute(item, "name", d->item.name);
+	for (size_t i = 0; i < d->item.ngroups; i++)
+		stanza_add_text(item, "group", d->item.groups[i]);
+	xmpp_stanza_add_child(query, item);
+	xmpp_stanza_release(item);
+	q->command = xstrdup(command);
+	q->ok_text = xasprintf(_("Roster updated: %s."), d->item.jid);
+	q->jid = xstrdup(d->item.jid);
+	q->serial = d->serial;
+	iq_request(app, iq, on_set_reply, q);
+	xmpp_stanza_release(iq);
+}
+
 int roster_set(struct app *app, const char *command, const char *jid, const char *name,
                bool keep_name, const char *const *groups, size_t ngroups, bool keep_groups)
 {
-	char bare[JID_MAX + 1], *ok;
+	struct roster *r = app->roster;
+	char bare[JID_MAX + 1];
 	const struct roster_item *old;
-	xmpp_stanza_t *iq, *q, *item;
+	struct desired *d, *prev;
 
 	if (!check_online_jid(app, command, jid, bare))
 		return -1;
-	old = roster_get(app, bare);
+	prev = map_get(&r->desired, bare);
+	old = prev != NULL ? &prev->item : roster_get(app, bare);
 	if ((keep_name || keep_groups) && old == NULL && strcmp(command, "/roster add") != 0) {
 		app_error(app, command, "not-in-roster", _("%s is not in your roster."), bare);
 		return -1;
 	}
-	iq = iq_new_query(app, "set", NULL, NS_ROSTER, &q);
-	item = xmpp_stanza_new(session_ctx(app->session));
-	xmpp_stanza_set_name(item, "item");
-	xmpp_stanza_set_attribute(item, "jid", bare);
 	if (keep_name && old != NULL)
 		name = old->name;
-	if (name != NULL && name[0] != '\0')
-		xmpp_stanza_set_attribute(item, "name", name);
 	if (keep_groups && old != NULL) {
 		groups = (const char *const *)old->groups;
 		ngroups = old->ngroups;
 	}
-	for (size_t i = 0; i < ngroups; i++)
-		stanza_add_text(item, "group", groups[i]);
-	xmpp_stanza_add_child(q, item);
-	xmpp_stanza_release(item);
-	ok = xasprintf(_("Roster updated: %s."), bare);
-	iq_request_report(app, iq, command, ok);
-	free(ok);
-	xmpp_stanza_release(iq);
+	d = desire(r, bare, name, groups, ngroups);
+	send_set(app, command, d);
+	/* Last: name and groups may point into prev. */
+	prev = map_put(&r->desired, d->item.jid, d);
+	if (prev != NULL)
+		desired_free(prev);
 	return 0;
 }
 
@@ -399,9 +471,14 @@ int roster_remove(struct app *app, const char *command, const char *jid)
 {
 	char bare[JID_MAX + 1], *ok;
 	xmpp_stanza_t *iq, *q, *item;
+	struct desired *d;
 
 	if (!check_online_jid(app, command, jid, bare))
 		return -1;
+	/* The item goes: no later edit builds on what was asked for it. */
+	d = map_del(&app->roster->desired, bare);
+	if (d != NULL)
+		desired_free(d);
 	iq = iq_new_query(app, "set", NULL, NS_ROSTER, &q);
 	item = xmpp_stanza_new(session_ctx(app->session));
 	xmpp_stanza_set_name(item, "item");

@@ -20,10 +20,14 @@ struct roster {
 	bool loaded;
 	struct loop_timer *save_timer; /* a cache write due after pushes */
 	struct loop_timer *wait_timer; /* the roster request is late */
+	struct map desired;            /* bare JID -> the item asked for: roster.c */
+	unsigned set_serial;
 };
 
 /* Frees a heap-allocated item (a map value); NULL is allowed. */
 void roster_item_destroy(void *p);
+/* Adds a group unless empty, a duplicate or over ROSTER_MAX_GROUPS. */
+void roster_item_add_group(struct roster_item *it, const char *g);
 /* A cache field: backslash escapes tab, newline and itself. */
 void roster_escape(struct buf *b, const char *s);
 /* Splits at the next tab and unescapes in place; NULL at the end. */
