@@ -330,13 +330,17 @@ bool rpane_presence(struct roster_pane *rp, const char *from, const char *show, 
 	return changed;
 }
 
-void rpane_subscription(struct roster_pane *rp, const char *from, const char *type)
+void rpane_subscription(struct roster_pane *rp, const char *from, const char *type, bool pending)
 {
 	struct contact *c;
 
 	if (from == NULL || type == NULL)
 		return;
 	if (strcmp(type, "subscribe") == 0) {
+		/* Only what the pending list keeps: past its cap a flood of
+		 * made-up JIDs adds nothing here. */
+		if (!pending)
+			return;
 		c = get_or_add(rp, from);
 		c->pending_in = true;
 	} else if ((c = get(rp, from)) != NULL) {
@@ -377,6 +381,11 @@ void rpane_set_unread(struct roster_pane *rp, const char *bare, unsigned n)
 		rp->dirty = true;
 		rp->resort = true; /* a hidden offline contact with unread shows */
 	}
+}
+
+size_t rpane_count(const struct roster_pane *rp)
+{
+	return rp->contacts.count;
 }
 
 const char *rpane_name(const struct roster_pane *rp, const char *bare)

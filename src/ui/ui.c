@@ -330,7 +330,8 @@ static void show_presence(struct ui *ui, const struct event *ev)
  * pane marks the pending request. */
 static void show_subscription(struct ui *ui, const struct event *ev)
 {
-	rpane_subscription(ui->roster, ev_get(ev, "from"), ev_get(ev, "type"));
+	rpane_subscription(ui->roster, ev_get(ev, "from"), ev_get(ev, "type"),
+	                   ev_get_bool(ev, "pending", false));
 }
 
 static void ui_emit(void *fe, const struct event *ev)

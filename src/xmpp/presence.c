@@ -484,6 +484,7 @@ static void offline(struct session *s, void *ud)
 	(void)s;
 	map_free(&p->contacts, resources_free);
 	map_init(&p->contacts);
+	presence_sub_flush(app);
 	p->initial_sent = false;
 	if (p->idle_timer != NULL)
 		loop_timer_del(app->loop, p->idle_timer);
