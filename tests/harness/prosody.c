@@ -197,7 +197,7 @@ bool prosody_component_send(struct prosody *p, const char *to, const char *kind,
 	char *n = harness_xasprintf("%d", count);
 	char *argv[] = {"python3",  script,       port, p->component_domain, p->component_secret,
 	                (char *)to, (char *)kind, n,    (char *)from,        NULL};
-	int st = harness_run_cmd(argv, NULL, NULL, 30000);
+	int st = harness_run_cmd(argv, NULL, NULL, 150000);
 
 	free(script);
 	free(port);
