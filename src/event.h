@@ -23,6 +23,7 @@
 	X(EV_ROSTER_LOADED, "roster-loaded")                                                       \
 	X(EV_PRESENCE, "presence")                                                                 \
 	X(EV_SUBSCRIPTION, "subscription")                                                         \
+	X(EV_BLOCKLIST, "blocklist")                                                               \
 	/* XML console */                                                                          \
 	X(EV_XML, "xml")                                                                           \
 	X(EV_RAW_RESULT, "raw-result")                                                             \

@@ -372,6 +372,18 @@ struct report {
 	char *ok_text;
 };
 
+bool iq_from_own_account(struct app *app, xmpp_stanza_t *iq)
+{
+	const char *from = xmpp_stanza_get_from(iq);
+	const char *me = session_jid(app->session);
+
+	if (from == NULL)
+		return true;
+	/* Only our bare JID (or our own full JID) may push (RFC 6121 §2.1.6). */
+	return me != NULL && jid_bare_eq(from, me) &&
+	       (jid_resource_str(from) == NULL || strcmp(from, me) == 0);
+}
+
 void iq_report_reply(struct app *app, xmpp_stanza_t *reply, const char *command,
                      const char *ok_text)
 {

@@ -13,7 +13,9 @@
 #include "util/map.h"
 #include "util/sanitize.h"
 #include "util/str.h"
+#include "xmpp/blocking.h"
 #include "xmpp/message.h"
+#include "xmpp/roster.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
 
@@ -22,7 +24,10 @@ struct message_state {
 	/* Per bare JID, the resource a reply goes to: the last one that wrote
 	 * to us. Presence from that resource unlocks it (RFC 6121 §5.1). */
 	struct map locks;
+	struct map hinted; /* bare JIDs of strangers told how to block */
 };
+
+#define MAX_HINTED 256
 
 static void iso_now(char *out, size_t len)
 {
@@ -134,6 +139,26 @@ static void on_error_message(struct app *app, xmpp_stanza_t *st, const char *fro
 	xmpp_free(session_ctx(app->session), text);
 }
 
+/* A message from someone not in the roster may be spam: say once per
+ * sender and session how to stop it. The set of senders told is bounded:
+ * a flood of made-up senders empties it now and then, and then hears it
+ * again, which is what they are owed. */
+static void stranger_hint(struct message_state *ms, const char *from)
+{
+	struct app *app = ms->app;
+	char bare[JID_MAX + 1];
+
+	jid_bare_str(from, bare, sizeof(bare));
+	if (strchr(bare, '@') == NULL || roster_get(app, bare) != NULL ||
+	    map_get(&ms->hinted, bare) != NULL)
+		return; /* a server's notice, a contact, or told already */
+	if (ms->hinted.count >= MAX_HINTED)
+		map_free(&ms->hinted, NULL);
+	map_put(&ms->hinted, bare, ms);
+	app_info(app, _("%s is not in your roster; if it is spam, /block %s stops it."), bare,
+	         bare);
+}
+
 static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 {
 	struct message_state *ms = ud;
@@ -148,8 +173,8 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	(void)conn;
 	if (from == NULL)
 		from = session_domain(app->session);
-	if (!valid_sender(app, from))
-		return 1;
+	if (!valid_sender(app, from) || blocking_is_blocked(app, from))
+		return 1; /* a blocked sender's message that still came: dropped */
 	if (type == NULL)
 		type = "normal";
 	if (strcmp(type, "error") == 0) {
@@ -178,6 +203,7 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	ev_str(&ev, "thread", NULL);
 	app_emit(app, &ev);
 	xmpp_free(session_ctx(app->session), body);
+	stranger_hint(ms, from);
 	return 1;
 }
 
@@ -212,6 +238,7 @@ static void offline(struct session *s, void *ud)
 
 	(void)s;
 	map_free(&ms->locks, free);
+	map_free(&ms->hinted, NULL);
 }
 
 static const struct session_hooks message_hooks = {.online = online, .offline = offline};
@@ -222,6 +249,7 @@ void message_init(struct app *app)
 
 	ms->app = app;
 	map_init(&ms->locks);
+	map_init(&ms->hinted);
 	app->message = ms;
 	session_add_hooks(app->session, &message_hooks, ms);
 }
@@ -231,6 +259,7 @@ void message_fini(struct app *app)
 	if (app->message == NULL)
 		return;
 	map_free(&app->message->locks, free);
+	map_free(&app->message->hinted, NULL);
 	free(app->message);
 	app->message = NULL;
 }

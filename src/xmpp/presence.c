@@ -14,6 +14,7 @@
 #include "util/jid.h"
 #include "util/map.h"
 #include "util/str.h"
+#include "xmpp/blocking.h"
 #include "xmpp/iq.h"
 #include "xmpp/presence.h"
 #include "xmpp/presence_int.h"
@@ -216,6 +217,10 @@ static int on_presence(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 
 	(void)conn;
 	if (from == NULL || !jid_parse(&j, from))
+		return 1;
+	/* Pushed before the block reached the server, or a server that does
+	 * not enforce it: never shown. */
+	if (blocking_is_blocked(app, from))
 		return 1;
 	if (type == NULL || strcmp(type, "unavailable") == 0) {
 		on_available(app, st, from, type != NULL);

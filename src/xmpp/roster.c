@@ -174,18 +174,6 @@ static void on_roster_result(struct app *app, xmpp_stanza_t *reply, void *ud)
 	finish_load(app, false);
 }
 
-static bool from_own_account(struct app *app, xmpp_stanza_t *iq)
-{
-	const char *from = xmpp_stanza_get_from(iq);
-	const char *me = session_jid(app->session);
-
-	if (from == NULL)
-		return true;
-	/* Only our bare JID (or our own full JID) may push (RFC 6121 §2.1.6). */
-	return me != NULL && jid_bare_eq(from, me) &&
-	       (jid_resource_str(from) == NULL || strcmp(from, me) == 0);
-}
-
 static bool on_push(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *q, void *ud)
 {
 	struct roster *r = app->roster;
@@ -197,7 +185,7 @@ static bool on_push(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *q, void *
 	(void)ud;
 	if (strcmp(xmpp_stanza_get_type(iq), "set") != 0)
 		return false;
-	if (!from_own_account(app, iq)) {
+	if (!iq_from_own_account(app, iq)) {
 		app_error(app, NULL, "roster-spoof",
 		          _("Ignored a roster push from %s: only your server may change your "
 		            "roster."),

@@ -19,6 +19,7 @@
 #include "util/map.h"
 #include "util/str.h"
 #include "util/xdg.h"
+#include "xmpp/blocking.h"
 #include "xmpp/presence.h"
 #include "xmpp/presence_int.h"
 #include "xmpp/roster.h"
@@ -256,8 +257,11 @@ void presence_on_subscription(struct app *app, const char *from, const char *typ
 			pending_changed(app);
 		}
 		emit_sub(app, bare, type, false);
-		app_info(app, _("%s asks to see your presence: /sub allow %s or /sub deny %s"),
-		         bare, bare, bare);
+		app_info(
+		    app,
+		    _("%s asks to see your presence: /sub allow %s, /sub deny %s, or /block %s "
+		      "if it is spam"),
+		    bare, bare, bare, bare);
 		return;
 	}
 	if (strcmp(type, "unsubscribe") == 0)
@@ -276,6 +280,39 @@ void presence_roster_changed(struct app *app, const struct roster_item *it)
 	/* Answered from another of our clients: no longer waiting. */
 	if (strcmp(it->subscription, "from") == 0 || strcmp(it->subscription, "both") == 0)
 		pending_drop(app, it->jid);
+}
+
+void presence_sub_drop_blocked(struct app *app)
+{
+	struct presence *p = app->presence;
+	const char **gone = xcalloc(p->pending.count + 1, sizeof(*gone));
+	size_t n = 0;
+	const char *k;
+	void *v;
+
+	for (size_t i = 0; map_next(&p->pending, &i, &k, &v);)
+		if (blocking_is_blocked(app, k))
+			gone[n++] = xstrdup(k);
+	for (size_t i = 0; i < n; i++) {
+		struct event ev;
+
+		pending_drop(app, gone[i]);
+		/* As if withdrawn: the pane and a script drop the request. */
+		ev_init(&ev, EV_SUBSCRIPTION);
+		ev_str(&ev, "from", gone[i]);
+		ev_str(&ev, "type", "unsubscribe");
+		ev_bool(&ev, "pending", false);
+		ev_bool(&ev, "blocked", true);
+		app_emit(app, &ev);
+		free((char *)gone[i]);
+	}
+	if (n > 0)
+		app_info(app,
+		         ngettext("%zu pending subscription request from a blocked sender dropped.",
+		                  "%zu pending subscription requests from blocked senders dropped.",
+		                  n),
+		         n);
+	free(gone);
 }
 
 bool presence_sub_is_pending(struct app *app, const char *bare, time_t *since)
