@@ -10,7 +10,7 @@
 #include "event.h"
 #include "i18n.h"
 #include "util/jid.h"
-#include "util/map.h"
+#include "util/lru.h"
 #include "util/sanitize.h"
 #include "util/str.h"
 #include "xmpp/blocking.h"
@@ -23,10 +23,14 @@ struct message_state {
 	struct app *app;
 	/* Per bare JID, the resource a reply goes to: the last one that wrote
 	 * to us. Presence from that resource unlocks it (RFC 6121 §5.1). */
-	struct map locks;
-	struct map hinted; /* bare JIDs of strangers told how to block */
+	struct lru locks;
+	struct lru hinted; /* bare JIDs of strangers told how to block */
 };
 
+/* Remote input fills both, one sender at a time: bounded, the oldest
+ * forgotten (a forgotten lock sends a reply to the bare JID; a forgotten
+ * stranger hears the hint again). */
+#define MAX_LOCKS  4096
 #define MAX_HINTED 256
 
 static void iso_now(char *out, size_t len)
@@ -140,9 +144,7 @@ static void on_error_message(struct app *app, xmpp_stanza_t *st, const char *fro
 }
 
 /* A message from someone not in the roster may be spam: say once per
- * sender and session how to stop it. The set of senders told is bounded:
- * a flood of made-up senders empties it now and then, and then hears it
- * again, which is what they are owed. */
+ * sender and session how to stop it. */
 static void stranger_hint(struct message_state *ms, const char *from)
 {
 	struct app *app = ms->app;
@@ -150,11 +152,9 @@ static void stranger_hint(struct message_state *ms, const char *from)
 
 	jid_bare_str(from, bare, sizeof(bare));
 	if (strchr(bare, '@') == NULL || roster_get(app, bare) != NULL ||
-	    map_get(&ms->hinted, bare) != NULL)
+	    lru_get(&ms->hinted, bare) != NULL)
 		return; /* a server's notice, a contact, or told already */
-	if (ms->hinted.count >= MAX_HINTED)
-		map_free(&ms->hinted, NULL);
-	map_put(&ms->hinted, bare, ms);
+	lru_put(&ms->hinted, bare, ms);
 	app_info(app, _("%s is not in your roster; if it is spam, /block %s stops it."), bare,
 	         bare);
 }
@@ -190,7 +190,7 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	body = xmpp_stanza_get_text(body_el);
 	if (jid_resource_str(from) != NULL) {
 		jid_bare_str(from, bare, sizeof(bare));
-		free(map_put(&ms->locks, bare, xstrdup(jid_resource_str(from))));
+		lru_put(&ms->locks, bare, xstrdup(jid_resource_str(from)));
 	}
 	delayed = message_time(st, when, sizeof(when));
 	ev_init(&ev, EV_MESSAGE);
@@ -218,9 +218,9 @@ static int on_presence_unlock(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	if (from == NULL || (res = jid_resource_str(from)) == NULL)
 		return 1;
 	jid_bare_str(from, bare, sizeof(bare));
-	locked = map_get(&ms->locks, bare);
+	locked = lru_get(&ms->locks, bare);
 	if (locked != NULL && strcmp(locked, res) == 0)
-		free(map_del(&ms->locks, bare));
+		lru_del(&ms->locks, bare);
 	return 1;
 }
 
@@ -237,8 +237,8 @@ static void offline(struct session *s, void *ud)
 	struct message_state *ms = ud;
 
 	(void)s;
-	map_free(&ms->locks, free);
-	map_free(&ms->hinted, NULL);
+	lru_clear(&ms->locks);
+	lru_clear(&ms->hinted);
 }
 
 static const struct session_hooks message_hooks = {.online = online, .offline = offline};
@@ -248,8 +248,8 @@ void message_init(struct app *app)
 	struct message_state *ms = xcalloc(1, sizeof(*ms));
 
 	ms->app = app;
-	map_init(&ms->locks);
-	map_init(&ms->hinted);
+	lru_init(&ms->locks, MAX_LOCKS, free);
+	lru_init(&ms->hinted, MAX_HINTED, NULL);
 	app->message = ms;
 	session_add_hooks(app->session, &message_hooks, ms);
 }
@@ -258,8 +258,8 @@ void message_fini(struct app *app)
 {
 	if (app->message == NULL)
 		return;
-	map_free(&app->message->locks, free);
-	map_free(&app->message->hinted, NULL);
+	lru_clear(&app->message->locks);
+	lru_clear(&app->message->hinted);
 	free(app->message);
 	app->message = NULL;
 }
@@ -284,7 +284,7 @@ int message_send(struct app *app, const char *to, const char *body)
 	}
 	jid_full(&j, target, sizeof(target));
 	jid_bare(&j, bare, sizeof(bare));
-	if (j.resource[0] == '\0' && (res = map_get(&app->message->locks, bare)) != NULL)
+	if (j.resource[0] == '\0' && (res = lru_get(&app->message->locks, bare)) != NULL)
 		snprintf(target, sizeof(target), "%s/%s", bare, res);
 	id = session_new_id(s);
 	msg = xmpp_message_new(session_ctx(s), "chat", target, id);
