@@ -128,9 +128,11 @@ static void on_error_message(struct app *app, xmpp_stanza_t *st, const char *fro
 
 			if (name == NULL)
 				continue;
-			if (strcmp(name, "text") == 0)
-				text = xmpp_stanza_get_text(c);
-			else if (!xmpp_stanza_is_text(c))
+			if (strcmp(name, "text") == 0) {
+				/* The first: a second one leaked it. */
+				if (text == NULL)
+					text = xmpp_stanza_get_text(c);
+			} else if (!xmpp_stanza_is_text(c))
 				condition = name;
 		}
 	}
