@@ -196,29 +196,35 @@ void blocking_fini(struct app *app)
 	app->blocking = NULL;
 }
 
-bool blocking_is_blocked(struct app *app, const char *from)
+bool blocking_match(const struct map *items, const char *from)
 {
-	struct blocking *b = app->blocking;
-	const char *me = session_jid(app->session);
 	char key[2 * JID_MAX + 2];
 	struct jid j;
 
-	if (b == NULL || b->items.count == 0 || !normalise(from, key, sizeof(key)) ||
-	    (me != NULL && jid_bare_eq(from, me)))
+	if (items->count == 0 || !normalise(from, key, sizeof(key)))
 		return false;
 	/* Full JID, bare JID, domain/resource, domain: the forms an item may
 	 * take, from the most to the least specific. */
-	jid_parse(&j, key);
-	if (map_get(&b->items, key) != NULL)
+	if (map_get(items, key) != NULL)
 		return true;
-	if (j.local[0] != '\0' && map_get(&b->items, jid_bare(&j, key, sizeof(key))) != NULL)
+	jid_parse(&j, key);
+	if (j.local[0] != '\0' && map_get(items, jid_bare(&j, key, sizeof(key))) != NULL)
 		return true;
 	if (j.resource[0] != '\0') {
 		snprintf(key, sizeof(key), "%s/%s", j.domain, j.resource);
-		if (map_get(&b->items, key) != NULL)
+		if (map_get(items, key) != NULL)
 			return true;
 	}
-	return map_get(&b->items, j.domain) != NULL;
+	return map_get(items, j.domain) != NULL;
+}
+
+bool blocking_is_blocked(struct app *app, const char *from)
+{
+	const char *me = session_jid(app->session);
+
+	if (app->blocking == NULL || from == NULL || (me != NULL && jid_bare_eq(from, me)))
+		return false;
+	return blocking_match(&app->blocking->items, from);
 }
 
 /* Online, and the server keeps a blocklist. */

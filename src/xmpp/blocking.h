@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 struct app;
+struct map;
 
 #define NS_BLOCKING "urn:xmpp:blocking"
 
@@ -20,6 +21,9 @@ void blocking_fini(struct app *app);
  * resource, the domain with any user, domain/resource). Never for the
  * user's own account. */
 bool blocking_is_blocked(struct app *app, const char *from);
+/* The same match against a set of items (normalised JIDs and domains as
+ * map keys): the part of the check that needs no session. */
+bool blocking_match(const struct map *items, const char *from);
 
 /* /block, /unblock: one JID or domain; report as events. */
 int blocking_block(struct app *app, const char *command, const char *jid);

@@ -219,8 +219,9 @@ static int on_presence(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	if (from == NULL || !jid_parse(&j, from))
 		return 1;
 	/* Pushed before the block reached the server, or a server that does
-	 * not enforce it: never shown. */
-	if (blocking_is_blocked(app, from))
+	 * not enforce it: never shown. Unavailable passes: on a block the
+	 * server sends it for the contact, who must not stay online here. */
+	if ((type == NULL || strcmp(type, "unavailable") != 0) && blocking_is_blocked(app, from))
 		return 1;
 	if (type == NULL || strcmp(type, "unavailable") == 0) {
 		on_available(app, st, from, type != NULL);

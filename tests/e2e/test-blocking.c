@@ -18,6 +18,7 @@
 
 static struct prosody srv;
 static struct jproc *alice, *bob, *carol, *dave;
+static char *bob_jid; /* full, from his connected event */
 
 static struct jproc *login(const char *user, const char *password)
 {
@@ -41,6 +42,8 @@ static void start(void)
 	cr_assert(prosody_start(&srv, users));
 	alice = login("alice", "wonderland");
 	bob = login("bob", "builder");
+	bob_jid = json_field(jproc_seen(bob, "connected", NULL), "jid");
+	cr_assert_not_null(bob_jid);
 	carol = login("carol", "singer");
 }
 
@@ -51,6 +54,8 @@ static void teardown(void)
 	jproc_free(carol);
 	jproc_free(dave);
 	alice = bob = carol = dave = NULL;
+	free(bob_jid);
+	bob_jid = NULL;
 	prosody_stop(&srv);
 }
 
@@ -87,8 +92,14 @@ Test(blocking, a_contact_blocked_then_unblocked)
 
 	start();
 	alice2 = login("alice", "wonderland");
+	cr_assert_not_null(jproc_expect_field(alice, "presence", "from", bob_jid, T),
+	                   "bob is not online at alice");
 	cr_assert(jproc_send(alice, "/block bob@localhost"));
 	expect_blocked_reply("\"bob@localhost\"");
+	/* He goes offline for her (the server says so for him). */
+	line = jproc_expect(alice, "presence", "\"show\":\"offline\"", T);
+	cr_assert_not_null(line, "bob stayed online at alice after the block");
+	cr_expect(strstr(line, "\"from\":\"bob@localhost") != NULL, "%s", line);
 	/* the other login of alice follows */
 	line = jproc_expect_field(alice2, "blocklist", "action", "block", T);
 	cr_assert_not_null(line, "the push did not reach alice's other login");
