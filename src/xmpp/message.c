@@ -145,19 +145,20 @@ static void on_error_message(struct app *app, xmpp_stanza_t *st, const char *fro
 	xmpp_free(session_ctx(app->session), text);
 }
 
-/* A message from someone not in the roster may be spam: say once per
- * sender and session how to stop it. */
-static void stranger_hint(struct message_state *ms, const char *from)
+/* Someone not in the roster, who may be spam: not a server's notice. */
+static bool from_stranger(struct app *app, const char *bare)
 {
-	struct app *app = ms->app;
-	char bare[JID_MAX + 1];
+	return strchr(bare, '@') != NULL && roster_get(app, bare) == NULL;
+}
 
-	jid_bare_str(from, bare, sizeof(bare));
-	if (strchr(bare, '@') == NULL || roster_get(app, bare) != NULL ||
-	    lru_get(&ms->hinted, bare) != NULL)
-		return; /* a server's notice, a contact, or told already */
+/* Says once per stranger and session how to stop them; the UI also says
+ * it in the chat window the stranger's first message opens. */
+static void stranger_hint(struct message_state *ms, const char *bare)
+{
+	if (lru_get(&ms->hinted, bare) != NULL)
+		return;
 	lru_put(&ms->hinted, bare, ms);
-	app_info(app, _("%s is not in your roster; if it is spam, /block %s stops it."), bare,
+	app_info(ms->app, _("%s is not in your roster; if it is spam, /block %s stops it."), bare,
 	         bare);
 }
 
@@ -169,7 +170,7 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	const char *type = xmpp_stanza_get_type(st);
 	xmpp_stanza_t *body_el;
 	char *body, bare[JID_MAX + 1], when[32];
-	bool delayed;
+	bool delayed, stranger;
 	struct event ev;
 
 	(void)conn;
@@ -190,8 +191,9 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	if (body_el == NULL)
 		return 1; /* chat states and receipts carry no body */
 	body = xmpp_stanza_get_text(body_el);
+	jid_bare_str(from, bare, sizeof(bare));
+	stranger = from_stranger(app, bare);
 	if (jid_resource_str(from) != NULL) {
-		jid_bare_str(from, bare, sizeof(bare));
 		lru_put(&ms->locks, bare, xstrdup(jid_resource_str(from)));
 	}
 	delayed = message_time(st, when, sizeof(when));
@@ -203,9 +205,12 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	ev_bool(&ev, "delayed", delayed);
 	ev_str(&ev, "id", xmpp_stanza_get_id(st));
 	ev_str(&ev, "thread", NULL);
+	if (stranger)
+		ev_bool(&ev, "stranger", true);
 	app_emit(app, &ev);
 	xmpp_free(session_ctx(app->session), body);
-	stranger_hint(ms, from);
+	if (stranger)
+		stranger_hint(ms, bare);
 	return 1;
 }
 
