@@ -194,3 +194,28 @@ Test(blocking, a_domain_blocked)
 	cr_assert(jproc_send(alice, "/block"));
 	cr_assert_not_null(jproc_expect_field(alice, "error", "code", "usage", T));
 }
+
+/* A server without XEP-0191 (Prosody without mod_blocklist): /block and
+ * /blocked say so, and the session goes on. */
+Test(blocking, a_server_without_blocking_says_so)
+{
+	const char *users[] = {"alice:wonderland", NULL};
+	const char *line;
+
+	setenv("PROSODY_UP_NO_BLOCKLIST", "1", 1);
+	cr_assert(prosody_start(&srv, users));
+	unsetenv("PROSODY_UP_NO_BLOCKLIST");
+	alice = jproc_login(&srv, "alice", "wonderland", NULL);
+	cr_assert_not_null(alice);
+	cr_assert_not_null(jproc_expect(alice, "roster-loaded", NULL, T));
+	/* answered after the blocklist request sent at login */
+	server_has_it(alice);
+	cr_assert(jproc_send(alice, "/block spam.example"));
+	line = jproc_expect_field(alice, "error", "code", "feature-not-implemented", T);
+	cr_assert_not_null(line, "/block did not say the server cannot");
+	cr_expect(strstr(line, "XEP-0191") != NULL, "%s", line);
+	cr_assert(jproc_send(alice, "/blocked"));
+	cr_assert_not_null(
+	    jproc_expect_field(alice, "error", "code", "feature-not-implemented", T));
+	server_has_it(alice);
+}
