@@ -107,7 +107,7 @@ static void apply(struct app *app, xmpp_stanza_t *el, bool block)
 		map_free(&b->items, NULL); /* and ready for reuse */
 	emit_list(app, block ? "block" : "unblock", v, n);
 	if (block)
-		presence_sub_drop_blocked(app);
+		presence_blocked(app);
 	for (size_t i = 0; i < n; i++)
 		free((char *)v[i]);
 	free(v);
@@ -160,7 +160,7 @@ static void on_list(struct app *app, xmpp_stanza_t *reply, void *ud)
 	v = sorted_items(b, &n);
 	emit_list(app, "list", v, n);
 	free(v);
-	presence_sub_drop_blocked(app);
+	presence_blocked(app);
 }
 
 /* Asking for the list also asks the server for its pushes (XEP-0191 §3.2). */
@@ -274,7 +274,7 @@ static void on_edit(struct app *app, xmpp_stanza_t *reply, void *ud)
 		else if (map_get(&b->items, e->key) == NULL && b->items.count < MAX_BLOCKED)
 			map_put(&b->items, e->key, b);
 		if (e->block)
-			presence_sub_drop_blocked(app);
+			presence_blocked(app);
 	}
 	free(e->key);
 	free(e->command);

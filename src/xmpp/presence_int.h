@@ -31,6 +31,9 @@ void presence_arm_idle(struct app *app);
 void presence_on_subscription(struct app *app, const char *from, const char *type);
 void presence_sub_online(struct app *app, const char *account);
 void presence_sub_free(struct app *app);
+/* Drops the pending requests from blocked senders (presence_blocked's
+ * second half). */
+void presence_sub_drop_blocked(struct app *app);
 /* Writes the pending file now if a write is due. */
 void presence_sub_flush(struct app *app);
 
