@@ -17,6 +17,7 @@
 #include "xmpp/blocking.h"
 #include "xmpp/iq.h"
 #include "xmpp/presence.h"
+#include "xmpp/roster.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
 
@@ -80,6 +81,44 @@ static bool item_jid(xmpp_stanza_t *c, char *out, size_t size)
 	       normalise(xmpp_stanza_get_attribute(c, "jid"), out, size);
 }
 
+struct unblocked {
+	struct app *app;
+	struct map *items; /* what was unblocked; NULL: everything */
+};
+
+/* A contact whose presence we see and who is no longer blocked: ask for it
+ * again. The server stopped it during the block and sends no presence of
+ * theirs when the block ends; a probe from a client is discouraged (RFC
+ * 6121 §4.3) but it is the one way to learn it now rather than at the
+ * contact's next change. */
+static void probe_unblocked(void *ud, const struct roster_item *it)
+{
+	struct unblocked *u = ud;
+	xmpp_stanza_t *st;
+
+	if ((strcmp(it->subscription, "to") != 0 && strcmp(it->subscription, "both") != 0) ||
+	    (u->items != NULL && !blocking_match(u->items, it->jid)) ||
+	    blocking_is_blocked(u->app, it->jid))
+		return;
+	st = xmpp_presence_new(session_ctx(u->app->session));
+	xmpp_stanza_set_type(st, "probe");
+	xmpp_stanza_set_to(st, it->jid);
+	session_send(u->app->session, st);
+	xmpp_stanza_release(st);
+}
+
+static void probe_all_unblocked(struct app *app, const char *const *v, size_t n)
+{
+	struct map items;
+	struct unblocked u = {app, n > 0 ? &items : NULL};
+
+	map_init(&items);
+	for (size_t i = 0; i < n; i++)
+		map_put(&items, v[i], &items);
+	roster_each(app, probe_unblocked, &u);
+	map_free(&items, NULL);
+}
+
 /* Applies a <block/> or <unblock/> (from a push or our own request's
  * answer) and reports it. An <unblock/> without items unblocks everyone. */
 static void apply(struct app *app, xmpp_stanza_t *el, bool block)
@@ -108,6 +147,8 @@ static void apply(struct app *app, xmpp_stanza_t *el, bool block)
 	emit_list(app, block ? "block" : "unblock", v, n);
 	if (block)
 		presence_blocked(app);
+	else
+		probe_all_unblocked(app, v, n);
 	for (size_t i = 0; i < n; i++)
 		free((char *)v[i]);
 	free(v);

@@ -304,6 +304,15 @@ const struct roster_item *roster_get(struct app *app, const char *bare)
 	return map_get(&app->roster->items, bare);
 }
 
+void roster_each(struct app *app, void (*fn)(void *ud, const struct roster_item *it), void *ud)
+{
+	const char *k;
+	void *v;
+
+	for (size_t i = 0; map_next(&app->roster->items, &i, &k, &v);)
+		fn(ud, v);
+}
+
 size_t roster_count(struct app *app)
 {
 	return app->roster->items.count;

@@ -132,8 +132,15 @@ Test(blocking, a_contact_blocked_then_unblocked)
 	cr_assert_not_null(jproc_expect(alice, "info", "1 JID or domain blocked", T));
 	cr_assert_not_null(jproc_expect(alice, "info", "  bob@localhost", T));
 
+	jproc_drain(alice);
+	before = jproc_nlines(alice);
 	cr_assert(jproc_send(alice, "/unblock bob@localhost"));
 	cr_assert_not_null(jproc_expect(alice, "info", "Unblocked bob@localhost", T));
+	/* and online again (his server sends his presence anew) */
+	do {
+		line = jproc_expect_field(alice, "presence", "from", bob_jid, T);
+		cr_assert_not_null(line, "unblocked, bob does not show online again");
+	} while (!line_after(alice, line, before));
 	cr_assert_not_null(jproc_expect_field(alice2, "blocklist", "action", "unblock", T));
 	cr_assert(jproc_send(bob, "/msg alice@localhost visible"));
 	cr_assert_not_null(jproc_expect_field(alice, "message", "body", "visible", T),
