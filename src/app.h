@@ -14,6 +14,7 @@ struct message_state;
 struct session;
 struct iq;
 struct roster;
+struct blocking;
 struct presence;
 struct console;
 struct raw;
@@ -44,6 +45,7 @@ struct app {
 	/* roster, presence, subscriptions, iq answers (src/xmpp) */
 	struct iq *iq;
 	struct roster *roster;
+	struct blocking *blocking; /* XEP-0191 blocklist */
 	struct presence *presence;
 	struct config *config;
 	struct ft *ft;               /* file transfers */

@@ -90,3 +90,10 @@ long long ev_get_int(const struct event *ev, const char *key, long long dflt)
 
 	return f != NULL && f->type == EVF_INT ? f->u.i : dflt;
 }
+
+bool ev_get_bool(const struct event *ev, const char *key, bool dflt)
+{
+	const struct ev_field *f = find(ev, key);
+
+	return f != NULL && f->type == EVF_BOOL ? f->u.b : dflt;
+}

@@ -23,6 +23,7 @@
 	X(EV_ROSTER_LOADED, "roster-loaded")                                                       \
 	X(EV_PRESENCE, "presence")                                                                 \
 	X(EV_SUBSCRIPTION, "subscription")                                                         \
+	X(EV_BLOCKLIST, "blocklist")                                                               \
 	/* XML console */                                                                          \
 	X(EV_XML, "xml")                                                                           \
 	X(EV_RAW_RESULT, "raw-result")                                                             \
@@ -81,5 +82,6 @@ void ev_strv(struct event *ev, const char *key, const char *const *v, size_t n);
 /* The string value of key, or NULL. */
 const char *ev_get(const struct event *ev, const char *key);
 long long ev_get_int(const struct event *ev, const char *key, long long dflt);
+bool ev_get_bool(const struct event *ev, const char *key, bool dflt);
 
 #endif

@@ -21,6 +21,7 @@
 #include "opts.h"
 #include "ui/ui.h"
 #include "util/str.h"
+#include "xmpp/blocking.h"
 #include "xmpp/console.h"
 #include "xmpp/iq.h"
 #include "xmpp/keepalive.h"
@@ -220,6 +221,7 @@ static bool modules_init(struct app *app)
 	keepalive_init(app);
 	presence_init(app);
 	roster_init(app);
+	blocking_init(app);
 	app->console = console_new(app);
 	app->raw = raw_new(app);
 	xml_log = cfg_or_opt(app->opts->xml_log, cfg_str(app->config, "console.log"));
@@ -237,6 +239,7 @@ static void modules_fini(struct app *app)
 {
 	ft_fini(app);
 	message_fini(app);
+	blocking_fini(app);
 	roster_fini(app);
 	presence_fini(app);
 	keepalive_fini(app);

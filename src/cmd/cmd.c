@@ -27,13 +27,16 @@ const struct cmd_entry *const cmd_table[] = {
     &cmd_tls_entry,
     &cmd_win_entry,
 
-    /* roster, presence, subscriptions */
+    /* roster, presence, subscriptions, blocking */
+    &cmd_block_entry,
+    &cmd_blocked_entry,
     &cmd_info_entry,
     &cmd_presence_entry,
     &cmd_priority_entry,
     &cmd_roster_entry,
     &cmd_status_entry,
     &cmd_sub_entry,
+    &cmd_unblock_entry,
 
     /* XML console */
     &cmd_raw_entry,

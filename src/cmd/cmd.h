@@ -70,9 +70,10 @@ extern const struct cmd_entry *const cmd_table[];
 extern const struct cmd_entry cmd_clear_entry, cmd_close_entry, cmd_connect_entry,
     cmd_disconnect_entry, cmd_help_entry, cmd_msg_entry, cmd_quit_entry, cmd_tls_entry,
     cmd_win_entry;
-/* roster, presence, subscriptions (add entries here) */
-extern const struct cmd_entry cmd_info_entry, cmd_presence_entry, cmd_priority_entry,
-    cmd_roster_entry, cmd_status_entry, cmd_sub_entry;
+/* roster, presence, subscriptions, blocking (add entries here) */
+extern const struct cmd_entry cmd_block_entry, cmd_blocked_entry, cmd_info_entry,
+    cmd_presence_entry, cmd_priority_entry, cmd_roster_entry, cmd_status_entry, cmd_sub_entry,
+    cmd_unblock_entry;
 /* XML console (add entries here) */
 extern const struct cmd_entry cmd_raw_entry, cmd_xmlconsole_entry;
 /* file transfer (add entries here) */

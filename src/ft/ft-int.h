@@ -13,6 +13,7 @@
 #include "ft/bytestream.h"
 #include "ft/ft.h"
 #include "ft/si.h"
+#include "util/lru.h"
 #include "util/map.h"
 
 struct app;
@@ -90,6 +91,8 @@ struct ft_md5_memo {
 	char hex[2 * 16 + 1]; /* "" while unused */
 };
 #define FT_MD5_MEMO 8
+/* Senders of presence whose resources are remembered (struct ft). */
+#define FT_MAX_PEERS 4096
 
 struct ft {
 	struct app *app;
@@ -98,7 +101,9 @@ struct ft {
 	unsigned next_serial;
 	struct loop_timer *progress_timer;
 	struct ibb *ibb;
-	struct map resources; /* bare JID -> "res\nres\n" of available presence */
+	/* bare JID -> "res\nres\n" of available presence; bounded, since
+	 * anyone may send us presence: the oldest sender is forgotten. */
+	struct lru resources;
 	ft_contact_fn contact_fn;
 	void *contact_ud;
 	bool hold;

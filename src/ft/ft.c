@@ -655,8 +655,7 @@ static void offline(struct session *s, void *ud)
 	ibb_offline(app);
 	for (struct transfer *t = ft->list; t != NULL; t = t->next)
 		transfer_fail(t, FT_FAILED, _("disconnected from the server"));
-	map_free(&ft->resources, free);
-	map_init(&ft->resources);
+	lru_clear(&ft->resources);
 }
 
 static const struct session_hooks ft_hooks = {.online = online, .offline = offline};
@@ -687,7 +686,7 @@ void ft_init(struct app *app)
 	cfg_watch(app->config, read_settings, ft);
 	if (app->opts != NULL && app->opts->accept_files != NULL)
 		ft->set.accept_dir = xstrdup(app->opts->accept_files);
-	map_init(&ft->resources);
+	lru_init(&ft->resources, FT_MAX_PEERS, free);
 	ft->ibb = ibb_new(app);
 	app->ft = ft;
 	session_add_hooks(app->session, &ft_hooks, app);
@@ -709,7 +708,7 @@ void ft_fini(struct app *app)
 	cfg_unwatch(app->config, read_settings, ft);
 	transfer_free_all(ft);
 	ibb_free(ft->ibb);
-	map_free(&ft->resources, free);
+	lru_clear(&ft->resources);
 	free(ft->set.download_dir);
 	free(ft->set.methods);
 	free(ft->set.accept_dir);

@@ -63,7 +63,7 @@ bool ft_is_contact(struct app *app, const char *jid)
 	 * are subscribed to, that is of contacts in our roster, and of nobody
 	 * else (RFC 6121 §4). Whoever we heard presence from this session is
 	 * one. */
-	return map_get(&ft->resources, bare) != NULL;
+	return lru_get(&ft->resources, bare) != NULL;
 }
 
 /* ---- iq plumbing ------------------------------------------------------ */
@@ -130,7 +130,7 @@ static int on_presence(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	if (!available)
 		transfer_peer_gone(ft, from);
 	jid_bare_str(from, bare, sizeof(bare));
-	list = map_get(&ft->resources, bare);
+	list = lru_get(&ft->resources, bare);
 	buf_init(&b);
 	for (char *p = list; p != NULL && *p != '\0'; p = line + 1) {
 		line = strchr(p, '\n');
@@ -141,7 +141,7 @@ static int on_presence(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	}
 	if (available && count < MAX_RESOURCES)
 		buf_printf(&b, "%s\n", res);
-	free(map_put(&ft->resources, bare, xstrdup(buf_cstr(&b))));
+	lru_put(&ft->resources, bare, xstrdup(buf_cstr(&b)));
 	buf_free(&b);
 	return 1;
 }
@@ -263,7 +263,7 @@ void ft_peers_candidates(struct transfer *t, const struct jid *j)
 		t->cands[t->ncands++] = xstrdup(jid_full(j, full, sizeof(full)));
 		return;
 	}
-	list = map_get(&t->app->ft->resources, bare);
+	list = lru_get(&t->app->ft->resources, bare);
 	t->cands = xcalloc(MAX_RESOURCES, sizeof(char *));
 	for (const char *p = list; p != NULL && *p != '\0' && t->ncands < MAX_RESOURCES;) {
 		const char *nl = strchr(p, '\n');

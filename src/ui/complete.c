@@ -16,6 +16,7 @@
 #include "ui/settings.h"
 #include "ui/ui-int.h"
 #include "ui/window.h"
+#include "util/map.h"
 #include "util/str.h"
 
 /* readline's generator API has no user data: the candidates of the current
@@ -24,25 +25,30 @@ static struct {
 	struct ui *ui;
 	char **cand;
 	size_t n, cap, next;
+	struct map seen; /* the candidates (borrowed keys): one look-up each */
 } comp;
 
 static void cand_reset(void)
 {
+	map_free(&comp.seen, NULL);
 	for (size_t i = 0; i < comp.n; i++)
 		free(comp.cand[i]);
 	comp.n = comp.next = 0;
 }
 
+/* Linear in the candidates: a roster of thousands (and a thousand pending
+ * requests) is gathered on every Tab. */
 static void cand_add(const char *s)
 {
-	for (size_t i = 0; i < comp.n; i++)
-		if (strcmp(comp.cand[i], s) == 0)
-			return;
+	if (map_get(&comp.seen, s) != NULL)
+		return;
 	if (comp.n == comp.cap) {
 		comp.cap = comp.cap ? comp.cap * 2 : 32;
 		comp.cand = xrealloc(comp.cand, comp.cap * sizeof(*comp.cand));
 	}
-	comp.cand[comp.n++] = xstrdup(s);
+	comp.cand[comp.n] = xstrdup(s);
+	map_put(&comp.seen, comp.cand[comp.n], comp.cand[comp.n]);
+	comp.n++;
 }
 
 static const char *comp_text;
@@ -124,6 +130,7 @@ static char **attempt(const char *text, int start, int end)
 	if (start == 0) {
 		comp_text = text + (text[0] == '/');
 		gather(COMPLETE_COMMAND, NULL);
+		map_free(&comp.seen, NULL); /* its keys are about to go */
 		for (size_t i = 0; i < comp.n; i++) {
 			char *s = xasprintf("/%s", comp.cand[i]);
 
@@ -154,6 +161,7 @@ static char **attempt(const char *text, int start, int end)
 void complete_init(struct ui *ui)
 {
 	comp.ui = ui;
+	map_init_borrowed(&comp.seen);
 	rl_attempted_completion_function = attempt;
 	rl_completer_word_break_characters = " \t";
 }

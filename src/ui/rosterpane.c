@@ -330,13 +330,17 @@ bool rpane_presence(struct roster_pane *rp, const char *from, const char *show, 
 	return changed;
 }
 
-void rpane_subscription(struct roster_pane *rp, const char *from, const char *type)
+void rpane_subscription(struct roster_pane *rp, const char *from, const char *type, bool pending)
 {
 	struct contact *c;
 
 	if (from == NULL || type == NULL)
 		return;
 	if (strcmp(type, "subscribe") == 0) {
+		/* Only what the pending list keeps: past its cap a flood of
+		 * made-up JIDs adds nothing here. */
+		if (!pending)
+			return;
 		c = get_or_add(rp, from);
 		c->pending_in = true;
 	} else if ((c = get(rp, from)) != NULL) {
@@ -377,6 +381,11 @@ void rpane_set_unread(struct roster_pane *rp, const char *bare, unsigned n)
 		rp->dirty = true;
 		rp->resort = true; /* a hidden offline contact with unread shows */
 	}
+}
+
+size_t rpane_count(const struct roster_pane *rp)
+{
+	return rp->contacts.count;
 }
 
 const char *rpane_name(const struct roster_pane *rp, const char *bare)
@@ -423,15 +432,25 @@ bool rpane_dirty(const struct roster_pane *rp)
 	return rp->dirty;
 }
 
+/* The group of the offline contacts, last: with many contacts offline, the
+ * few online ones stay at the top of the pane whatever their groups. */
+static const char offline_group[] = "";
+
+/* Groups by name, "no group" (NULL) after them, the offline ones last;
+ * in a group the more available first, then by label. */
+static int group_rank(const char *g)
+{
+	return g == offline_group ? 2 : g == NULL ? 1 : 0;
+}
+
 static int row_cmp(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;
 	int d;
 
-	/* "no group" (NULL) goes last. */
-	if ((x->group == NULL) != (y->group == NULL))
-		return x->group == NULL ? 1 : -1;
-	if (x->group != NULL && (d = strcmp(x->group, y->group)) != 0)
+	if ((d = group_rank(x->group) - group_rank(y->group)) != 0)
+		return d;
+	if (group_rank(x->group) == 0 && (d = strcmp(x->group, y->group)) != 0)
 		return d;
 	if (x->contact->show != y->contact->show)
 		return (int)x->contact->show - (int)y->contact->show;
@@ -453,11 +472,12 @@ static void rows_push(struct row **rows, size_t *n, size_t *cap, const char *gro
 
 static bool same_group(const char *a, const char *b)
 {
-	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+	return a == b || (group_rank(a) == 0 && group_rank(b) == 0 && strcmp(a, b) == 0);
 }
 
 /* Sorts (group, contact) pairs, then lays them out with a header row
- * before each group. */
+ * before each group. An offline contact is listed once, in the offline
+ * group, not in each of its own. */
 static void rows_build(struct roster_pane *rp, bool show_offline)
 {
 	struct row *pairs = NULL;
@@ -468,8 +488,11 @@ static void rows_build(struct roster_pane *rp, bool show_offline)
 	for (size_t it = 0; map_next(&rp->contacts, &it, &k, &v);) {
 		struct contact *c = v;
 
-		if (!show_offline && c->show == PRES_OFFLINE && c->unread == 0 && !c->pending_in)
+		if (c->show == PRES_OFFLINE) {
+			if (show_offline || c->unread > 0 || c->pending_in)
+				rows_push(&pairs, &n, &cap, offline_group, c);
 			continue;
+		}
 		if (c->ngroups == 0)
 			rows_push(&pairs, &n, &cap, NULL, c);
 		for (size_t g = 0; g < c->ngroups; g++)
@@ -534,7 +557,9 @@ void rpane_draw(struct roster_pane *rp, const struct theme *th, int y, int x, in
 			continue;
 		if (rp->rows[i].contact == NULL) {
 			attrset(theme_attr(th, TH_GROUP));
-			draw_clipped(rp->rows[i].group != NULL ? rp->rows[i].group : _("no group"),
+			draw_clipped(rp->rows[i].group == offline_group ? _("offline")
+			             : rp->rows[i].group != NULL        ? rp->rows[i].group
+			                                                : _("no group"),
 			             w);
 		} else {
 			draw_contact(rp->rows[i].contact, th, w);

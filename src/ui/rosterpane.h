@@ -23,12 +23,15 @@ void rpane_roster(struct roster_pane *rp, const char *jid, const char *name,
  * shown presence or status changed. */
 bool rpane_presence(struct roster_pane *rp, const char *from, const char *show, const char *status,
                     int priority);
-/* A subscription request or answer from a contact. */
-void rpane_subscription(struct roster_pane *rp, const char *from, const char *type);
+/* A subscription request or answer from a contact; pending: the request
+ * was kept in the pending list (the event's "pending"). */
+void rpane_subscription(struct roster_pane *rp, const char *from, const char *type, bool pending);
 /* Everyone offline (we disconnected). */
 void rpane_all_offline(struct roster_pane *rp);
 void rpane_set_unread(struct roster_pane *rp, const char *bare, unsigned n);
 
+/* How many contacts the pane holds (roster items and pending requests). */
+size_t rpane_count(const struct roster_pane *rp);
 /* The contact's sanitised name (or NULL), presence and status (or NULL). */
 const char *rpane_name(const struct roster_pane *rp, const char *bare);
 enum pres rpane_pres(const struct roster_pane *rp, const char *bare);

@@ -189,10 +189,12 @@ static void show_message(struct ui *ui, const struct event *ev)
 	char bare[JID_MAX + 1], who[JID_MAX + 1];
 	struct window *w;
 	const char *at;
+	bool fresh;
 
 	if (from == NULL)
 		return;
 	w = chat_win(ui, from);
+	fresh = w->kind == WIN_CHAT && w->count == 0;
 	jid_bare_str(from, bare, sizeof(bare));
 	name = rpane_name(ui->roster, bare);
 	at = strchr(bare, '@');
@@ -202,6 +204,14 @@ static void show_message(struct ui *ui, const struct event *ev)
 		snprintf(who, sizeof(who), "%.*s",
 		         at != NULL ? (int)(at - bare) : (int)strlen(bare), bare);
 	ui_line(ui, w, LINE_IN, who, ev_get(ev, "body"));
+	/* A stranger's first message: how to stop them, beside it. */
+	if (fresh && ev_get_bool(ev, "stranger", false)) {
+		char *hint = xasprintf(
+		    _("%s is not in your roster; if it is spam, /block %s stops it."), bare, bare);
+
+		ui_line(ui, w, LINE_INFO, NULL, hint);
+		free(hint);
+	}
 }
 
 static void show_sent(struct ui *ui, const struct event *ev)
@@ -331,7 +341,8 @@ static void show_presence(struct ui *ui, const struct event *ev)
  * pane marks the pending request. */
 static void show_subscription(struct ui *ui, const struct event *ev)
 {
-	rpane_subscription(ui->roster, ev_get(ev, "from"), ev_get(ev, "type"));
+	rpane_subscription(ui->roster, ev_get(ev, "from"), ev_get(ev, "type"),
+	                   ev_get_bool(ev, "pending", false));
 }
 
 static void ui_emit(void *fe, const struct event *ev)

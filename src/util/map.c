@@ -1,8 +1,13 @@
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "util/map.h"
 #include "util/str.h"
@@ -10,17 +15,76 @@
 static char map_tomb_;
 #define MAP_TOMB (&map_tomb_)
 
-/* FNV-1a: short keys, no adversarial flooding worth defending against here
- * beyond what the load factor bounds. */
+/* SipHash-1-3 with a key chosen per process: a peer that picks the JIDs
+ * (a flood of made-up subscribers) cannot make them share a slot, which
+ * with linear probing would make every look-up walk all of them. */
+static uint64_t seed[2];
+static bool seeded;
+
+static void seed_once(void)
+{
+	uint64_t fallback[2];
+
+	if (seeded)
+		return;
+	seeded = true;
+	if (getrandom(seed, sizeof(seed), 0) == (ssize_t)sizeof(seed))
+		return;
+	/* No entropy source (a very old kernel, a seccomp filter): at least
+	 * not a constant. */
+	fallback[0] = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+	fallback[1] = (uint64_t)(uintptr_t)&fallback ^ (uint64_t)clock();
+	memcpy(seed, fallback, sizeof(seed));
+}
+
+static inline uint64_t rotl(uint64_t x, int b)
+{
+	return (x << b) | (x >> (64 - b));
+}
+
+#define SIPROUND()                                                                                 \
+	do {                                                                                       \
+		v0 += v1;                                                                          \
+		v1 = rotl(v1, 13) ^ v0;                                                            \
+		v0 = rotl(v0, 32);                                                                 \
+		v2 += v3;                                                                          \
+		v3 = rotl(v3, 16) ^ v2;                                                            \
+		v0 += v3;                                                                          \
+		v3 = rotl(v3, 21) ^ v0;                                                            \
+		v2 += v1;                                                                          \
+		v1 = rotl(v1, 17) ^ v2;                                                            \
+		v2 = rotl(v2, 32);                                                                 \
+	} while (0)
+
 static uint64_t hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL;
+	size_t len = strlen(s), i = 0;
+	uint64_t v0, v1, v2, v3, m;
 
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
+	seed_once(); /* a map may be zero-initialised, not map_init'ed */
+	v0 = seed[0] ^ 0x736f6d6570736575ULL;
+	v1 = seed[1] ^ 0x646f72616e646f6dULL;
+	v2 = seed[0] ^ 0x6c7967656e657261ULL;
+	v3 = seed[1] ^ 0x7465646279746573ULL;
+	for (; i + 8 <= len; i += 8) {
+		m = 0;
+		for (int b = 7; b >= 0; b--)
+			m = (m << 8) | (unsigned char)s[i + (size_t)b];
+		v3 ^= m;
+		SIPROUND();
+		v0 ^= m;
 	}
-	return h;
+	m = (uint64_t)(len & 0xff) << 56;
+	for (size_t b = 0; i + b < len; b++)
+		m |= (uint64_t)(unsigned char)s[i + b] << (8 * b);
+	v3 ^= m;
+	SIPROUND();
+	v0 ^= m;
+	v2 ^= 0xff;
+	SIPROUND();
+	SIPROUND();
+	SIPROUND();
+	return v0 ^ v1 ^ v2 ^ v3;
 }
 
 void map_init(struct map *m)

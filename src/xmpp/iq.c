@@ -372,24 +372,43 @@ struct report {
 	char *ok_text;
 };
 
+bool iq_from_own_account(struct app *app, xmpp_stanza_t *iq)
+{
+	const char *from = xmpp_stanza_get_from(iq);
+	const char *me = session_jid(app->session);
+
+	if (from == NULL)
+		return true;
+	/* Only our bare JID (or our own full JID) may push (RFC 6121 §2.1.6). */
+	return me != NULL && jid_bare_eq(from, me) &&
+	       (jid_resource_str(from) == NULL || strcmp(from, me) == 0);
+}
+
+void iq_report_reply(struct app *app, xmpp_stanza_t *reply, const char *command,
+                     const char *ok_text)
+{
+	const char *type;
+
+	if (reply == NULL)
+		return;
+	type = xmpp_stanza_get_type(reply);
+	if (type != NULL && strcmp(type, "result") == 0) {
+		app_info(app, "%s", ok_text);
+	} else {
+		char *text;
+		const char *cond = iq_error_condition(reply, &text);
+
+		app_error(app, command, cond, _("The server refused %s: %s%s%s"), command, cond,
+		          text ? " — " : "", text ? text : "");
+		free(text);
+	}
+}
+
 static void on_report(struct app *app, xmpp_stanza_t *reply, void *ud)
 {
 	struct report *r = ud;
 
-	if (reply != NULL) {
-		const char *type = xmpp_stanza_get_type(reply);
-
-		if (type != NULL && strcmp(type, "result") == 0) {
-			app_info(app, "%s", r->ok_text);
-		} else {
-			char *text;
-			const char *cond = iq_error_condition(reply, &text);
-
-			app_error(app, r->command, cond, _("The server refused %s: %s%s%s"),
-			          r->command, cond, text ? " — " : "", text ? text : "");
-			free(text);
-		}
-	}
+	iq_report_reply(app, reply, r->command, r->ok_text);
 	free(r->command);
 	free(r->ok_text);
 	free(r);

@@ -56,6 +56,13 @@ void iq_request(struct app *app, xmpp_stanza_t *iq, iq_reply_fn fn, void *ud);
  * event for command with the server's condition and text. */
 void iq_request_report(struct app *app, xmpp_stanza_t *iq, const char *command,
                        const char *ok_text);
+/* True when iq comes from the user's own server (no from, the bare JID or
+ * our own full JID): the only sender of roster and blocklist pushes. */
+bool iq_from_own_account(struct app *app, xmpp_stanza_t *iq);
+/* What iq_request_report tells: ok_text for a result, the server's
+ * condition and text for an error, nothing when reply is NULL. */
+void iq_report_reply(struct app *app, xmpp_stanza_t *reply, const char *command,
+                     const char *ok_text);
 /* The error condition of an error stanza ("undefined-condition" when
  * absent) and its text (malloc'd or NULL). */
 const char *iq_error_condition(xmpp_stanza_t *st, char **text);

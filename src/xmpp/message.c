@@ -10,10 +10,12 @@
 #include "event.h"
 #include "i18n.h"
 #include "util/jid.h"
-#include "util/map.h"
+#include "util/lru.h"
 #include "util/sanitize.h"
 #include "util/str.h"
+#include "xmpp/blocking.h"
 #include "xmpp/message.h"
+#include "xmpp/roster.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
 
@@ -21,8 +23,15 @@ struct message_state {
 	struct app *app;
 	/* Per bare JID, the resource a reply goes to: the last one that wrote
 	 * to us. Presence from that resource unlocks it (RFC 6121 §5.1). */
-	struct map locks;
+	struct lru locks;
+	struct lru hinted; /* bare JIDs of strangers told how to block */
 };
+
+/* Remote input fills both, one sender at a time: bounded, the oldest
+ * forgotten (a forgotten lock sends a reply to the bare JID; a forgotten
+ * stranger hears the hint again). */
+#define MAX_LOCKS  4096
+#define MAX_HINTED 256
 
 static void iso_now(char *out, size_t len)
 {
@@ -119,9 +128,11 @@ static void on_error_message(struct app *app, xmpp_stanza_t *st, const char *fro
 
 			if (name == NULL)
 				continue;
-			if (strcmp(name, "text") == 0)
-				text = xmpp_stanza_get_text(c);
-			else if (!xmpp_stanza_is_text(c))
+			if (strcmp(name, "text") == 0) {
+				/* The first: a second one leaked it. */
+				if (text == NULL)
+					text = xmpp_stanza_get_text(c);
+			} else if (!xmpp_stanza_is_text(c))
 				condition = name;
 		}
 	}
@@ -134,6 +145,23 @@ static void on_error_message(struct app *app, xmpp_stanza_t *st, const char *fro
 	xmpp_free(session_ctx(app->session), text);
 }
 
+/* Someone not in the roster, who may be spam: not a server's notice. */
+static bool from_stranger(struct app *app, const char *bare)
+{
+	return strchr(bare, '@') != NULL && roster_get(app, bare) == NULL;
+}
+
+/* Says once per stranger and session how to stop them; the UI also says
+ * it in the chat window the stranger's first message opens. */
+static void stranger_hint(struct message_state *ms, const char *bare)
+{
+	if (lru_get(&ms->hinted, bare) != NULL)
+		return;
+	lru_put(&ms->hinted, bare, ms);
+	app_info(ms->app, _("%s is not in your roster; if it is spam, /block %s stops it."), bare,
+	         bare);
+}
+
 static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 {
 	struct message_state *ms = ud;
@@ -142,14 +170,14 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	const char *type = xmpp_stanza_get_type(st);
 	xmpp_stanza_t *body_el;
 	char *body, bare[JID_MAX + 1], when[32];
-	bool delayed;
+	bool delayed, stranger;
 	struct event ev;
 
 	(void)conn;
 	if (from == NULL)
 		from = session_domain(app->session);
-	if (!valid_sender(app, from))
-		return 1;
+	if (!valid_sender(app, from) || blocking_is_blocked(app, from))
+		return 1; /* a blocked sender's message that still came: dropped */
 	if (type == NULL)
 		type = "normal";
 	if (strcmp(type, "error") == 0) {
@@ -163,9 +191,10 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	if (body_el == NULL)
 		return 1; /* chat states and receipts carry no body */
 	body = xmpp_stanza_get_text(body_el);
+	jid_bare_str(from, bare, sizeof(bare));
+	stranger = from_stranger(app, bare);
 	if (jid_resource_str(from) != NULL) {
-		jid_bare_str(from, bare, sizeof(bare));
-		free(map_put(&ms->locks, bare, xstrdup(jid_resource_str(from))));
+		lru_put(&ms->locks, bare, xstrdup(jid_resource_str(from)));
 	}
 	delayed = message_time(st, when, sizeof(when));
 	ev_init(&ev, EV_MESSAGE);
@@ -176,8 +205,12 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	ev_bool(&ev, "delayed", delayed);
 	ev_str(&ev, "id", xmpp_stanza_get_id(st));
 	ev_str(&ev, "thread", NULL);
+	if (stranger)
+		ev_bool(&ev, "stranger", true);
 	app_emit(app, &ev);
 	xmpp_free(session_ctx(app->session), body);
+	if (stranger)
+		stranger_hint(ms, bare);
 	return 1;
 }
 
@@ -192,9 +225,9 @@ static int on_presence_unlock(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	if (from == NULL || (res = jid_resource_str(from)) == NULL)
 		return 1;
 	jid_bare_str(from, bare, sizeof(bare));
-	locked = map_get(&ms->locks, bare);
+	locked = lru_get(&ms->locks, bare);
 	if (locked != NULL && strcmp(locked, res) == 0)
-		free(map_del(&ms->locks, bare));
+		lru_del(&ms->locks, bare);
 	return 1;
 }
 
@@ -211,7 +244,8 @@ static void offline(struct session *s, void *ud)
 	struct message_state *ms = ud;
 
 	(void)s;
-	map_free(&ms->locks, free);
+	lru_clear(&ms->locks);
+	lru_clear(&ms->hinted);
 }
 
 static const struct session_hooks message_hooks = {.online = online, .offline = offline};
@@ -221,7 +255,8 @@ void message_init(struct app *app)
 	struct message_state *ms = xcalloc(1, sizeof(*ms));
 
 	ms->app = app;
-	map_init(&ms->locks);
+	lru_init(&ms->locks, MAX_LOCKS, free);
+	lru_init(&ms->hinted, MAX_HINTED, NULL);
 	app->message = ms;
 	session_add_hooks(app->session, &message_hooks, ms);
 }
@@ -230,7 +265,8 @@ void message_fini(struct app *app)
 {
 	if (app->message == NULL)
 		return;
-	map_free(&app->message->locks, free);
+	lru_clear(&app->message->locks);
+	lru_clear(&app->message->hinted);
 	free(app->message);
 	app->message = NULL;
 }
@@ -255,7 +291,7 @@ int message_send(struct app *app, const char *to, const char *body)
 	}
 	jid_full(&j, target, sizeof(target));
 	jid_bare(&j, bare, sizeof(bare));
-	if (j.resource[0] == '\0' && (res = map_get(&app->message->locks, bare)) != NULL)
+	if (j.resource[0] == '\0' && (res = lru_get(&app->message->locks, bare)) != NULL)
 		snprintf(target, sizeof(target), "%s/%s", bare, res);
 	id = session_new_id(s);
 	msg = xmpp_message_new(session_ctx(s), "chat", target, id);

@@ -14,6 +14,7 @@
 #include "util/jid.h"
 #include "util/map.h"
 #include "util/str.h"
+#include "xmpp/blocking.h"
 #include "xmpp/iq.h"
 #include "xmpp/presence.h"
 #include "xmpp/presence_int.h"
@@ -177,6 +178,28 @@ static void store_resource(struct app *app, const char *bare, const char *res, c
 		map_put(&p->contacts, bare, head);
 }
 
+void presence_blocked(struct app *app)
+{
+	struct presence *p = app->presence;
+	const char **gone = xcalloc(p->contacts.count + 1, sizeof(*gone));
+	size_t n = 0;
+	const char *k;
+	void *v;
+
+	/* The server stops their presence but sends no unavailable for them
+	 * (XEP-0191 has it send ours to them): they are offline here now. */
+	for (size_t i = 0; map_next(&p->contacts, &i, &k, &v);)
+		if (blocking_is_blocked(app, k))
+			gone[n++] = xstrdup(k);
+	for (size_t i = 0; i < n; i++) {
+		resources_free(map_del(&p->contacts, gone[i]));
+		emit_presence(app, gone[i], "offline", NULL, 0);
+		free((char *)gone[i]);
+	}
+	free(gone);
+	presence_sub_drop_blocked(app);
+}
+
 static void on_available(struct app *app, xmpp_stanza_t *st, const char *from, bool gone)
 {
 	char bare[JID_MAX + 1], *show, *status, *prio_s;
@@ -216,6 +239,11 @@ static int on_presence(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 
 	(void)conn;
 	if (from == NULL || !jid_parse(&j, from))
+		return 1;
+	/* Pushed before the block reached the server, or a server that does
+	 * not enforce it: never shown. Unavailable passes: it only takes a
+	 * resource away. */
+	if ((type == NULL || strcmp(type, "unavailable") != 0) && blocking_is_blocked(app, from))
 		return 1;
 	if (type == NULL || strcmp(type, "unavailable") == 0) {
 		on_available(app, st, from, type != NULL);
@@ -484,6 +512,7 @@ static void offline(struct session *s, void *ud)
 	(void)s;
 	map_free(&p->contacts, resources_free);
 	map_init(&p->contacts);
+	presence_sub_flush(app);
 	p->initial_sent = false;
 	if (p->idle_timer != NULL)
 		loop_timer_del(app->loop, p->idle_timer);

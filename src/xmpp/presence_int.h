@@ -20,14 +20,21 @@ struct presence {
 	bool auto_away;         /* away because idle, until the user is back */
 	uint64_t last_activity; /* loop_now_ms() */
 	struct loop_timer *idle_timer;
-	struct map contacts; /* bare JID -> struct resource list */
-	struct map pending;  /* bare JID -> time_t * of the request */
-	char *account;       /* bare JID the pending list belongs to */
+	struct map contacts;           /* bare JID -> struct resource list */
+	struct map pending;            /* bare JID -> time_t * of the request */
+	char *account;                 /* bare JID the pending list belongs to */
+	struct loop_timer *save_timer; /* the pending file is due to be written */
+	bool full_told;                /* the user knows the list is full */
 };
 
 void presence_arm_idle(struct app *app);
 void presence_on_subscription(struct app *app, const char *from, const char *type);
 void presence_sub_online(struct app *app, const char *account);
 void presence_sub_free(struct app *app);
+/* Drops the pending requests from blocked senders (presence_blocked's
+ * second half). */
+void presence_sub_drop_blocked(struct app *app);
+/* Writes the pending file now if a write is due. */
+void presence_sub_flush(struct app *app);
 
 #endif

@@ -1,14 +1,12 @@
+/* The roster protocol (RFC 6121 §2): the fetch at login, pushes, and the
+ * /roster back ends that edit it. */
 #include "config.h"
 
-#include <errno.h>
-#include <stdio.h>
 #ifdef HAVE_MALLOC_H
 #include <malloc.h>
 #endif
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "app.h"
 #include "cfg.h"
@@ -18,313 +16,13 @@
 #include "util/jid.h"
 #include "util/map.h"
 #include "util/str.h"
-#include "util/xdg.h"
 #include "xmpp/iq.h"
 #include "xmpp/presence.h"
 #include "xmpp/roster.h"
+#include "xmpp/roster_int.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
 #include "xmpp/stanza.h"
-
-struct roster {
-	struct map items; /* bare JID -> struct roster_item * */
-	char *ver;        /* the version the items belong to, NULL: none */
-	char *account;    /* bare JID whose roster this is */
-	bool loaded;
-	struct loop_timer *save_timer; /* a cache write due after pushes */
-	struct loop_timer *wait_timer; /* the roster request is late */
-};
-
-/* Pushes come in bursts (an import, another client's bulk edit): the cache
- * is written once after a burst, not once per push. */
-#define SAVE_DELAY_MS 1000
-
-static void item_free_cb(void *p)
-{
-	if (p == NULL)
-		return;
-	roster_item_free(p);
-	free(p);
-}
-
-void roster_item_free(struct roster_item *it)
-{
-	free(it->jid);
-	free(it->name);
-	for (size_t i = 0; i < it->ngroups; i++)
-		free(it->groups[i]);
-	free(it->groups);
-	memset(it, 0, sizeof(*it));
-}
-
-static bool valid_subscription(const char *s)
-{
-	static const char *const ok[] = {"none", "to", "from", "both", "remove"};
-
-	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		if (strcmp(s, ok[i]) == 0)
-			return true;
-	return false;
-}
-
-static void add_group(struct roster_item *it, const char *g)
-{
-	if (g == NULL || g[0] == '\0' || it->ngroups == ROSTER_MAX_GROUPS)
-		return;
-	for (size_t i = 0; i < it->ngroups; i++)
-		if (strcmp(it->groups[i], g) == 0)
-			return;
-	/* Exact size: thousands of items are kept, most with one group. */
-	it->groups = xrealloc(it->groups, (it->ngroups + 1) * sizeof(*it->groups));
-	it->groups[it->ngroups++] = xstrdup(g);
-}
-
-bool roster_item_parse(xmpp_stanza_t *item, struct roster_item *out)
-{
-	const char *jid = xmpp_stanza_get_attribute(item, "jid");
-	const char *sub = xmpp_stanza_get_attribute(item, "subscription");
-	const char *name = xmpp_stanza_get_attribute(item, "name");
-	const char *ask = xmpp_stanza_get_attribute(item, "ask");
-	char bare[JID_MAX + 1];
-	struct jid j;
-	xmpp_stanza_t *c;
-
-	if (jid == NULL || !jid_parse(&j, jid) || j.resource[0] != '\0')
-		return false;
-	if (sub == NULL)
-		sub = "none";
-	if (!valid_subscription(sub))
-		return false;
-	memset(out, 0, sizeof(*out));
-	out->jid = xstrdup(jid_bare(&j, bare, sizeof(bare)));
-	out->name = name != NULL && name[0] != '\0' ? xstrdup(name) : NULL;
-	strlcpy_(out->subscription, sub, sizeof(out->subscription));
-	out->ask = ask != NULL && strcmp(ask, "subscribe") == 0;
-	for (c = xmpp_stanza_get_children(item); c != NULL; c = xmpp_stanza_get_next(c)) {
-		const char *n = xmpp_stanza_get_name(c);
-		char *t;
-
-		if (n == NULL || xmpp_stanza_is_text(c) || strcmp(n, "group") != 0)
-			continue;
-		t = xmpp_stanza_get_text(c);
-		add_group(out, t);
-		xmpp_free(xmpp_stanza_get_context(item), t);
-	}
-	return true;
-}
-
-/* Tabs separate the fields of a cache line; backslash escapes tab, newline
- * and itself so any name survives. */
-static void put_escaped(struct buf *b, const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++) {
-		if (*s == '\t')
-			buf_puts(b, "\\t");
-		else if (*s == '\n')
-			buf_puts(b, "\\n");
-		else if (*s == '\\')
-			buf_puts(b, "\\\\");
-		else
-			buf_append(b, s, 1);
-	}
-}
-
-char *roster_item_format(const struct roster_item *it)
-{
-	struct buf b;
-
-	buf_init(&b);
-	put_escaped(&b, it->jid);
-	buf_printf(&b, "\t%s\t%s\t", it->subscription, it->ask ? "subscribe" : "-");
-	if (it->name != NULL) {
-		buf_puts(&b, "=");
-		put_escaped(&b, it->name);
-	}
-	for (size_t i = 0; i < it->ngroups; i++) {
-		buf_puts(&b, "\t");
-		put_escaped(&b, it->groups[i]);
-	}
-	buf_cstr(&b);
-	return b.data;
-}
-
-/* Splits at the next tab and unescapes in place; NULL at the end. */
-static char *next_field(char **p)
-{
-	char *start = *p, *r = start, *w = start;
-
-	if (start == NULL)
-		return NULL;
-	for (; *r != '\0' && *r != '\t'; r++) {
-		if (*r == '\\' && r[1] != '\0') {
-			r++;
-			*w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*p = *r == '\t' ? r + 1 : NULL;
-	*w = '\0';
-	return start;
-}
-
-bool roster_item_unformat(char *line, struct roster_item *out)
-{
-	char *p = line, *jid, *sub, *ask, *name, *g;
-	struct jid j;
-
-	jid = next_field(&p);
-	sub = next_field(&p);
-	ask = next_field(&p);
-	name = next_field(&p);
-	if (jid == NULL || sub == NULL || ask == NULL || name == NULL || !jid_parse(&j, jid) ||
-	    !valid_subscription(sub) || (name[0] != '\0' && name[0] != '='))
-		return false;
-	memset(out, 0, sizeof(*out));
-	out->jid = xstrdup(jid);
-	strlcpy_(out->subscription, sub, sizeof(out->subscription));
-	out->ask = strcmp(ask, "subscribe") == 0;
-	out->name = name[0] == '=' ? xstrdup(name + 1) : NULL;
-	while ((g = next_field(&p)) != NULL)
-		add_group(out, g);
-	return true;
-}
-
-static char *cache_file(struct roster *r)
-{
-	char *name, *f;
-
-	if (r->account == NULL)
-		return NULL;
-	name = xasprintf("roster/%s", r->account);
-	f = xdg_path(XDG_CACHE, name);
-	free(name);
-	return f;
-}
-
-/* Written to a temporary file and renamed, so a crash never leaves half a
- * roster that a later login would trust. */
-static void cache_save(struct app *app)
-{
-	struct roster *r = app->roster;
-	char *file = cache_file(r), *tmp, *line;
-	const char *k;
-	void *v;
-	FILE *f;
-	bool ok;
-
-	if (file == NULL || r->ver == NULL) {
-		free(file);
-		return;
-	}
-	tmp = xasprintf("%s.tmp", file);
-	f = fopen(tmp, "w");
-	if (f == NULL) {
-		app_error(app, NULL, "io", _("Cannot write the roster cache %s: %s"), tmp,
-		          strerror(errno));
-		goto out;
-	}
-	fchmod(fileno(f), 0600);
-	fprintf(f, "jabiru-roster 1\n");
-	line = xstrdup(r->ver);
-	{
-		struct buf b;
-
-		buf_init(&b);
-		put_escaped(&b, line);
-		fprintf(f, "%s\n", buf_cstr(&b));
-		buf_free(&b);
-	}
-	free(line);
-	for (size_t i = 0; map_next(&r->items, &i, &k, &v);) {
-		line = roster_item_format(v);
-		fprintf(f, "%s\n", line);
-		free(line);
-	}
-	ok = fflush(f) == 0 && !ferror(f);
-	if (fclose(f) != 0 || !ok || rename(tmp, file) != 0) {
-		app_error(app, NULL, "io", _("Cannot write the roster cache %s: %s"), file,
-		          strerror(errno));
-		unlink(tmp);
-	}
-out:
-	free(tmp);
-	free(file);
-}
-
-/* Loads the cached items and version; a missing or damaged cache means no
- * version, so the server sends the whole roster. */
-static void cache_load(struct app *app)
-{
-	struct roster *r = app->roster;
-	char *file = cache_file(r), *line = NULL, *p;
-	size_t cap = 0;
-	ssize_t n;
-	FILE *f;
-	int lineno = 0;
-	bool bad = false;
-
-	if (file == NULL || (f = fopen(file, "r")) == NULL) {
-		free(file);
-		return;
-	}
-	while ((n = getline(&line, &cap, f)) > 0) {
-		struct roster_item it;
-
-		if (line[n - 1] == '\n')
-			line[n - 1] = '\0';
-		lineno++;
-		if (lineno == 1) {
-			bad = strcmp(line, "jabiru-roster 1") != 0;
-		} else if (lineno == 2) {
-			p = line;
-			r->ver = xstrdup(next_field(&p));
-		} else if (roster_item_unformat(line, &it)) {
-			struct roster_item *h = xmalloc(sizeof(*h));
-
-			*h = it;
-			item_free_cb(map_put(&r->items, h->jid, h));
-		} else {
-			bad = true;
-		}
-		if (bad)
-			break;
-	}
-	free(line);
-	fclose(f);
-	if (bad || lineno < 2) {
-		app_info(app, _("The roster cache %s is damaged; fetching the whole roster."),
-		         file);
-		free(r->ver);
-		r->ver = NULL;
-		map_free(&r->items, item_free_cb); /* and ready for reuse */
-	}
-	free(file);
-}
-
-static void on_save_timer(void *ud)
-{
-	struct app *app = ud;
-
-	app->roster->save_timer = NULL;
-	cache_save(app);
-}
-
-static void schedule_save(struct app *app)
-{
-	if (app->roster->save_timer == NULL)
-		app->roster->save_timer =
-		    loop_timer_add(app->loop, SAVE_DELAY_MS, on_save_timer, app);
-}
-
-static void flush_save(struct app *app)
-{
-	if (app->roster->save_timer != NULL) {
-		loop_timer_del(app->loop, app->roster->save_timer);
-		app->roster->save_timer = NULL;
-		cache_save(app);
-	}
-}
 
 static void emit_item(struct app *app, const struct roster_item *it)
 {
@@ -354,14 +52,14 @@ static void apply_item(struct app *app, struct roster_item *it)
 		void *old = map_del(&r->items, it->jid);
 
 		if (old != NULL)
-			item_free_cb(old);
+			roster_item_destroy(old);
 		roster_item_free(it);
 	} else {
 		struct roster_item *h = xmalloc(sizeof(*h));
 
 		*h = *it;
 		presence_roster_changed(app, h);
-		item_free_cb(map_put(&r->items, h->jid, h));
+		roster_item_destroy(map_put(&r->items, h->jid, h));
 	}
 }
 
@@ -452,7 +150,7 @@ static void on_roster_result(struct app *app, xmpp_stanza_t *reply, void *ud)
 		finish_load(app, true);
 		return;
 	}
-	map_free(&r->items, item_free_cb); /* and ready for reuse */
+	map_free(&r->items, roster_item_destroy); /* and ready for reuse */
 	for (c = xmpp_stanza_get_children(q); c != NULL; c = xmpp_stanza_get_next(c)) {
 		struct roster_item it;
 		const char *n = xmpp_stanza_get_name(c);
@@ -472,20 +170,8 @@ static void on_roster_result(struct app *app, xmpp_stanza_t *reply, void *ud)
 	ver = xmpp_stanza_get_attribute(q, "ver");
 	free(r->ver);
 	r->ver = ver != NULL ? xstrdup(ver) : NULL;
-	cache_save(app);
+	roster_cache_save(app);
 	finish_load(app, false);
-}
-
-static bool from_own_account(struct app *app, xmpp_stanza_t *iq)
-{
-	const char *from = xmpp_stanza_get_from(iq);
-	const char *me = session_jid(app->session);
-
-	if (from == NULL)
-		return true;
-	/* Only our bare JID (or our own full JID) may push (RFC 6121 §2.1.6). */
-	return me != NULL && jid_bare_eq(from, me) &&
-	       (jid_resource_str(from) == NULL || strcmp(from, me) == 0);
 }
 
 static bool on_push(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *q, void *ud)
@@ -499,7 +185,7 @@ static bool on_push(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *q, void *
 	(void)ud;
 	if (strcmp(xmpp_stanza_get_type(iq), "set") != 0)
 		return false;
-	if (!from_own_account(app, iq)) {
+	if (!iq_from_own_account(app, iq)) {
 		app_error(app, NULL, "roster-spoof",
 		          _("Ignored a roster push from %s: only your server may change your "
 		            "roster."),
@@ -524,7 +210,7 @@ static bool on_push(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *q, void *
 		free(r->ver);
 		r->ver = xstrdup(ver);
 	}
-	schedule_save(app);
+	roster_cache_schedule(app);
 	res = xmpp_iq_new(session_ctx(app->session), "result", xmpp_stanza_get_id(iq));
 	if (xmpp_stanza_get_from(iq) != NULL)
 		xmpp_stanza_set_to(res, xmpp_stanza_get_from(iq));
@@ -542,7 +228,7 @@ static void online(struct session *s, void *ud)
 
 	jid_bare_str(session_jid(s), bare, sizeof(bare));
 	if (r->account == NULL || strcmp(r->account, bare) != 0) {
-		map_free(&r->items, item_free_cb); /* and ready for reuse */
+		map_free(&r->items, roster_item_destroy); /* and ready for reuse */
 		free(r->ver);
 		r->ver = NULL;
 		free(r->account);
@@ -550,7 +236,7 @@ static void online(struct session *s, void *ud)
 	}
 	r->loaded = false;
 	if (r->ver == NULL)
-		cache_load(app);
+		roster_cache_load(app);
 	iq = iq_new_query(app, "get", NULL, NS_ROSTER, &q);
 	if (session_offers_rosterver(s))
 		xmpp_stanza_set_attribute(q, "ver", r->ver != NULL ? r->ver : "");
@@ -568,7 +254,23 @@ static void offline(struct session *s, void *ud)
 
 	(void)s;
 	stop_waiting(app->roster, app);
-	flush_save(app);
+	roster_cache_flush(app);
+}
+
+/* What the user last asked an item to be, until the server has answered
+ * the set that asked it: a second edit builds on this, not on the last
+ * push, which may not include the first edit yet. */
+struct desired {
+	struct roster_item item;
+	unsigned serial; /* of the newest set for this JID */
+};
+
+static void desired_free(void *p)
+{
+	struct desired *d = p;
+
+	roster_item_free(&d->item);
+	free(d);
 }
 
 static const struct session_hooks roster_hooks = {.online = online, .offline = offline};
@@ -578,6 +280,7 @@ void roster_init(struct app *app)
 	app->roster = xcalloc(1, sizeof(*app->roster));
 	/* Keyed by each item's own JID: 2,000 contacts, 2,000 fewer copies. */
 	map_init_borrowed(&app->roster->items);
+	map_init_borrowed(&app->roster->desired);
 	iq_register(app, NS_ROSTER, on_push, NULL);
 	session_add_hooks(app->session, &roster_hooks, app);
 }
@@ -587,8 +290,9 @@ void roster_fini(struct app *app)
 	if (app->roster == NULL)
 		return;
 	stop_waiting(app->roster, app);
-	flush_save(app);
-	map_free(&app->roster->items, item_free_cb);
+	roster_cache_flush(app);
+	map_free(&app->roster->items, roster_item_destroy);
+	map_free(&app->roster->desired, desired_free);
 	free(app->roster->ver);
 	free(app->roster->account);
 	free(app->roster);
@@ -598,6 +302,15 @@ void roster_fini(struct app *app)
 const struct roster_item *roster_get(struct app *app, const char *bare)
 {
 	return map_get(&app->roster->items, bare);
+}
+
+void roster_each(struct app *app, void (*fn)(void *ud, const struct roster_item *it), void *ud)
+{
+	const char *k;
+	void *v;
+
+	for (size_t i = 0; map_next(&app->roster->items, &i, &k, &v);)
+		fn(ud, v);
 }
 
 size_t roster_count(struct app *app)
@@ -660,40 +373,94 @@ static bool check_online_jid(struct app *app, const char *command, const char *j
 	return true;
 }
 
+struct set_request {
+	char *command, *ok_text, *jid;
+	unsigned serial;
+};
+
+/* Answered (or the session ended): once the newest set for the JID is, the
+ * server's pushes say the rest. The server answers one stream's iqs in
+ * order, so the older sets were answered before. */
+static void on_set_reply(struct app *app, xmpp_stanza_t *reply, void *ud)
+{
+	struct set_request *q = ud;
+	/* At exit iq_fini ends the requests after roster_fini. */
+	struct desired *d = app->roster != NULL ? map_get(&app->roster->desired, q->jid) : NULL;
+
+	iq_report_reply(app, reply, q->command, q->ok_text);
+	if (d != NULL && d->serial == q->serial)
+		desired_free(map_del(&app->roster->desired, q->jid));
+	free(q->command);
+	free(q->ok_text);
+	free(q->jid);
+	free(q);
+}
+
+/* Sets the desired item for bare (name and groups copied) and returns it. */
+static struct desired *desire(struct roster *r, const char *bare, const char *name,
+                              const char *const *groups, size_t ngroups)
+{
+	struct desired *d = xcalloc(1, sizeof(*d));
+
+	d->item.jid = xstrdup(bare);
+	d->item.name = name != NULL && name[0] != '\0' ? xstrdup(name) : NULL;
+	for (size_t i = 0; i < ngroups; i++)
+		roster_item_add_group(&d->item, groups[i]);
+	d->serial = ++r->set_serial;
+	return d;
+}
+
+static void send_set(struct app *app, const char *command, const struct desired *d)
+{
+	struct set_request *q = xcalloc(1, sizeof(*q));
+	xmpp_stanza_t *iq, *query, *item;
+
+	iq = iq_new_query(app, "set", NULL, NS_ROSTER, &query);
+	item = xmpp_stanza_new(session_ctx(app->session));
+	xmpp_stanza_set_name(item, "item");
+	xmpp_stanza_set_attribute(item, "jid", d->item.jid);
+	if (d->item.name != NULL)
+		xmpp_stanza_set_attribute(item, "name", d->item.name);
+	for (size_t i = 0; i < d->item.ngroups; i++)
+		stanza_add_text(item, "group", d->item.groups[i]);
+	xmpp_stanza_add_child(query, item);
+	xmpp_stanza_release(item);
+	q->command = xstrdup(command);
+	q->ok_text = xasprintf(_("Roster updated: %s."), d->item.jid);
+	q->jid = xstrdup(d->item.jid);
+	q->serial = d->serial;
+	iq_request(app, iq, on_set_reply, q);
+	xmpp_stanza_release(iq);
+}
+
 int roster_set(struct app *app, const char *command, const char *jid, const char *name,
                bool keep_name, const char *const *groups, size_t ngroups, bool keep_groups)
 {
-	char bare[JID_MAX + 1], *ok;
+	struct roster *r = app->roster;
+	char bare[JID_MAX + 1];
 	const struct roster_item *old;
-	xmpp_stanza_t *iq, *q, *item;
+	struct desired *d, *prev;
 
 	if (!check_online_jid(app, command, jid, bare))
 		return -1;
-	old = roster_get(app, bare);
+	prev = map_get(&r->desired, bare);
+	old = prev != NULL ? &prev->item : roster_get(app, bare);
 	if ((keep_name || keep_groups) && old == NULL && strcmp(command, "/roster add") != 0) {
 		app_error(app, command, "not-in-roster", _("%s is not in your roster."), bare);
 		return -1;
 	}
-	iq = iq_new_query(app, "set", NULL, NS_ROSTER, &q);
-	item = xmpp_stanza_new(session_ctx(app->session));
-	xmpp_stanza_set_name(item, "item");
-	xmpp_stanza_set_attribute(item, "jid", bare);
 	if (keep_name && old != NULL)
 		name = old->name;
-	if (name != NULL && name[0] != '\0')
-		xmpp_stanza_set_attribute(item, "name", name);
 	if (keep_groups && old != NULL) {
 		groups = (const char *const *)old->groups;
 		ngroups = old->ngroups;
 	}
-	for (size_t i = 0; i < ngroups; i++)
-		stanza_add_text(item, "group", groups[i]);
-	xmpp_stanza_add_child(q, item);
-	xmpp_stanza_release(item);
-	ok = xasprintf(_("Roster updated: %s."), bare);
-	iq_request_report(app, iq, command, ok);
-	free(ok);
-	xmpp_stanza_release(iq);
+	d = desire(r, bare, name, groups, ngroups);
+	send_set(app, command, d);
+	/* Last: name and groups may point into prev. */
+	prev = map_put(&r->desired, d->item.jid, d);
+	if (prev != NULL)
+		desired_free(prev);
 	return 0;
 }
 
@@ -701,9 +468,14 @@ int roster_remove(struct app *app, const char *command, const char *jid)
 {
 	char bare[JID_MAX + 1], *ok;
 	xmpp_stanza_t *iq, *q, *item;
+	struct desired *d;
 
 	if (!check_online_jid(app, command, jid, bare))
 		return -1;
+	/* The item goes: no later edit builds on what was asked for it. */
+	d = map_del(&app->roster->desired, bare);
+	if (d != NULL)
+		desired_free(d);
 	iq = iq_new_query(app, "set", NULL, NS_ROSTER, &q);
 	item = xmpp_stanza_new(session_ctx(app->session));
 	xmpp_stanza_set_name(item, "item");

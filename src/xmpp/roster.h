@@ -36,6 +36,8 @@ bool roster_item_unformat(char *line, struct roster_item *out);
 
 /* The item for a bare JID, or NULL. */
 const struct roster_item *roster_get(struct app *app, const char *bare);
+/* Calls fn with every item, in no particular order. */
+void roster_each(struct app *app, void (*fn)(void *ud, const struct roster_item *it), void *ud);
 size_t roster_count(struct app *app);
 bool roster_loaded(struct app *app);
 

@@ -14,10 +14,12 @@
 #include "app.h"
 #include "event.h"
 #include "i18n.h"
+#include "loop.h"
 #include "util/jid.h"
 #include "util/map.h"
 #include "util/str.h"
 #include "util/xdg.h"
+#include "xmpp/blocking.h"
 #include "xmpp/presence.h"
 #include "xmpp/presence_int.h"
 #include "xmpp/roster.h"
@@ -25,6 +27,9 @@
 
 /* Bounds the list against a flood of requests from made-up JIDs. */
 #define MAX_PENDING 1000
+/* A flood comes as a burst: the file is written once after it, not once
+ * per request. */
+#define SAVE_DELAY_MS 1000
 
 static char *pending_file(struct presence *p)
 {
@@ -67,15 +72,44 @@ out:
 	free(file);
 }
 
-static void pending_add(struct presence *p, const char *bare, time_t when)
+static void on_save_timer(void *ud)
+{
+	struct app *app = ud;
+
+	app->presence->save_timer = NULL;
+	pending_save(app);
+}
+
+static void pending_changed(struct app *app)
+{
+	struct presence *p = app->presence;
+
+	if (p->save_timer == NULL)
+		p->save_timer = loop_timer_add(app->loop, SAVE_DELAY_MS, on_save_timer, app);
+}
+
+void presence_sub_flush(struct app *app)
+{
+	struct presence *p = app->presence;
+
+	if (p->save_timer != NULL) {
+		loop_timer_del(app->loop, p->save_timer);
+		p->save_timer = NULL;
+		pending_save(app);
+	}
+}
+
+/* False when the list is full (or bare is in it already). */
+static bool pending_add(struct presence *p, const char *bare, time_t when)
 {
 	time_t *t;
 
 	if (map_get(&p->pending, bare) != NULL || p->pending.count >= MAX_PENDING)
-		return;
+		return false;
 	t = xmalloc(sizeof(*t));
 	*t = when;
 	map_put(&p->pending, bare, t);
+	return true;
 }
 
 static bool pending_drop(struct app *app, const char *bare)
@@ -83,8 +117,11 @@ static bool pending_drop(struct app *app, const char *bare)
 	void *v = map_del(&app->presence->pending, bare);
 
 	free(v);
-	if (v != NULL)
-		pending_save(app);
+	if (v != NULL) {
+		if (app->presence->pending.count < MAX_PENDING)
+			app->presence->full_told = false;
+		pending_changed(app);
+	}
 	return v != NULL;
 }
 
@@ -126,6 +163,7 @@ void presence_sub_online(struct app *app, const char *account)
 
 	if (p->account != NULL && strcmp(p->account, account) == 0)
 		return;
+	presence_sub_flush(app); /* the other account's */
 	map_free(&p->pending, free);
 	map_init(&p->pending);
 	free(p->account);
@@ -144,6 +182,7 @@ void presence_sub_online(struct app *app, const char *account)
 
 void presence_sub_free(struct app *app)
 {
+	presence_sub_flush(app);
 	map_free(&app->presence->pending, free);
 	free(app->presence->account);
 	app->presence->account = NULL;
@@ -180,6 +219,22 @@ static void emit_sub(struct app *app, const char *bare, const char *type, bool s
 	app_emit(app, &ev);
 }
 
+/* A request past the cap: the event (not pending), and a word to the user
+ * once, not a line per request of the flood. */
+static void pending_full(struct app *app, const char *bare, const char *type)
+{
+	struct presence *p = app->presence;
+
+	emit_sub(app, bare, type, false);
+	if (p->full_told)
+		return;
+	p->full_told = true;
+	app_error(app, NULL, "pending-full",
+	          _("%d subscription requests wait for an answer already: new ones (such as from "
+	            "%s) are not kept until you answer some (/sub pending)."),
+	          MAX_PENDING, bare);
+}
+
 void presence_on_subscription(struct app *app, const char *from, const char *type)
 {
 	struct presence *p = app->presence;
@@ -195,12 +250,18 @@ void presence_on_subscription(struct app *app, const char *from, const char *typ
 			return;
 		}
 		if (map_get(&p->pending, bare) == NULL) {
-			pending_add(p, bare, time(NULL));
-			pending_save(app);
+			if (!pending_add(p, bare, time(NULL))) {
+				pending_full(app, bare, type);
+				return;
+			}
+			pending_changed(app);
 		}
 		emit_sub(app, bare, type, false);
-		app_info(app, _("%s asks to see your presence: /sub allow %s or /sub deny %s"),
-		         bare, bare, bare);
+		app_info(
+		    app,
+		    _("%s asks to see your presence: /sub allow %s, /sub deny %s, or /block %s "
+		      "if it is spam"),
+		    bare, bare, bare, bare);
 		return;
 	}
 	if (strcmp(type, "unsubscribe") == 0)
@@ -219,6 +280,39 @@ void presence_roster_changed(struct app *app, const struct roster_item *it)
 	/* Answered from another of our clients: no longer waiting. */
 	if (strcmp(it->subscription, "from") == 0 || strcmp(it->subscription, "both") == 0)
 		pending_drop(app, it->jid);
+}
+
+void presence_sub_drop_blocked(struct app *app)
+{
+	struct presence *p = app->presence;
+	const char **gone = xcalloc(p->pending.count + 1, sizeof(*gone));
+	size_t n = 0;
+	const char *k;
+	void *v;
+
+	for (size_t i = 0; map_next(&p->pending, &i, &k, &v);)
+		if (blocking_is_blocked(app, k))
+			gone[n++] = xstrdup(k);
+	for (size_t i = 0; i < n; i++) {
+		struct event ev;
+
+		pending_drop(app, gone[i]);
+		/* As if withdrawn: the pane and a script drop the request. */
+		ev_init(&ev, EV_SUBSCRIPTION);
+		ev_str(&ev, "from", gone[i]);
+		ev_str(&ev, "type", "unsubscribe");
+		ev_bool(&ev, "pending", false);
+		ev_bool(&ev, "blocked", true);
+		app_emit(app, &ev);
+		free((char *)gone[i]);
+	}
+	if (n > 0)
+		app_info(app,
+		         ngettext("%zu pending subscription request from a blocked sender dropped.",
+		                  "%zu pending subscription requests from blocked senders dropped.",
+		                  n),
+		         n);
+	free(gone);
 }
 
 bool presence_sub_is_pending(struct app *app, const char *bare, time_t *since)

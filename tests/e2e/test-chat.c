@@ -190,6 +190,28 @@ Test(chat, undeliverable_message_gives_message_error)
 	deliver(alice, alice_jid, bob, "bob@localhost", "still here");
 }
 
+/* An error message with two <text/> children (a contact can send any): the
+ * first is shown, and nothing leaks (under the sanitiser build the leak
+ * made alice exit non-zero). */
+Test(chat, an_error_with_two_texts_shows_the_first)
+{
+	const char *line;
+
+	cr_assert(jproc_sendf(bob,
+	                      "/raw <message type='error' to='%s' id='e1'><error type='cancel'>"
+	                      "<item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+	                      "<text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>first</text>"
+	                      "<text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>second</text>"
+	                      "</error></message>",
+	                      alice_jid));
+	line = jproc_expect(alice, "message-error", NULL, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "text", "first"), "%s", line);
+	cr_expect(json_field_is(line, "condition", "item-not-found"), "%s", line);
+	jproc_close_stdin(alice);
+	cr_expect_eq(jproc_wait_exit(alice, HARNESS_TIMEOUT_MS), 0, "alice did not exit cleanly");
+}
+
 /* RFC 6121 5.1: a reply to the bare JID goes to the resource that wrote. */
 Test(chat, reply_goes_to_the_resource_that_wrote)
 {

@@ -249,3 +249,35 @@ Test(roster, pushes_keep_the_cache_current)
 	snprintf(rm, sizeof(rm), "rm -rf '%s'", cache);
 	cr_expect_eq(system(rm), 0);
 }
+
+/* Two edits sent at once (a script, or a fast typist): the second set must
+ * carry the first's change, not the item as it was before the first push
+ * came back. Both reach the server: a second login sees name and group. */
+Test(roster, two_quick_edits_both_reach_the_server)
+{
+	const char *users[] = {"alice:wonderland", "bob:builder", NULL};
+	struct jproc *a1, *a2;
+	const char *line;
+
+	cr_assert(prosody_befriend(&srv, "alice", "bob"));
+	cr_assert(prosody_start(&srv, users));
+	a1 = login_env("alice", "wonderland", NULL);
+	cr_assert_not_null(jproc_expect(a1, "roster-loaded", NULL, HARNESS_TIMEOUT_MS));
+	/* One write: nothing from the server can come between the two. */
+	cr_assert(jproc_send(a1, "/roster name bob@localhost Bobby\n"
+	                         "/roster group bob@localhost Pals"));
+	cr_assert_not_null(
+	    jproc_expect(a1, "info", "Roster updated: bob@localhost", HARNESS_TIMEOUT_MS));
+	cr_assert_not_null(
+	    jproc_expect(a1, "info", "Roster updated: bob@localhost", HARNESS_TIMEOUT_MS));
+	jproc_close_stdin(a1);
+	cr_expect_eq(jproc_wait_exit(a1, HARNESS_TIMEOUT_MS), 0);
+	jproc_free(a1);
+
+	a2 = login_env("alice", "wonderland", NULL);
+	line = jproc_expect_field(a2, "roster", "jid", "bob@localhost", HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(json_field_is(line, "name", "Bobby"), "the name was lost: %s", line);
+	cr_expect(strstr(line, "\"groups\":[\"Pals\"]") != NULL, "the group was lost: %s", line);
+	jproc_free(a2);
+}

@@ -57,7 +57,7 @@ static void teardown(void)
 	prosody_stop(&srv);
 }
 
-TestSuite(subscription, .fini = teardown, .timeout = 180);
+TestSuite(subscription, .fini = teardown, .timeout = 300);
 
 /* The next roster event at j for jid with this subscription (and ask). */
 static const char *expect_item(struct jproc *j, const char *jid, const char *sub, bool ask)
@@ -194,4 +194,69 @@ Test(subscription, request_stays_pending_across_a_reconnect)
 		snprintf(rm, sizeof(rm), "rm -rf '%s'", data);
 		cr_expect_eq(system(rm), 0);
 	}
+}
+
+/* How many lines bob has printed so far hold all of the given strings. */
+static size_t count_lines(struct jproc *j, const char *a, const char *b)
+{
+	size_t n = 0;
+
+	jproc_drain(j);
+	for (size_t i = 0; i < jproc_nlines(j); i++)
+		if (strstr(jproc_line(j, i), a) != NULL &&
+		    (b == NULL || strstr(jproc_line(j, i), b)))
+			n++;
+	return n;
+}
+
+/* A domain floods bob with requests from 1,010 made-up JIDs (through the
+ * server's component, as a remote domain would): 1,000 are kept, the rest
+ * reported but not kept, the user told once, and the pending file holds
+ * the 1,000 after the session. */
+Test(subscription, a_flood_of_requests_is_bounded)
+{
+	char data[HARNESS_PATH_MAX], env[HARNESS_PATH_MAX + 32], file[HARNESS_PATH_MAX + 64];
+	char line[256];
+	const char *l;
+	size_t lines = 0;
+	FILE *f;
+
+	start(false);
+	cr_assert(harness_mkdtemp(data, sizeof(data), "jabiru-data"));
+	snprintf(env, sizeof(env), "XDG_DATA_HOME=%s", data);
+	jproc_free(bob);
+	bob = login_env("bob", "builder", env);
+	cr_assert(prosody_component_send(&srv, "bob@localhost", "subscribe", 1010, NULL),
+	          "the component could not send");
+	l = jproc_expect_field(bob, "subscription", "from", "user1009@remote.localhost", T);
+	cr_assert_not_null(l, "the flood did not arrive");
+	cr_expect(json_field_is(l, "pending", "false"), "%s", l);
+	cr_expect_eq(count_lines(bob, "\"event\":\"subscription\"", "\"pending\":true"), 1000);
+	cr_expect_eq(count_lines(bob, "\"pending-full\"", NULL), 1, "told not once");
+	cr_expect_eq(count_lines(bob, "asks to see your presence", NULL), 1000);
+	cr_assert(jproc_send(bob, "/sub pending"));
+	cr_assert_not_null(jproc_expect(bob, "info", "Pending: user999@remote.localhost", T));
+	cr_expect_eq(count_lines(bob, "Pending: user", NULL), 1000);
+	/* an answer frees a place: the next request is kept */
+	cr_assert(jproc_send(bob, "/sub deny user0@remote.localhost"));
+	cr_assert_not_null(jproc_expect(bob, "info", "Refused", T));
+	cr_assert(
+	    prosody_component_send(&srv, "bob@localhost", "subscribe", 1, "late@remote.localhost"));
+	l = jproc_expect_field(bob, "subscription", "from", "late@remote.localhost", T);
+	cr_assert_not_null(l);
+	cr_expect(json_field_is(l, "pending", "true"), "%s", l);
+	jproc_close_stdin(bob);
+	cr_expect_eq(jproc_wait_exit(bob, T), 0);
+	jproc_free(bob);
+	bob = NULL;
+
+	snprintf(file, sizeof(file), "%s/jabiru/pending/bob@localhost", data);
+	f = fopen(file, "r");
+	cr_assert_not_null(f, "no %s", file);
+	while (fgets(line, sizeof(line), f) != NULL)
+		lines++;
+	fclose(f);
+	cr_expect_eq(lines, 1000, "the pending file has %zu lines", lines);
+	snprintf(line, sizeof(line), "rm -rf '%s'", data);
+	cr_expect_eq(system(line), 0);
 }

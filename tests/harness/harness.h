@@ -40,6 +40,11 @@ struct prosody {
 	char domain[64];     /* "localhost" */
 	char muc_domain[64]; /* "conference.localhost" */
 	char proxy_jid[64];  /* "proxy.localhost" (XEP-0065 proxy) */
+	/* An external component (XEP-0114) standing in for a remote domain:
+	 * tests/harness/component-send speaks from any JID at it. */
+	int component_port;
+	char component_domain[64]; /* "remote.localhost" */
+	char component_secret[64];
 	/* internal: the process that stops the server if the test dies */
 	int reaper_fd; /* write end + 1; 0 when none (zero-initialise) */
 	pid_t reaper_pid;
@@ -63,6 +68,12 @@ bool prosody_roster(struct prosody *p, const char *user, const char *contact_jid
 bool prosody_befriend(struct prosody *p, const char *user1, const char *user2);
 /* Creates an account, also while the server runs. */
 bool prosody_add_account(struct prosody *p, const char *user, const char *password);
+/* Through the component: count stanzas of kind "subscribe" (presence
+ * from user<i>@component_domain, or from FROM when not NULL) or "message"
+ * (chat from FROM, default spammer@component_domain/bot) to TO, all
+ * delivered when it returns true. */
+bool prosody_component_send(struct prosody *p, const char *to, const char *kind, int count,
+                            const char *from);
 /* Prints the tail of the server log to stderr (for failure diagnostics). */
 void prosody_dump_log(const struct prosody *p, int lines);
 

@@ -49,6 +49,12 @@ static void prosody_parse(struct prosody *p, char *out)
 			p->direct_tls_port = atoi(v);
 		else if (strcmp(line, "PROXY_PORT") == 0)
 			p->proxy_port = atoi(v);
+		else if (strcmp(line, "COMPONENT_PORT") == 0)
+			p->component_port = atoi(v);
+		else if (strcmp(line, "COMPONENT_DOMAIN") == 0)
+			copy_value(p->component_domain, sizeof p->component_domain, v);
+		else if (strcmp(line, "COMPONENT_SECRET") == 0)
+			copy_value(p->component_secret, sizeof p->component_secret, v);
 		else if (strcmp(line, "CA_FILE") == 0)
 			copy_value(p->ca_file, sizeof p->ca_file, v);
 		else if (strcmp(line, "LOG_FILE") == 0)
@@ -181,6 +187,22 @@ bool prosody_befriend(struct prosody *p, const char *user1, const char *user2)
 	free(jid1);
 	free(jid2);
 	return ok;
+}
+
+bool prosody_component_send(struct prosody *p, const char *to, const char *kind, int count,
+                            const char *from)
+{
+	char *script = harness_xasprintf("%s/tests/harness/component-send", harness_srcdir());
+	char *port = harness_xasprintf("%d", p->component_port);
+	char *n = harness_xasprintf("%d", count);
+	char *argv[] = {"python3",  script,       port, p->component_domain, p->component_secret,
+	                (char *)to, (char *)kind, n,    (char *)from,        NULL};
+	int st = harness_run_cmd(argv, NULL, NULL, 150000);
+
+	free(script);
+	free(port);
+	free(n);
+	return st == 0;
 }
 
 bool prosody_add_account(struct prosody *p, const char *user, const char *password)

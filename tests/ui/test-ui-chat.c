@@ -128,3 +128,26 @@ Test(ui, message_shows_in_chat_window_and_quit_restores_terminal)
 	          q ? q : "?");
 	free(q);
 }
+
+/* A stranger's message (from a domain the server's component stands in
+ * for) opens a chat window that says, beside it, how to block them; a
+ * contact's does not. */
+Test(ui, a_strangers_message_comes_with_the_block_hint)
+{
+	cr_assert(tmux_start_jabiru(&term, &srv, "alice", "wonderland", 200, 30, NULL, NULL),
+	          "alice did not log in");
+	cr_assert(prosody_component_send(&srv, "alice@localhost", "message", 1, NULL));
+	cr_assert(press_until(&term, "M-2", "message 0", HARNESS_TIMEOUT_MS),
+	          "Alt-2 does not show the stranger's message");
+	cr_expect(tmux_wait_for(&term, "if it is spam, /block spammer@remote.localhost stops it",
+	                        HARNESS_TIMEOUT_MS),
+	          "no hint beside the stranger's message:\n%s", term.screen);
+
+	bob = jproc_login(&srv, "bob", "builder", NULL);
+	cr_assert_not_null(bob);
+	cr_assert(jproc_send(bob, "/msg alice@localhost " HELLO));
+	cr_assert(press_until(&term, "M-3", HELLO, HARNESS_TIMEOUT_MS),
+	          "Alt-3 does not show bob's message");
+	cr_expect(strstr(term.screen, "/block bob@localhost") == NULL,
+	          "a contact was offered the block:\n%s", term.screen);
+}

@@ -36,8 +36,33 @@ Test(rpane, names_are_sanitised_and_removal_works)
 	cr_assert_null(strchr(rpane_name(rp, "eve@localhost"), '\033'));
 	rpane_roster(rp, "eve@localhost", NULL, NULL, 0, "remove", false, true);
 	cr_assert_null(rpane_name(rp, "eve@localhost"));
-	rpane_subscription(rp, "carol@localhost", "subscribe");
+	rpane_subscription(rp, "carol@localhost", "subscribe", true);
 	cr_assert_eq(rpane_pres(rp, "carol@localhost"), PRES_OFFLINE);
+	rpane_free(rp);
+}
+
+/* A flood of requests past the pending list's cap (the events say
+ * "pending": false) adds no entry: the pane holds what the list keeps. */
+Test(rpane, requests_not_kept_add_no_entry)
+{
+	struct roster_pane *rp = rpane_new();
+	char jid[64];
+
+	rpane_roster(rp, "bob@localhost", "Bob", NULL, 0, "both", false, false);
+	for (int i = 0; i < 1000; i++) {
+		snprintf(jid, sizeof(jid), "user%d@flood.example", i);
+		rpane_subscription(rp, jid, "subscribe", true);
+	}
+	cr_assert_eq(rpane_count(rp), 1001);
+	for (int i = 1000; i < 5000; i++) {
+		snprintf(jid, sizeof(jid), "user%d@flood.example", i);
+		rpane_subscription(rp, jid, "subscribe", false);
+	}
+	cr_expect_eq(rpane_count(rp), 1001, "the pane grew past the pending cap: %zu",
+	             rpane_count(rp));
+	/* answered: the stranger goes */
+	rpane_subscription(rp, "user0@flood.example", "unsubscribe", false);
+	cr_expect_eq(rpane_count(rp), 1000);
 	rpane_free(rp);
 }
 
