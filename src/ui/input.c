@@ -383,11 +383,6 @@ void input_ask_secret(const char *prompt, void (*done)(void *ud, char *secret), 
 	in.ops->dirty(in.ui);
 }
 
-bool input_secret_pending(void)
-{
-	return in.secret;
-}
-
 void input_clear(void)
 {
 	rl_replace_line("", 0);

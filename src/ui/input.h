@@ -38,7 +38,6 @@ void input_feed(const char *bytes, size_t n);
 void input_draw(int y, int cols);
 /* The next line entered is a secret: not echoed, not kept in the history. */
 void input_ask_secret(const char *prompt, void (*done)(void *ud, char *secret), void *ud);
-bool input_secret_pending(void);
 /* Empties the prompt (Ctrl-C). */
 void input_clear(void);
 

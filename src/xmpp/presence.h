@@ -44,8 +44,6 @@ int presence_info(struct app *app, const char *command, const char *jid, bool as
 /* action: request, allow, deny, cancel. */
 int presence_sub(struct app *app, const char *command, const char *action, const char *jid);
 void presence_sub_pending(struct app *app);
-/* True when a request from bare waits for an answer (for the roster pane). */
-bool presence_sub_is_pending(struct app *app, const char *bare, time_t *since);
 /* The blocklist grew (blocking.c calls it): blocked contacts go offline
  * (presence events), and pending requests from blocked senders are
  * dropped. */

@@ -101,7 +101,6 @@ static void finish_load(struct app *app, bool cached)
 	struct event ev;
 
 	stop_waiting(r, app);
-	r->loaded = true;
 	ev_init(&ev, EV_ROSTER_LOADED);
 	ev_int(&ev, "count", (long long)r->items.count);
 	ev_bool(&ev, "cached", cached);
@@ -234,7 +233,6 @@ static void online(struct session *s, void *ud)
 		free(r->account);
 		r->account = xstrdup(bare);
 	}
-	r->loaded = false;
 	if (r->ver == NULL)
 		roster_cache_load(app);
 	iq = iq_new_query(app, "get", NULL, NS_ROSTER, &q);
@@ -311,16 +309,6 @@ void roster_each(struct app *app, void (*fn)(void *ud, const struct roster_item 
 
 	for (size_t i = 0; map_next(&app->roster->items, &i, &k, &v);)
 		fn(ud, v);
-}
-
-size_t roster_count(struct app *app)
-{
-	return app->roster->items.count;
-}
-
-bool roster_loaded(struct app *app)
-{
-	return app->roster->loaded;
 }
 
 static int cmp_item(const void *a, const void *b)

@@ -38,8 +38,6 @@ bool roster_item_unformat(char *line, struct roster_item *out);
 const struct roster_item *roster_get(struct app *app, const char *bare);
 /* Calls fn with every item, in no particular order. */
 void roster_each(struct app *app, void (*fn)(void *ud, const struct roster_item *it), void *ud);
-size_t roster_count(struct app *app);
-bool roster_loaded(struct app *app);
 
 /* /roster subcommands; each reports its outcome as events. */
 void roster_list(struct app *app);

@@ -606,12 +606,6 @@ const char *session_domain(const struct session *s)
 	return s->domain;
 }
 
-bool session_sending(const struct session *s)
-{
-	return s->conn != NULL && xmpp_conn_is_connected(s->conn) &&
-	       xmpp_conn_send_queue_len(s->conn) > 0;
-}
-
 xmpp_ctx_t *session_ctx(struct session *s)
 {
 	return s->ctx;

@@ -70,8 +70,6 @@ const char *session_jid(const struct session *s);
 /* The socket of the XMPP connection, or -1 (SOCKS5 bytestreams learn the
  * local address from it). */
 int session_fd(const struct session *s);
-/* True while stanzas wait to be written. */
-bool session_sending(const struct session *s);
 
 xmpp_ctx_t *session_ctx(struct session *s);
 xmpp_conn_t *session_conn(struct session *s);

@@ -315,15 +315,6 @@ void presence_sub_drop_blocked(struct app *app)
 	free(gone);
 }
 
-bool presence_sub_is_pending(struct app *app, const char *bare, time_t *since)
-{
-	time_t *t = map_get(&app->presence->pending, bare);
-
-	if (t != NULL && since != NULL)
-		*since = *t;
-	return t != NULL;
-}
-
 int presence_sub(struct app *app, const char *command, const char *action, const char *jid)
 {
 	static const struct {
