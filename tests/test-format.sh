@@ -1,6 +1,5 @@
 #!/bin/bash
-# The C sources follow .clang-format (DEVELOPERS.md: "keep a .clang-format
-# and follow it"). Lists the files that do not; fix with
+# The C sources follow .clang-format. Lists the files that do not; fix with
 #   clang-format -i FILE...
 # Skipped (exit 77) where clang-format is not installed.
 set -u

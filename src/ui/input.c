@@ -1,5 +1,7 @@
-/* readline in callback mode. readline's API is global, so this module keeps
- * its state in one static struct; nothing else in jabiru does. */
+/* readline in callback mode. readline's API is global and its callbacks
+ * carry no user data, so this module keeps its state in one static struct.
+ * The other file-scope state in jabiru is there for the same kind of reason
+ * (HACKING.md, "Rules", lists it). */
 #include "config.h"
 
 #include <curses.h>
