@@ -166,9 +166,6 @@ void transfer_fallback(struct transfer *t, const char *why);
 /* ibb.c */
 struct ibb *ibb_new(struct app *app);
 void ibb_free(struct ibb *ibb);
-/* Registers the iq handler on a fresh connection; aborts every stream when
- * the session goes. */
-void ibb_online(struct app *app, xmpp_conn_t *conn);
 /* Routes incoming IBB iqs through the iq module (at init). */
 void ibb_register(struct app *app);
 void ibb_offline(struct app *app);

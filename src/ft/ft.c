@@ -16,6 +16,7 @@
 #include "cfg.h"
 #include "ft/filename.h"
 #include "ft/ft-int.h"
+#include "ft/s5b.h"
 #include "i18n.h"
 #include "loop.h"
 #include "util/jid.h"
@@ -25,15 +26,6 @@
 #include "xmpp/roster.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
-
-/* The SOCKS5 bytestreams (XEP-0065) live in ft/s5b.c, built on a branch of
- * their own; without them jabiru offers and accepts IBB only. */
-#if defined(__has_include)
-#if __has_include("ft/s5b.h")
-#include "ft/s5b.h"
-#define HAVE_S5B 1
-#endif
-#endif
 
 struct ft *ft_of(struct app *app)
 {
@@ -67,10 +59,8 @@ static void start_method(struct transfer *t, enum si_method m)
 	t->method = m;
 	if (m == SI_M_IBB)
 		bs = ibb_initiate(t->app, t->offer.sid, t->peer, &transfer_bs_cb, t);
-#ifdef HAVE_S5B
 	else if (m == SI_M_BYTESTREAMS)
 		bs = s5b_initiate(t->app, t->offer.sid, t->peer, &transfer_bs_cb, t);
-#endif
 	if (bs == NULL) {
 		transfer_fallback(t, _("the stream could not be started"));
 		return;
@@ -157,27 +147,14 @@ void ft_send_offer(struct transfer *t)
 	app_emit(t->app, &ev);
 }
 
-static bool method_available(enum si_method m)
-{
-#ifdef HAVE_S5B
-	return m != SI_M_NONE;
-#else
-	return m == SI_M_IBB;
-#endif
-}
-
-/* The methods of the setting that this build has, IBB at least. */
+/* The methods of the setting, IBB when it names none. */
 static size_t usable_methods(const char *setting, enum si_method *out)
 {
-	enum si_method all[SI_MAX_METHODS];
-	size_t n = si_methods_parse(setting, all), k = 0;
+	size_t n = si_methods_parse(setting, out);
 
-	for (size_t i = 0; i < n; i++)
-		if (method_available(all[i]))
-			out[k++] = all[i];
-	if (k == 0)
-		out[k++] = SI_M_IBB;
-	return k;
+	if (n == 0)
+		out[n++] = SI_M_IBB;
+	return n;
 }
 
 static char *new_sid(void)
@@ -580,12 +557,10 @@ bool ft_target_attach(struct app *app, enum si_method m, struct bytestream *bs)
 	return true;
 }
 
-#ifdef HAVE_S5B
 static bool s5b_lookup(void *ud, struct bytestream *bs)
 {
 	return ft_target_attach(ud, SI_M_BYTESTREAMS, bs);
 }
-#endif
 
 bool ft_hold_shutdown(struct app *app)
 {
@@ -640,10 +615,7 @@ static void online(struct session *s, void *ud)
 	xmpp_conn_t *conn = session_conn(s);
 
 	ft_peers_online(app, conn);
-	ibb_online(app, conn);
-#ifdef HAVE_S5B
 	s5b_set_lookup(app, s5b_lookup, app);
-#endif
 }
 
 static void offline(struct session *s, void *ud)

@@ -32,13 +32,9 @@ void ft_fini(struct app *app);
 struct ft_settings *ft_settings(struct app *app);
 void ft_set_str(char **field, const char *value);
 
-/* The disco#info features file transfer adds (NULL-terminated), for the
- * disco table of the roster/presence work. */
+/* The disco#info features file transfer adds (NULL-terminated); ft_init
+ * gives them to the iq module, which answers disco#info. */
 const char *const *ft_disco_features(void);
-/* Until that table exists: answers disco#info queries to our full JID with
- * an identity and these features. Remove the call in main.c once the disco
- * module answers. */
-void ft_disco_responder_install(struct app *app);
 
 /* Whether bare or full JID is a contact, for accepting offers. The roster
  * module registers its answer with ft_set_contact_check(); until it does, a

@@ -579,12 +579,6 @@ void ibb_register(struct app *app)
 	iq_register(app, SI_IBB_NS, route_ibb, NULL);
 }
 
-void ibb_online(struct app *app, xmpp_conn_t *conn)
-{
-	(void)app;
-	(void)conn;
-}
-
 /* The session is gone: every stream with it. */
 void ibb_offline(struct app *app)
 {

@@ -874,11 +874,6 @@ void s5b_set_lookup(struct app *app, s5b_lookup_fn lookup, void *ud)
 	app->s5b->lookup_ud = ud;
 }
 
-const char *s5b_proxy_jid(struct app *app)
-{
-	return app->s5b->proxy_jid;
-}
-
 struct bytestream *s5b_initiate(struct app *app, const char *sid, const char *peer_full_jid,
                                 const struct bytestream_cb *cb, void *owner)
 {

@@ -64,7 +64,4 @@ void s5b_set_lookup(struct app *app, s5b_lookup_fn lookup, void *ud);
 struct bytestream *s5b_initiate(struct app *app, const char *sid, const char *peer_full_jid,
                                 const struct bytestream_cb *cb, void *owner);
 
-/* The proxy in use (hand-set or discovered), or NULL. */
-const char *s5b_proxy_jid(struct app *app);
-
 #endif
