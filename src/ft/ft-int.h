@@ -171,13 +171,11 @@ void ibb_register(struct app *app);
 void ibb_offline(struct app *app);
 struct bytestream *ibb_initiate(struct app *app, const char *sid, const char *peer,
                                 const struct bytestream_cb *cb, void *owner);
-/* base64 without line breaks; out needs 4 * ((len + 2) / 3) + 1 bytes. */
-void ibb_b64_encode(const void *in, size_t len, char *out);
-/* Skips whitespace; returns the decoded length (at most max) or -1 on bad
- * input or overflow. */
+/* Base64 (OpenSSL's) of one block: skips whitespace; returns the decoded
+ * length (at most max) or -1 on bad input or more than max bytes. */
 long ibb_b64_decode(const char *in, size_t len, unsigned char *out, size_t max);
-/* <data sid seq>base64</data> for len bytes of buf; enc is scratch space of
- * the size ibb_b64_encode needs. */
+/* <data sid seq>base64</data> for len bytes of buf (one block, < 64 KiB);
+ * enc is scratch space of 4 * ((len + 2) / 3) + 1 bytes. */
 xmpp_stanza_t *ibb_data_build(xmpp_ctx_t *ctx, const char *sid, uint16_t seq, const void *buf,
                               size_t len, char *enc);
 /* Checks a <data/> against the expected seq and decodes it into out (at
