@@ -106,7 +106,6 @@ struct ft {
 	size_t memo_next;
 };
 
-struct ft *ft_of(struct app *app);
 unsigned ft_serial(struct ft *ft);
 
 /* Sends iq (with a fresh id; released) through the iq module; when its
@@ -118,10 +117,6 @@ void ft_iq_send(struct app *app, xmpp_stanza_t *iq, ft_iq_cb cb, unsigned serial
 void ft_iq_error(struct app *app, xmpp_stanza_t *iq, const char *type, const char *cond);
 void ft_iq_result(struct app *app, xmpp_stanza_t *iq);
 
-/* A target-side stream engine found a stream for (method, sid, from): true
- * when a transfer waits for it, which then owns it (bs->cb, bs->owner set,
- * t->bs = bs). */
-bool ft_target_attach(struct app *app, enum si_method m, struct bytestream *bs);
 extern const struct bytestream_cb transfer_bs_cb;
 
 /* peers.c: the presence handler; candidates are the given full JID or
@@ -160,14 +155,16 @@ void transfer_free_all(struct ft *ft);
 const char *transfer_state_name(enum ft_state s);
 void transfer_gc(struct ft *ft);
 void transfer_peer_gone(struct ft *ft, const char *full_jid);
-/* ft.c: the chosen stream failed before it opened; try IBB if offered. */
+/* method.c: the chosen stream failed before it opened; try the fallback
+ * method if it was offered (ft/method.h). */
 void transfer_fallback(struct transfer *t, const char *why);
 
 /* ibb.c */
-struct ibb *ibb_new(struct app *app);
-void ibb_free(struct ibb *ibb);
-/* Routes incoming IBB iqs through the iq module (at init). */
-void ibb_register(struct app *app);
+/* The engine of the "ibb" method (ft/method.h): ft->ibb, with the iq
+ * module routing incoming IBB iqs to it; the session's end ends every
+ * stream. */
+void ibb_init(struct app *app, bytestream_attach_fn attach, void *ud);
+void ibb_fini(struct app *app);
 void ibb_offline(struct app *app);
 struct bytestream *ibb_initiate(struct app *app, const char *sid, const char *peer,
                                 const struct bytestream_cb *cb, void *owner);

@@ -16,7 +16,7 @@
 #include "cfg.h"
 #include "ft/filename.h"
 #include "ft/ft-int.h"
-#include "ft/s5b.h"
+#include "ft/method.h"
 #include "i18n.h"
 #include "loop.h"
 #include "util/jid.h"
@@ -26,11 +26,6 @@
 #include "xmpp/roster.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
-
-struct ft *ft_of(struct app *app)
-{
-	return app->ft;
-}
 
 unsigned ft_serial(struct ft *ft)
 {
@@ -49,45 +44,6 @@ void ft_set_str(char **field, const char *value)
 }
 
 /* ---- sending ---------------------------------------------------------- */
-
-static void on_offer_answer(struct app *app, unsigned serial, xmpp_stanza_t *reply);
-
-static void start_method(struct transfer *t, enum si_method m)
-{
-	struct bytestream *bs = NULL;
-
-	t->method = m;
-	if (m == SI_M_IBB)
-		bs = ibb_initiate(t->app, t->offer.sid, t->peer, &transfer_bs_cb, t);
-	else if (m == SI_M_BYTESTREAMS)
-		bs = s5b_initiate(t->app, t->offer.sid, t->peer, &transfer_bs_cb, t);
-	if (bs == NULL) {
-		transfer_fallback(t, _("the stream could not be started"));
-		return;
-	}
-	transfer_stream(t, bs);
-}
-
-/* SOCKS5 failed before a byte moved: IBB, when we offered it too (some
- * peers accept only the method they chose, so this can fail as well). */
-void transfer_fallback(struct transfer *t, const char *why)
-{
-	bool offered_ibb = false;
-	char *reason;
-
-	t->bs = NULL;
-	for (size_t i = 0; i < t->offer.nmethods; i++)
-		offered_ibb |= t->offer.methods[i] == SI_M_IBB;
-	if (t->method != SI_M_IBB && offered_ibb && !t->fell_back) {
-		t->fell_back = true;
-		app_info(t->app, _("Transfer %s: %s; trying in-band."), t->idstr, why);
-		start_method(t, SI_M_IBB);
-		return;
-	}
-	reason = xasprintf(_("no stream to %s: %s"), t->peer, why);
-	transfer_fail(t, FT_FAILED, reason);
-	free(reason);
-}
 
 static void on_offer_answer(struct app *app, unsigned serial, xmpp_stanza_t *reply)
 {
@@ -116,7 +72,7 @@ static void on_offer_answer(struct app *app, unsigned serial, xmpp_stanza_t *rep
 		return;
 	}
 	t->state = FT_CONNECTING;
-	start_method(t, m);
+	transfer_start_method(t, m);
 }
 
 static void iso_date(time_t when, char *out, size_t len)
@@ -145,16 +101,6 @@ void ft_send_offer(struct transfer *t)
 	ev_str(&ev, "name", t->safe_name);
 	ev_int(&ev, "size", t->total);
 	app_emit(t->app, &ev);
-}
-
-/* The methods of the setting, IBB when it names none. */
-static size_t usable_methods(const char *setting, enum si_method *out)
-{
-	size_t n = si_methods_parse(setting, out);
-
-	if (n == 0)
-		out[n++] = SI_M_IBB;
-	return n;
 }
 
 static char *new_sid(void)
@@ -223,7 +169,7 @@ int ft_sendfile(struct app *app, const char *jid, const char *path, const char *
 	iso_date(st.st_mtime, date, sizeof(date));
 	t->offer.date = xstrdup(date);
 	t->offer.sid = new_sid();
-	t->offer.nmethods = usable_methods(ft->set.methods, t->offer.methods);
+	t->offer.nmethods = ft_methods_usable(ft->set.methods, t->offer.methods);
 	t->peer = xstrdup(jid_full(&j, full, sizeof(full)));
 	t->state = FT_RESOLVING;
 	ft_peers_candidates(t, &j);
@@ -303,7 +249,7 @@ static const char *incoming_full(struct ft *ft, const char *from)
 static enum si_method choose_method(struct ft *ft, const struct si_offer *o)
 {
 	enum si_method ours[SI_MAX_METHODS];
-	size_t n = usable_methods(ft->set.methods, ours);
+	size_t n = ft_methods_usable(ft->set.methods, ours);
 
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < o->nmethods; k++)
@@ -448,6 +394,7 @@ int ft_accept(struct app *app, const char *id, const char *path)
 	xmpp_stanza_release(answer);
 	t->timer =
 	    loop_timer_add(app->loop, (uint64_t)ft->set.idle_timeout_ms, on_connect_timeout, t);
+	transfer_accept_method(t);
 	app_info(app, _("Transfer %s: receiving %s into %s."), t->idstr, t->safe_name, t->part);
 	return 0;
 }
@@ -527,41 +474,6 @@ void ft_list(struct app *app)
 	}
 }
 
-/* One stream per transfer, held from the moment it is attached: the
- * transfer aborts it when it ends, and no other stream gets in. The one
- * exception is a sender that gave up on SOCKS5 before we did and went
- * in-band: its SOCKS5 attempt, not yet open, is dropped for the IBB one. */
-bool ft_target_attach(struct app *app, enum si_method m, struct bytestream *bs)
-{
-	struct transfer *t = transfer_find_sid(app->ft, FT_RECV, bs->sid, bs->peer);
-	bool offered = false;
-
-	if (t == NULL || t->state != FT_CONNECTING)
-		return false;
-	for (size_t i = 0; i < t->offer.nmethods; i++)
-		offered |= t->offer.methods[i] == m;
-	/* The chosen method, or IBB as the fallback when both sides have it. */
-	if (m != t->method && !(m == SI_M_IBB && offered))
-		return false;
-	if (t->bs != NULL && t->bs != bs) {
-		struct bytestream *old = t->bs;
-
-		if (m != SI_M_IBB || t->method == SI_M_IBB)
-			return false;
-		t->bs = NULL;
-		bytestream_abort(old);
-	}
-	bs->cb = &transfer_bs_cb;
-	bs->owner = t;
-	t->bs = bs;
-	return true;
-}
-
-static bool s5b_lookup(void *ud, struct bytestream *bs)
-{
-	return ft_target_attach(ud, SI_M_BYTESTREAMS, bs);
-}
-
 bool ft_hold_shutdown(struct app *app)
 {
 	struct ft *ft = app->ft;
@@ -615,7 +527,6 @@ static void online(struct session *s, void *ud)
 	xmpp_conn_t *conn = session_conn(s);
 
 	ft_peers_online(app, conn);
-	s5b_set_lookup(app, s5b_lookup, app);
 }
 
 static void offline(struct session *s, void *ud)
@@ -624,7 +535,7 @@ static void offline(struct session *s, void *ud)
 	struct ft *ft = app->ft;
 
 	(void)s;
-	ibb_offline(app);
+	ft_methods_offline(app);
 	for (struct transfer *t = ft->list; t != NULL; t = t->next)
 		transfer_fail(t, FT_FAILED, _("disconnected from the server"));
 	map_free(&ft->resources, free);
@@ -660,14 +571,15 @@ void ft_init(struct app *app)
 	if (app->opts != NULL && app->opts->accept_files != NULL)
 		ft->set.accept_dir = xstrdup(app->opts->accept_files);
 	map_init(&ft->resources);
-	ft->ibb = ibb_new(app);
 	app->ft = ft;
 	session_add_hooks(app->session, &ft_hooks, app);
-	for (const char *const *f = ft_disco_features(); *f != NULL; f++)
-		iq_add_feature(app, *f);
+	iq_add_feature(app, SI_NS);
+	iq_add_feature(app, SI_FT_NS);
+	for (size_t i = 0; i < ft_method_count(); i++)
+		iq_add_feature(app, ft_method_at(i)->ns);
 	iq_register(app, SI_NS, route_si, NULL);
 	ft_set_contact_check(app, in_roster, app);
-	ibb_register(app);
+	ft_methods_init(app); /* after the hooks: ours see a lost session first */
 }
 
 void ft_fini(struct app *app)
@@ -680,7 +592,7 @@ void ft_fini(struct app *app)
 		loop_timer_del(app->loop, ft->progress_timer);
 	cfg_unwatch(app->config, read_settings, ft);
 	transfer_free_all(ft);
-	ibb_free(ft->ibb);
+	ft_methods_fini(app);
 	map_free(&ft->resources, free);
 	free(ft->set.download_dir);
 	free(ft->set.methods);

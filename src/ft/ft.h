@@ -32,10 +32,6 @@ void ft_fini(struct app *app);
 struct ft_settings *ft_settings(struct app *app);
 void ft_set_str(char **field, const char *value);
 
-/* The disco#info features file transfer adds (NULL-terminated); ft_init
- * gives them to the iq module, which answers disco#info. */
-const char *const *ft_disco_features(void);
-
 /* Whether bare or full JID is a contact, for accepting offers. The roster
  * module registers its answer with ft_set_contact_check(); until it does, a
  * contact is a JID whose presence reached us this session (the server sends

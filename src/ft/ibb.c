@@ -51,6 +51,8 @@ struct ibb_stream {
 struct ibb {
 	struct app *app;
 	struct ibb_stream *streams;
+	bytestream_attach_fn attach; /* where streams opened to us go */
+	void *attach_ud;
 };
 
 static const struct bytestream_ops ibb_ops;
@@ -142,14 +144,9 @@ const char *ibb_data_parse(xmpp_stanza_t *el, uint16_t expect, unsigned char *ou
 
 /* ---- streams ---------------------------------------------------------- */
 
-static struct ibb *mgr(struct app *app)
-{
-	return ft_of(app)->ibb;
-}
-
 static struct ibb_stream *find_serial(struct app *app, unsigned serial)
 {
-	for (struct ibb_stream *s = mgr(app)->streams; s != NULL; s = s->next)
+	for (struct ibb_stream *s = app->ft->ibb->streams; s != NULL; s = s->next)
 		if (s->serial == serial && s->phase != IBB_DEAD)
 			return s;
 	return NULL;
@@ -157,7 +154,7 @@ static struct ibb_stream *find_serial(struct app *app, unsigned serial)
 
 static struct ibb_stream *find_sid(struct app *app, const char *sid, const char *from)
 {
-	for (struct ibb_stream *s = mgr(app)->streams; s != NULL; s = s->next)
+	for (struct ibb_stream *s = app->ft->ibb->streams; s != NULL; s = s->next)
 		if (s->phase != IBB_DEAD && strcmp(s->bs.sid, sid) == 0 &&
 		    strcmp(s->bs.peer, from) == 0)
 			return s;
@@ -168,7 +165,7 @@ static void stream_free(struct ibb_stream *s)
 {
 	struct ibb_stream **pp;
 
-	for (pp = &mgr(s->app)->streams; *pp != NULL; pp = &(*pp)->next) {
+	for (pp = &s->app->ft->ibb->streams; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == s) {
 			*pp = s->next;
 			break;
@@ -223,14 +220,14 @@ static struct ibb_stream *stream_new(struct app *app, enum bs_role role, const c
                                      const char *peer)
 {
 	struct ibb_stream *s = xcalloc(1, sizeof(*s));
-	struct ibb *m = mgr(app);
+	struct ibb *m = app->ft->ibb;
 
 	s->bs.ops = &ibb_ops;
 	s->bs.role = role;
 	s->bs.sid = xstrdup(sid);
 	s->bs.peer = xstrdup(peer);
 	s->app = app;
-	s->serial = ft_serial(ft_of(app));
+	s->serial = ft_serial(app->ft);
 	s->next = m->streams;
 	m->streams = s;
 	return s;
@@ -445,7 +442,7 @@ static void handle_open(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *el, c
 		return;
 	}
 	s = stream_new(app, BS_TARGET, sid, from);
-	if (!ft_target_attach(app, SI_M_IBB, &s->bs)) {
+	if (!app->ft->ibb->attach(app->ft->ibb->attach_ud, SI_IBB_NS, &s->bs)) {
 		stream_free(s);
 		ft_iq_error(app, iq, "cancel", "not-acceptable");
 		return;
@@ -536,14 +533,6 @@ static int on_ibb_iq(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	return 1;
 }
 
-struct ibb *ibb_new(struct app *app)
-{
-	struct ibb *m = xcalloc(1, sizeof(*m));
-
-	m->app = app;
-	return m;
-}
-
 static bool route_ibb(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud)
 {
 	(void)payload;
@@ -554,24 +543,38 @@ static bool route_ibb(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload
 	return true;
 }
 
-void ibb_register(struct app *app)
+static void ibb_register(struct app *app)
 {
 	iq_register(app, SI_IBB_NS, route_ibb, NULL);
+}
+
+void ibb_init(struct app *app, bytestream_attach_fn attach, void *ud)
+{
+	struct ibb *m = xcalloc(1, sizeof(*m));
+
+	m->app = app;
+	m->attach = attach;
+	m->attach_ud = ud;
+	app->ft->ibb = m;
+	ibb_register(app);
 }
 
 /* The session is gone: every stream with it. */
 void ibb_offline(struct app *app)
 {
-	struct ibb *m = mgr(app);
+	struct ibb *m = app->ft->ibb;
 
 	while (m->streams != NULL)
 		stream_end(m->streams, _("disconnected from the server"));
 }
 
-void ibb_free(struct ibb *m)
+void ibb_fini(struct app *app)
 {
+	struct ibb *m = app->ft->ibb;
+
 	if (m == NULL)
 		return;
+	app->ft->ibb = NULL;
 	while (m->streams != NULL) {
 		struct ibb_stream *s = m->streams;
 

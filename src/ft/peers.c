@@ -23,15 +23,6 @@ struct ft_iq {
 	unsigned serial;
 };
 
-static const char *const features[] = {
-    SI_NS, SI_FT_NS, SI_IBB_NS, SI_BYTESTREAMS_NS, NULL,
-};
-
-const char *const *ft_disco_features(void)
-{
-	return features;
-}
-
 void ft_set_contact_check(struct app *app, ft_contact_fn fn, void *ud)
 {
 	app->ft->contact_fn = fn;

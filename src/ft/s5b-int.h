@@ -88,8 +88,8 @@ struct s5b {
 	int proxy_port;
 	resolver_id proxy_dns; /* the proxy's host name being looked up */
 	int disco_pending;
-	s5b_lookup_fn lookup;
-	void *lookup_ud;
+	bytestream_attach_fn attach; /* where incoming streams go */
+	void *attach_ud;
 	struct s5b_stream *streams;
 	unsigned next_serial;
 };

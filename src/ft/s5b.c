@@ -734,14 +734,14 @@ static int on_query(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 		reply_error(m, from, id, "cancel", "feature-not-implemented");
 		return 1;
 	}
-	if (m->lookup == NULL || stream_exists(m, sid, from)) {
+	if (stream_exists(m, sid, from)) {
 		reply_error(m, from, id, "cancel", "not-acceptable");
 		return 1;
 	}
 	/* The owner takes the stream itself, before a byte moves: one owner,
 	 * who can drop it at any time. */
 	st = s5b_stream_new(m, BS_TARGET, sid, from, NULL, NULL);
-	if (!m->lookup(m->lookup_ud, &st->bs) || st->bs.cb == NULL) {
+	if (!m->attach(m->attach_ud, NS_BYTESTREAMS, &st->bs) || st->bs.cb == NULL) {
 		st->phase = PH_DEAD;
 		stream_free(st);
 		reply_error(m, from, id, "cancel", "not-acceptable");
@@ -822,11 +822,13 @@ static void read_settings(void *ud, const struct config *cfg, const char *name)
 		set->port_min = set->port_max = 0;
 }
 
-void s5b_init(struct app *app)
+void s5b_init(struct app *app, bytestream_attach_fn attach, void *ud)
 {
 	struct s5b *m = xcalloc(1, sizeof(*m));
 
 	m->app = app;
+	m->attach = attach;
+	m->attach_ud = ud;
 	m->set.connect_timeout_ms = 10000;
 	m->set.deadline_ms = 30000;
 	read_settings(m, app->config, NULL);
@@ -866,12 +868,6 @@ void s5b_set_str(char **field, const char *value)
 {
 	free(*field);
 	*field = value != NULL && value[0] != '\0' ? xstrdup(value) : NULL;
-}
-
-void s5b_set_lookup(struct app *app, s5b_lookup_fn lookup, void *ud)
-{
-	app->s5b->lookup = lookup;
-	app->s5b->lookup_ud = ud;
 }
 
 struct bytestream *s5b_initiate(struct app *app, const char *sid, const char *peer_full_jid,

@@ -16,6 +16,7 @@
 #include "app.h"
 #include "ft/filename.h"
 #include "ft/ft-int.h"
+#include "ft/method.h"
 #include "i18n.h"
 #include "loop.h"
 #include "util/str.h"
@@ -217,7 +218,7 @@ void transfer_fail(struct transfer *t, enum ft_state state, const char *reason)
 	}
 	t->state = state;
 	emit_failed(t, reason);
-	maybe_release_shutdown(ft_of(t->app));
+	maybe_release_shutdown(t->app->ft);
 }
 
 /* ---- sending ---------------------------------------------------------- */
@@ -259,7 +260,7 @@ static void finish_ok(struct transfer *t)
 	free(t->buf);
 	t->buf = NULL;
 	emit_done(t);
-	maybe_release_shutdown(ft_of(t->app));
+	maybe_release_shutdown(t->app->ft);
 }
 
 static void pump(struct transfer *t);
@@ -477,7 +478,7 @@ static void bs_open(void *owner, struct bytestream *bs)
 	t->method_name = bs->ops->method;
 	t->state = FT_ACTIVE;
 	t->t_start = t->rate_t = t->moved_ms = loop_now_ms();
-	progress_arm(ft_of(t->app));
+	progress_arm(t->app->ft);
 	if (t->dir == FT_SEND) {
 		t->use_sendfile = bytestream_can_sendfile(bs);
 		if (!t->use_sendfile)
@@ -538,21 +539,17 @@ static void on_fallback_timeout(void *ud)
 		              _("the SOCKS5 stream failed and the sender never went in-band"));
 }
 
-/* Receiving: SOCKS5 failed before it opened. A sender that offered IBB too
- * falls back to it (transfer_fallback), so wait for its IBB open, for a
- * bounded time, instead of failing what is about to work. */
-static bool await_ibb(struct transfer *t, const char *error)
+/* Receiving: the chosen method failed before it opened. A sender that
+ * offered the fallback method too falls back to it (transfer_fallback), so
+ * wait for that stream, for a bounded time, instead of failing what is
+ * about to work. */
+static bool await_fallback(struct transfer *t, const char *error)
 {
-	bool offered_ibb = false;
-
-	for (size_t i = 0; i < t->offer.nmethods; i++)
-		offered_ibb |= t->offer.methods[i] == SI_M_IBB;
-	if (t->dir != FT_RECV || t->state != FT_CONNECTING || t->method == SI_M_IBB ||
-	    !offered_ibb || t->fell_back)
+	if (t->dir != FT_RECV || t->state != FT_CONNECTING || transfer_fallback_method(t) == NULL)
 		return false;
 	t->fell_back = true;
 	stop_timer(t);
-	t->timer = loop_timer_add(t->app->loop, (uint64_t)ft_of(t->app)->set.idle_timeout_ms,
+	t->timer = loop_timer_add(t->app->loop, (uint64_t)t->app->ft->set.idle_timeout_ms,
 	                          on_fallback_timeout, t);
 	app_info(t->app, _("Transfer %s: %s; waiting for the sender to go in-band."), t->idstr,
 	         error);
@@ -573,7 +570,7 @@ static void bs_closed(void *owner, struct bytestream *bs, const char *error)
 		transfer_fallback(t, error);
 		return;
 	}
-	if (error != NULL && await_ibb(t, error))
+	if (error != NULL && await_fallback(t, error))
 		return;
 	if (error != NULL) {
 		reason = xasprintf(_("transfer failed: %s"), error);
@@ -618,7 +615,7 @@ static void update_rate(struct transfer *t, uint64_t now)
  * (the stream engines know no more than that bytes stopped). */
 static bool stalled(struct transfer *t, uint64_t now)
 {
-	int idle_ms = ft_of(t->app)->set.idle_timeout_ms;
+	int idle_ms = t->app->ft->set.idle_timeout_ms;
 	char *reason;
 
 	if (idle_ms <= 0 || now - t->moved_ms < (uint64_t)idle_ms)
@@ -674,7 +671,7 @@ size_t ft_views(struct app *app, struct ft_view *out, size_t max)
 {
 	size_t n = 0;
 
-	for (struct transfer *t = ft_of(app)->list; t != NULL && n < max; t = t->next, n++) {
+	for (struct transfer *t = app->ft->list; t != NULL && n < max; t = t->next, n++) {
 		struct ft_view *v = &out[n];
 
 		v->id = t->idstr;

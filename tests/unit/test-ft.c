@@ -17,6 +17,7 @@
 
 #include "ft/filename.h"
 #include "ft/ft-int.h"
+#include "ft/method.h"
 #include "ft/si.h"
 
 /* ---- names ------------------------------------------------------------ */
@@ -577,4 +578,40 @@ Test(si, method_settings_parse)
 	cr_expect_eq(m[0], SI_M_BYTESTREAMS);
 	cr_expect_eq(si_methods_parse("ibb ibb nonsense", m), 1);
 	cr_expect_eq(si_methods_parse("", m), 0);
+}
+
+/* ---- the method table ------------------------------------------------- */
+
+Test(method, every_entry_is_complete_and_one_is_the_fallback)
+{
+	size_t fallbacks = 0;
+
+	cr_assert_gt(ft_method_count(), 0);
+	for (size_t i = 0; i < ft_method_count(); i++) {
+		const struct ft_method *e = ft_method_at(i);
+		enum si_method m[SI_MAX_METHODS];
+
+		cr_expect_neq(e->id, SI_M_NONE);
+		cr_expect(e->name != NULL && e->ns != NULL, "entry %zu", i);
+		cr_expect(e->init != NULL && e->fini != NULL && e->initiate != NULL, "%s", e->name);
+		cr_expect_eq(ft_method_get(e->id), e, "%s", e->name);
+		cr_expect_eq(ft_method_by_ns(e->ns), e, "%s", e->name);
+		cr_expect_eq(si_method_from_ns(si_method_ns(e->id)), e->id, "%s", e->name);
+		cr_expect_eq(si_methods_parse(e->name, m), 1, "%s", e->name);
+		cr_expect_eq(m[0], e->id, "%s", e->name);
+		fallbacks += e->fallback;
+	}
+	cr_expect_eq(fallbacks, 1);
+	cr_expect_null(ft_method_by_ns("urn:example:nothing"));
+}
+
+Test(method, a_setting_without_a_known_method_means_the_fallback)
+{
+	enum si_method m[SI_MAX_METHODS];
+
+	cr_assert_eq(ft_methods_usable("nonsense", m), 1);
+	cr_expect(ft_method_get(m[0])->fallback);
+	cr_assert_eq(ft_methods_usable("bytestreams ibb", m), 2);
+	cr_expect_eq(m[0], SI_M_BYTESTREAMS);
+	cr_expect_eq(m[1], SI_M_IBB);
 }
