@@ -154,6 +154,8 @@ int transfer_open_part(struct transfer *t, const char *path, char **err);
 void transfer_free_all(struct ft *ft);
 const char *transfer_state_name(enum ft_state s);
 void transfer_gc(struct ft *ft);
+/* progress.c: starts the progress timer if a transfer is moving. */
+void transfer_progress_arm(struct ft *ft);
 void transfer_peer_gone(struct ft *ft, const char *full_jid);
 /* method.c: the chosen stream failed before it opened; try the fallback
  * method if it was offered (ft/method.h). */
