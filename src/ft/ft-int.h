@@ -1,6 +1,9 @@
-/* Internals shared by the file-transfer files: ft.c (the XMPP side: SI,
- * disco, presence), transfer.c (transfers, files, hashes, progress) and
- * ibb.c. Other modules use ft/ft.h. */
+/* Internals shared by the file-transfer files: ft.c (the SI offer and its
+ * answer, the commands, the module), peers.c (presence, disco#info, iq
+ * plumbing), transfer.c (transfers, their files, the stream callbacks),
+ * hash.c (the md5 pass), progress.c, method.c (the table of transfer
+ * methods, ft/method.h) and ibb.c, one of those methods. Other modules use
+ * ft/ft.h. */
 #ifndef JABIRU_FT_INT_H
 #define JABIRU_FT_INT_H
 

@@ -1,6 +1,6 @@
-/* File transfer, the XMPP side: settings, iq plumbing, which resource of a
- * contact can receive files (presence + disco#info), the SI offer and its
- * answer in both directions, and the commands' back ends. */
+/* File transfer: settings, the SI offer and its answer in both directions,
+ * the commands' back ends and the module. Which resource of a contact can
+ * receive files is peers.c's; how the bytes travel, method.c's. */
 #include "config.h"
 
 #include <errno.h>
@@ -35,12 +35,6 @@ unsigned ft_serial(struct ft *ft)
 struct ft_settings *ft_settings(struct app *app)
 {
 	return &app->ft->set;
-}
-
-void ft_set_str(char **field, const char *value)
-{
-	free(*field);
-	*field = value != NULL && value[0] != '\0' ? xstrdup(value) : NULL;
 }
 
 /* ---- sending ---------------------------------------------------------- */
@@ -550,8 +544,8 @@ static void read_settings(void *ud, const struct config *cfg, const char *name)
 	struct ft_settings *set = &((struct ft *)ud)->set;
 
 	(void)name;
-	ft_set_str(&set->download_dir, cfg_str(cfg, "files.download_dir"));
-	ft_set_str(&set->methods, cfg_str(cfg, "files.methods"));
+	str_set(&set->download_dir, cfg_str(cfg, "files.download_dir"));
+	str_set(&set->methods, cfg_str(cfg, "files.methods"));
 	set->accept_strangers = cfg_bool(cfg, "files.accept_strangers");
 	set->max_size = cfg_int(cfg, "files.max_size");
 	set->ibb_block_size = (int)cfg_int(cfg, "files.ibb_block_size");

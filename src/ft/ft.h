@@ -12,7 +12,7 @@ struct app;
 
 /* Settings (defaults in brackets), copied from the files.* settings of the
  * configuration at init and after /set; strings are owned here (use
- * ft_set_str). */
+ * str_set). */
 struct ft_settings {
 	char *download_dir;    /* [NULL: xdg_download_dir()] */
 	char *methods;         /* offer order ["bytestreams ibb"] */
@@ -30,7 +30,6 @@ struct ft_settings {
 void ft_init(struct app *app);
 void ft_fini(struct app *app);
 struct ft_settings *ft_settings(struct app *app);
-void ft_set_str(char **field, const char *value);
 
 /* Whether bare or full JID is a contact, for accepting offers. The roster
  * module registers its answer with ft_set_contact_check(); until it does, a

@@ -526,9 +526,9 @@ static void read_settings(void *ud, const struct config *cfg, const char *name)
 	(void)name;
 	set->offer_direct = cfg_bool(cfg, "s5b.direct");
 	set->use_proxy = strcmp(proxy, "none") != 0;
-	s5b_set_str(&set->proxy_jid, set->use_proxy ? proxy : NULL);
-	s5b_set_str(&set->listen_addr, cfg_str(cfg, "s5b.listen"));
-	s5b_set_str(&set->external_addr, cfg_str(cfg, "s5b.external"));
+	str_set(&set->proxy_jid, set->use_proxy ? proxy : NULL);
+	str_set(&set->listen_addr, cfg_str(cfg, "s5b.listen"));
+	str_set(&set->external_addr, cfg_str(cfg, "s5b.external"));
 	if (!cfg_parse_ports(cfg_str(cfg, "s5b.ports"), &set->port_min, &set->port_max))
 		set->port_min = set->port_max = 0;
 }
@@ -573,12 +573,6 @@ void s5b_fini(struct app *app)
 struct s5b_settings *s5b_settings(struct app *app)
 {
 	return &app->s5b->set;
-}
-
-void s5b_set_str(char **field, const char *value)
-{
-	free(*field);
-	*field = value != NULL && value[0] != '\0' ? xstrdup(value) : NULL;
 }
 
 struct bytestream *s5b_initiate(struct app *app, const char *sid, const char *peer_full_jid,

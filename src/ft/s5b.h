@@ -26,7 +26,7 @@ struct app;
 
 /* Settings (defaults in brackets), copied from the s5b.* settings of the
  * configuration at init and after /set; they apply to the next stream.
- * Strings are owned by s5b (s5b_set_str). */
+ * Strings are owned by s5b (str_set). */
 struct s5b_settings {
 	bool offer_direct; /* offer our own address [true] */
 	bool use_proxy;    /* offer the server's proxy [true] */
@@ -47,9 +47,6 @@ void s5b_init(struct app *app, bytestream_attach_fn attach, void *ud);
 /* Aborts every stream (no callbacks) and frees everything. */
 void s5b_fini(struct app *app);
 struct s5b_settings *s5b_settings(struct app *app);
-/* Replaces *field (one of the strings in s5b_settings) by a copy of value
- * (NULL or "" clears it). */
-void s5b_set_str(char **field, const char *value);
 
 /* Initiator: starts the negotiation with peer (a full JID) for sid. The
  * stream is returned at once; cb->open or cb->closed follow. NULL (and no

@@ -271,9 +271,9 @@ static void command(struct driver *d, char *line)
 		else if (strcmp(a, "proxy") == 0)
 			set->use_proxy = atoi(b);
 		else if (strcmp(a, "listen") == 0)
-			s5b_set_str(&set->listen_addr, b);
+			str_set(&set->listen_addr, b);
 		else if (strcmp(a, "external") == 0)
-			s5b_set_str(&set->external_addr, b);
+			str_set(&set->external_addr, b);
 		else if (strcmp(a, "timeout") == 0)
 			set->connect_timeout_ms = atoi(b);
 		else if (strcmp(a, "deadline") == 0)
