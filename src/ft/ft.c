@@ -343,10 +343,23 @@ static struct transfer *find_or_error(struct app *app, const char *cmd, const ch
 	return t;
 }
 
+/* The offer waiting for the user that id names, or NULL after an error. */
+static struct transfer *find_offer(struct app *app, const char *id)
+{
+	struct transfer *t = find_or_error(app, "/files", id);
+
+	if (t != NULL && (t->dir != FT_RECV || t->state != FT_OFFERED)) {
+		app_error(app, "/files", "bad-state",
+		          _("Transfer %s is not an offer waiting for you."), id);
+		return NULL;
+	}
+	return t;
+}
+
 int ft_accept(struct app *app, const char *id, const char *path)
 {
 	struct ft *ft = app->ft;
-	struct transfer *t = find_or_error(app, "/files", id);
+	struct transfer *t = find_offer(app, id);
 	enum si_method m;
 	char *dir = NULL, *err = NULL;
 	const char *why;
@@ -354,11 +367,6 @@ int ft_accept(struct app *app, const char *id, const char *path)
 
 	if (t == NULL)
 		return -1;
-	if (t->dir != FT_RECV || t->state != FT_OFFERED) {
-		app_error(app, "/files", "bad-state",
-		          _("Transfer %s is not an offer waiting for you."), id);
-		return -1;
-	}
 	if (!session_online(app->session)) {
 		app_error(app, "/files", "not-connected", _("Not connected."));
 		return -1;
@@ -411,15 +419,10 @@ static void decline(struct transfer *t)
 
 int ft_reject(struct app *app, const char *id)
 {
-	struct transfer *t = find_or_error(app, "/files", id);
+	struct transfer *t = find_offer(app, id);
 
 	if (t == NULL)
 		return -1;
-	if (t->dir != FT_RECV || t->state != FT_OFFERED) {
-		app_error(app, "/files", "bad-state",
-		          _("Transfer %s is not an offer waiting for you."), id);
-		return -1;
-	}
 	decline(t);
 	transfer_gc(app->ft);
 	return 0;
