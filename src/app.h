@@ -39,7 +39,7 @@ struct app {
 	struct message_state *message;
 	struct console *console;   /* the XML console's capture */
 	struct raw *raw;           /* /raw requests awaiting answers */
-	struct s5b *s5b;           /* SOCKS5 bytestreams (ft/s5b.c) */
+	struct s5b *s5b;           /* SOCKS5 bytestreams (ft/s5b.c), made by ft */
 	struct resolver *resolver; /* name lookups (net/resolver.c) */
 	struct opts *opts;
 	/* roster, presence, subscriptions, iq answers (src/xmpp) */

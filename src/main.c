@@ -14,7 +14,6 @@
 #include "cfg.h"
 #include "cmd/cmd.h"
 #include "ft/ft.h"
-#include "ft/s5b.h"
 #include "i18n.h"
 #include "loop.h"
 #include "net/resolver.h"
@@ -230,8 +229,7 @@ static bool modules_init(struct app *app)
 		        strerror(errno));
 		return false;
 	}
-	ft_init(app);
-	s5b_init(app);
+	ft_init(app); /* and the transfer methods' engines */
 	return true;
 }
 
@@ -246,7 +244,6 @@ static void modules_fini(struct app *app)
 	iq_fini(app);
 	raw_free(app->raw);
 	console_free(app->console);
-	s5b_fini(app);
 	session_free(app->session);
 	if (app->resolver != NULL)
 		cfg_unwatch(app->config, dns_settings, app->resolver);

@@ -62,6 +62,14 @@ struct bytestream {
 	char *peer; /* the other side's full JID */
 };
 
+/* The target side's question to the owners of streams: is bs (its sid, and
+ * its peer: the initiator's full JID as the server stamped it), negotiated
+ * by the protocol of namespace ns, a stream we expect? If so set bs->cb
+ * and bs->owner and return true: the owner holds the stream from then on
+ * (it may abort it before it opens) and hears of it through cb. Else the
+ * engine refuses it. */
+typedef bool (*bytestream_attach_fn)(void *ud, const char *ns, struct bytestream *bs);
+
 static inline ssize_t bytestream_write(struct bytestream *bs, const void *buf, size_t len)
 {
 	return bs->ops->write(bs, buf, len);

@@ -1,6 +1,9 @@
-/* Internals shared by the file-transfer files: ft.c (the XMPP side: SI,
- * disco, presence), transfer.c (transfers, files, hashes, progress) and
- * ibb.c. Other modules use ft/ft.h. */
+/* Internals shared by the file-transfer files: ft.c (the SI offer and its
+ * answer, the commands, the module), peers.c (presence, disco#info, iq
+ * plumbing), transfer.c (transfers, their files, the stream callbacks),
+ * hash.c (the md5 pass), progress.c, method.c (the table of transfer
+ * methods, ft/method.h) and ibb.c, one of those methods. Other modules use
+ * ft/ft.h. */
 #ifndef JABIRU_FT_INT_H
 #define JABIRU_FT_INT_H
 
@@ -111,7 +114,6 @@ struct ft {
 	size_t memo_next;
 };
 
-struct ft *ft_of(struct app *app);
 unsigned ft_serial(struct ft *ft);
 
 /* Sends iq (with a fresh id; released) through the iq module; when its
@@ -123,10 +125,6 @@ void ft_iq_send(struct app *app, xmpp_stanza_t *iq, ft_iq_cb cb, unsigned serial
 void ft_iq_error(struct app *app, xmpp_stanza_t *iq, const char *type, const char *cond);
 void ft_iq_result(struct app *app, xmpp_stanza_t *iq);
 
-/* A target-side stream engine found a stream for (method, sid, from): true
- * when a transfer waits for it, which then owns it (bs->cb, bs->owner set,
- * t->bs = bs). */
-bool ft_target_attach(struct app *app, enum si_method m, struct bytestream *bs);
 extern const struct bytestream_cb transfer_bs_cb;
 
 /* peers.c: the presence handler; candidates are the given full JID or
@@ -164,28 +162,27 @@ int transfer_open_part(struct transfer *t, const char *path, char **err);
 void transfer_free_all(struct ft *ft);
 const char *transfer_state_name(enum ft_state s);
 void transfer_gc(struct ft *ft);
+/* progress.c: starts the progress timer if a transfer is moving. */
+void transfer_progress_arm(struct ft *ft);
 void transfer_peer_gone(struct ft *ft, const char *full_jid);
-/* ft.c: the chosen stream failed before it opened; try IBB if offered. */
+/* method.c: the chosen stream failed before it opened; try the fallback
+ * method if it was offered (ft/method.h). */
 void transfer_fallback(struct transfer *t, const char *why);
 
 /* ibb.c */
-struct ibb *ibb_new(struct app *app);
-void ibb_free(struct ibb *ibb);
-/* Registers the iq handler on a fresh connection; aborts every stream when
- * the session goes. */
-void ibb_online(struct app *app, xmpp_conn_t *conn);
-/* Routes incoming IBB iqs through the iq module (at init). */
-void ibb_register(struct app *app);
+/* The engine of the "ibb" method (ft/method.h): ft->ibb, with the iq
+ * module routing incoming IBB iqs to it; the session's end ends every
+ * stream. */
+void ibb_init(struct app *app, bytestream_attach_fn attach, void *ud);
+void ibb_fini(struct app *app);
 void ibb_offline(struct app *app);
 struct bytestream *ibb_initiate(struct app *app, const char *sid, const char *peer,
                                 const struct bytestream_cb *cb, void *owner);
-/* base64 without line breaks; out needs 4 * ((len + 2) / 3) + 1 bytes. */
-void ibb_b64_encode(const void *in, size_t len, char *out);
-/* Skips whitespace; returns the decoded length (at most max) or -1 on bad
- * input or overflow. */
+/* Base64 (OpenSSL's) of one block: skips whitespace; returns the decoded
+ * length (at most max) or -1 on bad input or more than max bytes. */
 long ibb_b64_decode(const char *in, size_t len, unsigned char *out, size_t max);
-/* <data sid seq>base64</data> for len bytes of buf; enc is scratch space of
- * the size ibb_b64_encode needs. */
+/* <data sid seq>base64</data> for len bytes of buf (one block, < 64 KiB);
+ * enc is scratch space of 4 * ((len + 2) / 3) + 1 bytes. */
 xmpp_stanza_t *ibb_data_build(xmpp_ctx_t *ctx, const char *sid, uint16_t seq, const void *buf,
                               size_t len, char *enc);
 /* Checks a <data/> against the expected seq and decodes it into out (at

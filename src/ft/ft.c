@@ -1,6 +1,6 @@
-/* File transfer, the XMPP side: settings, iq plumbing, which resource of a
- * contact can receive files (presence + disco#info), the SI offer and its
- * answer in both directions, and the commands' back ends. */
+/* File transfer: settings, the SI offer and its answer in both directions,
+ * the commands' back ends and the module. Which resource of a contact can
+ * receive files is peers.c's; how the bytes travel, method.c's. */
 #include "config.h"
 
 #include <errno.h>
@@ -16,6 +16,7 @@
 #include "cfg.h"
 #include "ft/filename.h"
 #include "ft/ft-int.h"
+#include "ft/method.h"
 #include "i18n.h"
 #include "loop.h"
 #include "util/jid.h"
@@ -25,20 +26,6 @@
 #include "xmpp/roster.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
-
-/* The SOCKS5 bytestreams (XEP-0065) live in ft/s5b.c, built on a branch of
- * their own; without them jabiru offers and accepts IBB only. */
-#if defined(__has_include)
-#if __has_include("ft/s5b.h")
-#include "ft/s5b.h"
-#define HAVE_S5B 1
-#endif
-#endif
-
-struct ft *ft_of(struct app *app)
-{
-	return app->ft;
-}
 
 unsigned ft_serial(struct ft *ft)
 {
@@ -50,54 +37,7 @@ struct ft_settings *ft_settings(struct app *app)
 	return &app->ft->set;
 }
 
-void ft_set_str(char **field, const char *value)
-{
-	free(*field);
-	*field = value != NULL && value[0] != '\0' ? xstrdup(value) : NULL;
-}
-
 /* ---- sending ---------------------------------------------------------- */
-
-static void on_offer_answer(struct app *app, unsigned serial, xmpp_stanza_t *reply);
-
-static void start_method(struct transfer *t, enum si_method m)
-{
-	struct bytestream *bs = NULL;
-
-	t->method = m;
-	if (m == SI_M_IBB)
-		bs = ibb_initiate(t->app, t->offer.sid, t->peer, &transfer_bs_cb, t);
-#ifdef HAVE_S5B
-	else if (m == SI_M_BYTESTREAMS)
-		bs = s5b_initiate(t->app, t->offer.sid, t->peer, &transfer_bs_cb, t);
-#endif
-	if (bs == NULL) {
-		transfer_fallback(t, _("the stream could not be started"));
-		return;
-	}
-	transfer_stream(t, bs);
-}
-
-/* SOCKS5 failed before a byte moved: IBB, when we offered it too (some
- * peers accept only the method they chose, so this can fail as well). */
-void transfer_fallback(struct transfer *t, const char *why)
-{
-	bool offered_ibb = false;
-	char *reason;
-
-	t->bs = NULL;
-	for (size_t i = 0; i < t->offer.nmethods; i++)
-		offered_ibb |= t->offer.methods[i] == SI_M_IBB;
-	if (t->method != SI_M_IBB && offered_ibb && !t->fell_back) {
-		t->fell_back = true;
-		app_info(t->app, _("Transfer %s: %s; trying in-band."), t->idstr, why);
-		start_method(t, SI_M_IBB);
-		return;
-	}
-	reason = xasprintf(_("no stream to %s: %s"), t->peer, why);
-	transfer_fail(t, FT_FAILED, reason);
-	free(reason);
-}
 
 static void on_offer_answer(struct app *app, unsigned serial, xmpp_stanza_t *reply)
 {
@@ -126,7 +66,7 @@ static void on_offer_answer(struct app *app, unsigned serial, xmpp_stanza_t *rep
 		return;
 	}
 	t->state = FT_CONNECTING;
-	start_method(t, m);
+	transfer_start_method(t, m);
 }
 
 static void iso_date(time_t when, char *out, size_t len)
@@ -155,29 +95,6 @@ void ft_send_offer(struct transfer *t)
 	ev_str(&ev, "name", t->safe_name);
 	ev_int(&ev, "size", t->total);
 	app_emit(t->app, &ev);
-}
-
-static bool method_available(enum si_method m)
-{
-#ifdef HAVE_S5B
-	return m != SI_M_NONE;
-#else
-	return m == SI_M_IBB;
-#endif
-}
-
-/* The methods of the setting that this build has, IBB at least. */
-static size_t usable_methods(const char *setting, enum si_method *out)
-{
-	enum si_method all[SI_MAX_METHODS];
-	size_t n = si_methods_parse(setting, all), k = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (method_available(all[i]))
-			out[k++] = all[i];
-	if (k == 0)
-		out[k++] = SI_M_IBB;
-	return k;
 }
 
 static char *new_sid(void)
@@ -246,7 +163,7 @@ int ft_sendfile(struct app *app, const char *jid, const char *path, const char *
 	iso_date(st.st_mtime, date, sizeof(date));
 	t->offer.date = xstrdup(date);
 	t->offer.sid = new_sid();
-	t->offer.nmethods = usable_methods(ft->set.methods, t->offer.methods);
+	t->offer.nmethods = ft_methods_usable(ft->set.methods, t->offer.methods);
 	t->peer = xstrdup(jid_full(&j, full, sizeof(full)));
 	t->state = FT_RESOLVING;
 	ft_peers_candidates(t, &j);
@@ -326,7 +243,7 @@ static const char *incoming_full(struct ft *ft, const char *from)
 static enum si_method choose_method(struct ft *ft, const struct si_offer *o)
 {
 	enum si_method ours[SI_MAX_METHODS];
-	size_t n = usable_methods(ft->set.methods, ours);
+	size_t n = ft_methods_usable(ft->set.methods, ours);
 
 	for (size_t i = 0; i < n; i++)
 		for (size_t k = 0; k < o->nmethods; k++)
@@ -426,10 +343,23 @@ static struct transfer *find_or_error(struct app *app, const char *cmd, const ch
 	return t;
 }
 
+/* The offer waiting for the user that id names, or NULL after an error. */
+static struct transfer *find_offer(struct app *app, const char *id)
+{
+	struct transfer *t = find_or_error(app, "/files", id);
+
+	if (t != NULL && (t->dir != FT_RECV || t->state != FT_OFFERED)) {
+		app_error(app, "/files", "bad-state",
+		          _("Transfer %s is not an offer waiting for you."), id);
+		return NULL;
+	}
+	return t;
+}
+
 int ft_accept(struct app *app, const char *id, const char *path)
 {
 	struct ft *ft = app->ft;
-	struct transfer *t = find_or_error(app, "/files", id);
+	struct transfer *t = find_offer(app, id);
 	enum si_method m;
 	char *dir = NULL, *err = NULL;
 	const char *why;
@@ -437,11 +367,6 @@ int ft_accept(struct app *app, const char *id, const char *path)
 
 	if (t == NULL)
 		return -1;
-	if (t->dir != FT_RECV || t->state != FT_OFFERED) {
-		app_error(app, "/files", "bad-state",
-		          _("Transfer %s is not an offer waiting for you."), id);
-		return -1;
-	}
 	if (!session_online(app->session)) {
 		app_error(app, "/files", "not-connected", _("Not connected."));
 		return -1;
@@ -471,6 +396,7 @@ int ft_accept(struct app *app, const char *id, const char *path)
 	xmpp_stanza_release(answer);
 	t->timer =
 	    loop_timer_add(app->loop, (uint64_t)ft->set.idle_timeout_ms, on_connect_timeout, t);
+	transfer_accept_method(t);
 	app_info(app, _("Transfer %s: receiving %s into %s."), t->idstr, t->safe_name, t->part);
 	return 0;
 }
@@ -493,15 +419,10 @@ static void decline(struct transfer *t)
 
 int ft_reject(struct app *app, const char *id)
 {
-	struct transfer *t = find_or_error(app, "/files", id);
+	struct transfer *t = find_offer(app, id);
 
 	if (t == NULL)
 		return -1;
-	if (t->dir != FT_RECV || t->state != FT_OFFERED) {
-		app_error(app, "/files", "bad-state",
-		          _("Transfer %s is not an offer waiting for you."), id);
-		return -1;
-	}
 	decline(t);
 	transfer_gc(app->ft);
 	return 0;
@@ -549,43 +470,6 @@ void ft_list(struct app *app)
 		app_emit(app, &ev);
 	}
 }
-
-/* One stream per transfer, held from the moment it is attached: the
- * transfer aborts it when it ends, and no other stream gets in. The one
- * exception is a sender that gave up on SOCKS5 before we did and went
- * in-band: its SOCKS5 attempt, not yet open, is dropped for the IBB one. */
-bool ft_target_attach(struct app *app, enum si_method m, struct bytestream *bs)
-{
-	struct transfer *t = transfer_find_sid(app->ft, FT_RECV, bs->sid, bs->peer);
-	bool offered = false;
-
-	if (t == NULL || t->state != FT_CONNECTING)
-		return false;
-	for (size_t i = 0; i < t->offer.nmethods; i++)
-		offered |= t->offer.methods[i] == m;
-	/* The chosen method, or IBB as the fallback when both sides have it. */
-	if (m != t->method && !(m == SI_M_IBB && offered))
-		return false;
-	if (t->bs != NULL && t->bs != bs) {
-		struct bytestream *old = t->bs;
-
-		if (m != SI_M_IBB || t->method == SI_M_IBB)
-			return false;
-		t->bs = NULL;
-		bytestream_abort(old);
-	}
-	bs->cb = &transfer_bs_cb;
-	bs->owner = t;
-	t->bs = bs;
-	return true;
-}
-
-#ifdef HAVE_S5B
-static bool s5b_lookup(void *ud, struct bytestream *bs)
-{
-	return ft_target_attach(ud, SI_M_BYTESTREAMS, bs);
-}
-#endif
 
 bool ft_hold_shutdown(struct app *app)
 {
@@ -640,10 +524,6 @@ static void online(struct session *s, void *ud)
 	xmpp_conn_t *conn = session_conn(s);
 
 	ft_peers_online(app, conn);
-	ibb_online(app, conn);
-#ifdef HAVE_S5B
-	s5b_set_lookup(app, s5b_lookup, app);
-#endif
 }
 
 static void offline(struct session *s, void *ud)
@@ -652,7 +532,7 @@ static void offline(struct session *s, void *ud)
 	struct ft *ft = app->ft;
 
 	(void)s;
-	ibb_offline(app);
+	ft_methods_offline(app);
 	for (struct transfer *t = ft->list; t != NULL; t = t->next)
 		transfer_fail(t, FT_FAILED, _("disconnected from the server"));
 	lru_clear(&ft->resources);
@@ -666,8 +546,8 @@ static void read_settings(void *ud, const struct config *cfg, const char *name)
 	struct ft_settings *set = &((struct ft *)ud)->set;
 
 	(void)name;
-	ft_set_str(&set->download_dir, cfg_str(cfg, "files.download_dir"));
-	ft_set_str(&set->methods, cfg_str(cfg, "files.methods"));
+	str_set(&set->download_dir, cfg_str(cfg, "files.download_dir"));
+	str_set(&set->methods, cfg_str(cfg, "files.methods"));
 	set->accept_strangers = cfg_bool(cfg, "files.accept_strangers");
 	set->max_size = cfg_int(cfg, "files.max_size");
 	set->ibb_block_size = (int)cfg_int(cfg, "files.ibb_block_size");
@@ -687,14 +567,15 @@ void ft_init(struct app *app)
 	if (app->opts != NULL && app->opts->accept_files != NULL)
 		ft->set.accept_dir = xstrdup(app->opts->accept_files);
 	lru_init(&ft->resources, FT_MAX_PEERS, free);
-	ft->ibb = ibb_new(app);
 	app->ft = ft;
 	session_add_hooks(app->session, &ft_hooks, app);
-	for (const char *const *f = ft_disco_features(); *f != NULL; f++)
-		iq_add_feature(app, *f);
+	iq_add_feature(app, SI_NS);
+	iq_add_feature(app, SI_FT_NS);
+	for (size_t i = 0; i < ft_method_count(); i++)
+		iq_add_feature(app, ft_method_at(i)->ns);
 	iq_register(app, SI_NS, route_si, NULL);
 	ft_set_contact_check(app, in_roster, app);
-	ibb_register(app);
+	ft_methods_init(app); /* after the hooks: ours see a lost session first */
 }
 
 void ft_fini(struct app *app)
@@ -707,7 +588,7 @@ void ft_fini(struct app *app)
 		loop_timer_del(app->loop, ft->progress_timer);
 	cfg_unwatch(app->config, read_settings, ft);
 	transfer_free_all(ft);
-	ibb_free(ft->ibb);
+	ft_methods_fini(app);
 	lru_clear(&ft->resources);
 	free(ft->set.download_dir);
 	free(ft->set.methods);

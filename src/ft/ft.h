@@ -12,7 +12,7 @@ struct app;
 
 /* Settings (defaults in brackets), copied from the files.* settings of the
  * configuration at init and after /set; strings are owned here (use
- * ft_set_str). */
+ * str_set). */
 struct ft_settings {
 	char *download_dir;    /* [NULL: xdg_download_dir()] */
 	char *methods;         /* offer order ["bytestreams ibb"] */
@@ -30,15 +30,6 @@ struct ft_settings {
 void ft_init(struct app *app);
 void ft_fini(struct app *app);
 struct ft_settings *ft_settings(struct app *app);
-void ft_set_str(char **field, const char *value);
-
-/* The disco#info features file transfer adds (NULL-terminated), for the
- * disco table of the roster/presence work. */
-const char *const *ft_disco_features(void);
-/* Until that table exists: answers disco#info queries to our full JID with
- * an identity and these features. Remove the call in main.c once the disco
- * module answers. */
-void ft_disco_responder_install(struct app *app);
 
 /* Whether bare or full JID is a contact, for accepting offers. The roster
  * module registers its answer with ft_set_contact_check(); until it does, a

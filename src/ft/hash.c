@@ -88,7 +88,7 @@ static void hash_done(struct transfer *t)
 	t->buf = NULL;
 	transfer_md5_hex(t->md5, hex);
 	if (t->hashed_bytes == t->total)
-		memo_add(ft_of(t->app), t->fd, &t->src_st, hex);
+		memo_add(t->app->ft, t->fd, &t->src_st, hex);
 	t->offer.hash = xstrdup(hex);
 	transfer_hash_ready(t);
 }
@@ -140,7 +140,7 @@ void transfer_start_hashing(struct transfer *t, void (*done)(struct transfer *t)
 	t->hashed = done;
 	t->hashed_bytes = 0;
 	if (fstat(t->fd, &t->src_st) == 0 && t->src_st.st_size == t->total)
-		known = memo_find(ft_of(t->app), &t->src_st);
+		known = memo_find(t->app->ft, &t->src_st);
 	if (known != NULL) {
 		t->offer.hash = xstrdup(known);
 		t->timer = loop_timer_add(t->app->loop, 0, hash_remembered, t);

@@ -10,6 +10,8 @@
  * are waited for, bounded. */
 #include "config.h"
 
+#include <limits.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,77 +51,57 @@ struct ibb_stream {
 struct ibb {
 	struct app *app;
 	struct ibb_stream *streams;
+	bytestream_attach_fn attach; /* where streams opened to us go */
+	void *attach_ud;
 };
 
 static const struct bytestream_ops ibb_ops;
 
 /* ---- base64 ----------------------------------------------------------- */
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-void ibb_b64_encode(const void *in, size_t len, char *out)
+static bool b64_space(char c)
 {
-	const unsigned char *p = in;
-	size_t i;
-
-	for (i = 0; i + 2 < len; i += 3) {
-		*out++ = b64[p[i] >> 2];
-		*out++ = b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
-		*out++ = b64[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)];
-		*out++ = b64[p[i + 2] & 63];
-	}
-	if (i < len) {
-		*out++ = b64[p[i] >> 2];
-		if (i + 1 < len) {
-			*out++ = b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)];
-			*out++ = b64[(p[i + 1] & 15) << 2];
-		} else {
-			*out++ = b64[(p[i] & 3) << 4];
-			*out++ = '=';
-		}
-		*out++ = '=';
-	}
-	*out = '\0';
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-static int b64_value(char c)
-{
-	const char *p = c != '\0' ? strchr(b64, c) : NULL;
-
-	return p != NULL ? (int)(p - b64) : -1;
-}
-
+/* OpenSSL's decoder, which skips whitespace and refuses what is not
+ * base64, data after the padding and a missing padding. It writes three
+ * bytes for every group of four characters, padding included, and counts
+ * only the real ones: so the last group, the only one that may be padded,
+ * goes to a buffer of our own, with whatever the decoder still held, and
+ * the exact length is checked against max before anything is written. */
 long ibb_b64_decode(const char *in, size_t len, unsigned char *out, size_t max)
 {
-	unsigned acc = 0;
-	int bits = 0, pad = 0;
-	size_t n = 0;
+	size_t chars = 0, pad = 0, split = len, seen = 0;
+	unsigned char tail[96]; /* a held line (48 bytes) and the last group */
+	int head = 0, rest = 0, last = 0;
+	EVP_ENCODE_CTX *c;
+	bool ok;
 
 	for (size_t i = 0; i < len; i++) {
-		char c = in[i];
-		int v;
-
-		if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+		if (b64_space(in[i]))
 			continue;
-		if (c == '=') {
-			pad++;
-			continue;
-		}
-		if (pad > 0 || (v = b64_value(c)) < 0)
-			return -1; /* data after padding, or not base64 */
-		acc = (acc << 6) | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (n == max)
-				return -1;
-			out[n++] = (unsigned char)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
+		chars++;
+		pad = in[i] == '=' ? pad + 1 : 0;
 	}
-	if (pad > 2 || (acc != 0 && bits > 0))
+	if (chars % 4 != 0 || pad > 2 || len > INT_MAX || chars / 4 * 3 - pad > max)
 		return -1;
-	return (long)n;
+	for (; split > 0 && seen < 4; split--) /* where the last group starts */
+		seen += !b64_space(in[split - 1]);
+	c = EVP_ENCODE_CTX_new();
+	EVP_DecodeInit(c);
+	/* 1: no padding yet, as there may be none before the last group */
+	ok = (split == 0 ||
+	      EVP_DecodeUpdate(c, out, &head, (const unsigned char *)in, (int)split) == 1) &&
+	     EVP_DecodeUpdate(c, tail, &rest, (const unsigned char *)in + split,
+	                      (int)(len - split)) >= 0 &&
+	     EVP_DecodeFinal(c, tail + rest, &last) == 1 &&
+	     (size_t)head + (size_t)rest + (size_t)last <= max;
+	EVP_ENCODE_CTX_free(c);
+	if (!ok)
+		return -1;
+	memcpy(out + head, tail, (size_t)(rest + last));
+	return (long)head + rest + last;
 }
 
 /* ---- the data element -------------------------------------------------- */
@@ -135,7 +117,7 @@ xmpp_stanza_t *ibb_data_build(xmpp_ctx_t *ctx, const char *sid, uint16_t seq, co
 	xmpp_stanza_set_attribute(el, "sid", sid);
 	snprintf(seqs, sizeof(seqs), "%u", (unsigned)seq);
 	xmpp_stanza_set_attribute(el, "seq", seqs);
-	ibb_b64_encode(buf, len, enc);
+	EVP_EncodeBlock((unsigned char *)enc, buf, (int)len); /* no line breaks */
 	xmpp_stanza_set_text(text, enc);
 	xmpp_stanza_add_child_ex(el, text, 0);
 	return el;
@@ -162,14 +144,9 @@ const char *ibb_data_parse(xmpp_stanza_t *el, uint16_t expect, unsigned char *ou
 
 /* ---- streams ---------------------------------------------------------- */
 
-static struct ibb *mgr(struct app *app)
-{
-	return ft_of(app)->ibb;
-}
-
 static struct ibb_stream *find_serial(struct app *app, unsigned serial)
 {
-	for (struct ibb_stream *s = mgr(app)->streams; s != NULL; s = s->next)
+	for (struct ibb_stream *s = app->ft->ibb->streams; s != NULL; s = s->next)
 		if (s->serial == serial && s->phase != IBB_DEAD)
 			return s;
 	return NULL;
@@ -177,7 +154,7 @@ static struct ibb_stream *find_serial(struct app *app, unsigned serial)
 
 static struct ibb_stream *find_sid(struct app *app, const char *sid, const char *from)
 {
-	for (struct ibb_stream *s = mgr(app)->streams; s != NULL; s = s->next)
+	for (struct ibb_stream *s = app->ft->ibb->streams; s != NULL; s = s->next)
 		if (s->phase != IBB_DEAD && strcmp(s->bs.sid, sid) == 0 &&
 		    strcmp(s->bs.peer, from) == 0)
 			return s;
@@ -188,7 +165,7 @@ static void stream_free(struct ibb_stream *s)
 {
 	struct ibb_stream **pp;
 
-	for (pp = &mgr(s->app)->streams; *pp != NULL; pp = &(*pp)->next) {
+	for (pp = &s->app->ft->ibb->streams; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == s) {
 			*pp = s->next;
 			break;
@@ -243,14 +220,14 @@ static struct ibb_stream *stream_new(struct app *app, enum bs_role role, const c
                                      const char *peer)
 {
 	struct ibb_stream *s = xcalloc(1, sizeof(*s));
-	struct ibb *m = mgr(app);
+	struct ibb *m = app->ft->ibb;
 
 	s->bs.ops = &ibb_ops;
 	s->bs.role = role;
 	s->bs.sid = xstrdup(sid);
 	s->bs.peer = xstrdup(peer);
 	s->app = app;
-	s->serial = ft_serial(ft_of(app));
+	s->serial = ft_serial(app->ft);
 	s->next = m->streams;
 	m->streams = s;
 	return s;
@@ -465,7 +442,7 @@ static void handle_open(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *el, c
 		return;
 	}
 	s = stream_new(app, BS_TARGET, sid, from);
-	if (!ft_target_attach(app, SI_M_IBB, &s->bs)) {
+	if (!app->ft->ibb->attach(app->ft->ibb->attach_ud, SI_IBB_NS, &s->bs)) {
 		stream_free(s);
 		ft_iq_error(app, iq, "cancel", "not-acceptable");
 		return;
@@ -556,14 +533,6 @@ static int on_ibb_iq(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	return 1;
 }
 
-struct ibb *ibb_new(struct app *app)
-{
-	struct ibb *m = xcalloc(1, sizeof(*m));
-
-	m->app = app;
-	return m;
-}
-
 static bool route_ibb(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud)
 {
 	(void)payload;
@@ -574,30 +543,38 @@ static bool route_ibb(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload
 	return true;
 }
 
-void ibb_register(struct app *app)
+static void ibb_register(struct app *app)
 {
 	iq_register(app, SI_IBB_NS, route_ibb, NULL);
 }
 
-void ibb_online(struct app *app, xmpp_conn_t *conn)
+void ibb_init(struct app *app, bytestream_attach_fn attach, void *ud)
 {
-	(void)app;
-	(void)conn;
+	struct ibb *m = xcalloc(1, sizeof(*m));
+
+	m->app = app;
+	m->attach = attach;
+	m->attach_ud = ud;
+	app->ft->ibb = m;
+	ibb_register(app);
 }
 
 /* The session is gone: every stream with it. */
 void ibb_offline(struct app *app)
 {
-	struct ibb *m = mgr(app);
+	struct ibb *m = app->ft->ibb;
 
 	while (m->streams != NULL)
 		stream_end(m->streams, _("disconnected from the server"));
 }
 
-void ibb_free(struct ibb *m)
+void ibb_fini(struct app *app)
 {
+	struct ibb *m = app->ft->ibb;
+
 	if (m == NULL)
 		return;
+	app->ft->ibb = NULL;
 	while (m->streams != NULL) {
 		struct ibb_stream *s = m->streams;
 

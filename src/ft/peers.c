@@ -14,13 +14,6 @@
 #include "util/str.h"
 #include "xmpp/iq.h"
 #include "xmpp/session.h"
-#include "xmpp/session_hooks.h"
-
-#if defined(__has_include)
-#if __has_include("ft/s5b.h")
-#define HAVE_S5B 1
-#endif
-#endif
 
 #define DISCO_INFO_NS "http://jabber.org/protocol/disco#info"
 #define MAX_RESOURCES 16
@@ -29,21 +22,6 @@ struct ft_iq {
 	ft_iq_cb cb;
 	unsigned serial;
 };
-
-static const char *const features[] = {
-    SI_NS,
-    SI_FT_NS,
-    SI_IBB_NS,
-#ifdef HAVE_S5B
-    SI_BYTESTREAMS_NS,
-#endif
-    NULL,
-};
-
-const char *const *ft_disco_features(void)
-{
-	return features;
-}
 
 void ft_set_contact_check(struct app *app, ft_contact_fn fn, void *ud)
 {
@@ -147,49 +125,6 @@ static int on_presence(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 }
 
 /* ---- disco#info ------------------------------------------------------- */
-
-static int on_disco_info(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
-{
-	struct app *app = ud;
-	xmpp_ctx_t *ctx = session_ctx(app->session);
-	xmpp_stanza_t *r = xmpp_iq_new(ctx, "result", xmpp_stanza_get_id(iq)), *q, *c;
-
-	(void)conn;
-	if (xmpp_stanza_get_from(iq) != NULL)
-		xmpp_stanza_set_to(r, xmpp_stanza_get_from(iq));
-	q = xmpp_stanza_new(ctx);
-	xmpp_stanza_set_name(q, "query");
-	xmpp_stanza_set_ns(q, DISCO_INFO_NS);
-	xmpp_stanza_add_child_ex(r, q, 0);
-	c = xmpp_stanza_new(ctx);
-	xmpp_stanza_set_name(c, "identity");
-	xmpp_stanza_set_attribute(c, "category", "client");
-	xmpp_stanza_set_attribute(c, "type", "console");
-	xmpp_stanza_set_attribute(c, "name", "jabiru");
-	xmpp_stanza_add_child_ex(q, c, 0);
-	for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++) {
-		c = xmpp_stanza_new(ctx);
-		xmpp_stanza_set_name(c, "feature");
-		xmpp_stanza_set_attribute(c, "var",
-		                          features[i] != NULL ? features[i] : DISCO_INFO_NS);
-		xmpp_stanza_add_child_ex(q, c, 0);
-	}
-	session_send(app->session, r);
-	xmpp_stanza_release(r);
-	return 1;
-}
-
-static void disco_online(struct session *s, void *ud)
-{
-	xmpp_handler_add(session_conn(s), on_disco_info, DISCO_INFO_NS, "iq", "get", ud);
-}
-
-static const struct session_hooks disco_hooks = {.online = disco_online};
-
-void ft_disco_responder_install(struct app *app)
-{
-	session_add_hooks(app->session, &disco_hooks, app);
-}
 
 static bool disco_has(xmpp_stanza_t *reply, const char *var)
 {

@@ -1,6 +1,7 @@
-/* Internals shared by the SOCKS5 bytestream files: s5b.c (streams, data,
- * the target side), s5b-init.c (the initiator side) and s5b-proxy.c (proxy
- * discovery). Not for other modules: they use ft/s5b.h. */
+/* Internals shared by the SOCKS5 bytestream files: s5b.c (the module,
+ * streams, the data phase), s5b-target.c (the target's negotiation),
+ * s5b-init.c (the initiator's) and s5b-proxy.c (proxy discovery). Not for other modules: they use
+ * ft/s5b.h. */
 #ifndef JABIRU_S5B_INT_H
 #define JABIRU_S5B_INT_H
 
@@ -88,8 +89,8 @@ struct s5b {
 	int proxy_port;
 	resolver_id proxy_dns; /* the proxy's host name being looked up */
 	int disco_pending;
-	s5b_lookup_fn lookup;
-	void *lookup_ud;
+	bytestream_attach_fn attach; /* where incoming streams go */
+	void *attach_ud;
 	struct s5b_stream *streams;
 	unsigned next_serial;
 };
@@ -108,6 +109,8 @@ struct s5b_stream *s5b_stream_new(struct s5b *m, enum bs_role role, const char *
                                   const char *peer, const struct bytestream_cb *cb, void *owner);
 /* Ends the stream: cb->closed(error) unless aborted, then frees when idle. */
 void s5b_stream_fail(struct s5b_stream *st, const char *error);
+/* Unlinks and frees a stream at once (no callback). */
+void s5b_stream_free(struct s5b_stream *st);
 /* The SOCKS5 handshake on fd is done: the stream carries bytes now. */
 void s5b_stream_open(struct s5b_stream *st, int fd, bool via_proxy);
 void s5b_conn_free(struct s5b_stream *st, struct s5b_conn *c, bool close_fd);
@@ -118,6 +121,18 @@ int s5b_connect(const char *host, int port, const char **why);
 int s5b_connect_addr(const struct resolver_addr *a, const char **why);
 void s5b_watch_conn(struct s5b_conn *c);
 int s5b_timeout(struct s5b *m, int ms, int dflt);
+
+/* s5b-target.c */
+/* An incoming streamhost list (type set), answered in every case. */
+int s5b_target_query(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud);
+/* The target's SOCKS5 connection to the streamhost being tried is done or
+ * failed: answer streamhost-used and open, or try the next host. */
+void s5b_target_conn_done(struct s5b_stream *st, struct s5b_conn *c);
+/* No lookup may call back into a stream that is gone. */
+void s5b_hosts_cancel(struct s5b_stream *st);
+/* An iq error answer to id from us to to. */
+void s5b_reply_error(struct s5b *m, const char *to, const char *id, const char *type,
+                     const char *condition);
 
 /* s5b-init.c */
 struct bytestream *s5b_init_start(struct s5b *m, const char *sid, const char *peer,

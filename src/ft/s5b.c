@@ -1,6 +1,6 @@
 /* SOCKS5 Bytestreams (XEP-0065): the module, the streams and their data
- * phase, and the target side (answering a streamhost list). The initiator
- * side is in s5b-init.c, proxy discovery in s5b-proxy.c. */
+ * phase. The target's negotiation (the streamhost list) is in s5b-target.c,
+ * the initiator's in s5b-init.c, proxy discovery in s5b-proxy.c. */
 #include "config.h"
 
 #include <errno.h>
@@ -23,7 +23,6 @@
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
 
-#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
 /* The target reads into one buffer of this size, allocated when the stream
  * opens and freed when it ends: bounded memory whatever the file size, and
  * few enough system calls (and hash and write calls behind them) that they
@@ -32,10 +31,6 @@
 /* Bytes read per wake-up at most before going back to poll, so that one
  * fast stream cannot starve the terminal and the XMPP socket. */
 #define S5B_READ_BUDGET (4 * S5B_READ_BUF)
-
-static void try_next_host(struct s5b_stream *st);
-static void on_host_timeout(void *ud);
-static void hosts_cancel_lookups(struct s5b_stream *st);
 
 xmpp_ctx_t *s5b_ctx(struct s5b *m)
 {
@@ -149,7 +144,7 @@ static void stream_release(struct s5b_stream *st)
 {
 	struct loop *l = st->m->app->loop;
 
-	hosts_cancel_lookups(st);
+	s5b_hosts_cancel(st);
 	while (st->conns != NULL)
 		s5b_conn_free(st, st->conns, true);
 	if (st->listen_fd >= 0) {
@@ -171,7 +166,7 @@ static void stream_release(struct s5b_stream *st)
 	st->timer = st->deadline = NULL;
 }
 
-static void stream_free(struct s5b_stream *st)
+void s5b_stream_free(struct s5b_stream *st)
 {
 	struct s5b_stream **pp;
 
@@ -199,7 +194,7 @@ static void stream_free(struct s5b_stream *st)
 static void stream_reap(struct s5b_stream *st)
 {
 	if (st->phase == PH_DEAD && st->busy == 0)
-		stream_free(st);
+		s5b_stream_free(st);
 }
 
 void s5b_stream_fail(struct s5b_stream *st, const char *error)
@@ -215,9 +210,6 @@ void s5b_stream_fail(struct s5b_stream *st, const char *error)
 	stream_reap(st);
 }
 
-static void reply_error(struct s5b *m, const char *to, const char *id, const char *type,
-                        const char *condition);
-
 /* The owner dropped the stream. A target still trying streamhosts answers
  * the initiator's query, which would otherwise wait for its deadline. */
 static void op_abort(struct bytestream *bs)
@@ -226,7 +218,7 @@ static void op_abort(struct bytestream *bs)
 
 	if (st->bs.role == BS_TARGET && st->phase == PH_NEGOTIATING && st->iq_id != NULL &&
 	    s5b_xconn(st->m) != NULL)
-		reply_error(st->m, st->bs.peer, st->iq_id, "cancel", "item-not-found");
+		s5b_reply_error(st->m, st->bs.peer, st->iq_id, "cancel", "item-not-found");
 	st->phase = PH_DEAD;
 	stream_release(st);
 	stream_reap(st);
@@ -462,194 +454,6 @@ void s5b_watch_conn(struct s5b_conn *c)
 		loop_fd_del(c->st->m->app->loop, c->s5.fd);
 }
 
-/* ---- target: trying the streamhosts ------------------------------------- */
-
-static void reply_error(struct s5b *m, const char *to, const char *id, const char *type,
-                        const char *condition)
-{
-	xmpp_ctx_t *ctx = s5b_ctx(m);
-	xmpp_stanza_t *iq = xmpp_iq_new(ctx, "error", id);
-	xmpp_stanza_t *err = xmpp_stanza_new(ctx), *cond = xmpp_stanza_new(ctx);
-
-	xmpp_stanza_set_to(iq, to);
-	xmpp_stanza_set_name(err, "error");
-	xmpp_stanza_set_type(err, type);
-	xmpp_stanza_set_name(cond, condition);
-	xmpp_stanza_set_ns(cond, NS_STANZAS);
-	xmpp_stanza_add_child_ex(err, cond, 0);
-	xmpp_stanza_add_child_ex(iq, err, 0);
-	s5b_send(m, iq);
-	xmpp_stanza_release(iq);
-}
-
-static void target_all_failed(struct s5b_stream *st, const char *why)
-{
-	if (s5b_xconn(st->m) != NULL)
-		reply_error(st->m, st->bs.peer, st->iq_id, "cancel", "item-not-found");
-	s5b_stream_fail(st, why);
-}
-
-static void target_connected(struct s5b_stream *st, struct s5b_conn *c)
-{
-	struct s5b_host *h = &st->hosts[st->cur];
-	xmpp_ctx_t *ctx = s5b_ctx(st->m);
-	xmpp_stanza_t *iq, *q, *used;
-	int fd = c->s5.fd;
-
-	if (st->timer != NULL)
-		loop_timer_del(st->m->app->loop, st->timer);
-	st->timer = NULL;
-	s5b_conn_free(st, c, false);
-	iq = xmpp_iq_new(ctx, "result", st->iq_id);
-	xmpp_stanza_set_to(iq, st->bs.peer);
-	q = xmpp_stanza_new(ctx);
-	xmpp_stanza_set_name(q, "query");
-	xmpp_stanza_set_ns(q, NS_BYTESTREAMS);
-	xmpp_stanza_set_attribute(q, "sid", st->bs.sid);
-	used = xmpp_stanza_new(ctx);
-	xmpp_stanza_set_name(used, "streamhost-used");
-	xmpp_stanza_set_attribute(used, "jid", h->jid);
-	xmpp_stanza_add_child_ex(q, used, 0);
-	xmpp_stanza_add_child_ex(iq, q, 0);
-	s5b_send(st->m, iq);
-	xmpp_stanza_release(iq);
-	/* A streamhost that is the initiator itself is a direct connection. */
-	s5b_stream_open(st, fd, strcmp(h->jid, st->bs.peer) != 0);
-}
-
-/* The streamhost being tried failed: on to the next one. */
-static void next_host(struct s5b_stream *st)
-{
-	if (st->timer != NULL)
-		loop_timer_del(st->m->app->loop, st->timer);
-	st->timer = NULL;
-	while (st->conns != NULL)
-		s5b_conn_free(st, st->conns, true);
-	st->cur++;
-	try_next_host(st);
-}
-
-static void on_host_timeout(void *ud)
-{
-	struct s5b_stream *st = ud;
-
-	st->timer = NULL; /* the loop frees it */
-	st->last_why = _("the streamhost did not answer in time");
-	next_host(st);
-}
-
-static void on_deadline(void *ud)
-{
-	struct s5b_stream *st = ud;
-
-	st->deadline = NULL;
-	if (st->bs.role == BS_TARGET)
-		target_all_failed(st, _("no streamhost could be reached in time"));
-	else
-		s5b_stream_fail(st, _("the SOCKS5 negotiation took too long"));
-}
-
-/* The first of h's addresses that a connect can start to. */
-static int connect_host(const struct s5b_host *h, const char **why)
-{
-	int fd = -1;
-
-	for (size_t i = 0; i < h->naddrs && fd < 0; i++)
-		fd = s5b_connect_addr(&h->addrs[i], why);
-	return fd;
-}
-
-static void try_next_host(struct s5b_stream *st)
-{
-	struct s5b *m = st->m;
-
-	for (; st->cur < st->nhosts; st->cur++) {
-		struct s5b_host *h = &st->hosts[st->cur];
-		const char *why = NULL;
-		struct s5b_conn *c;
-		int fd;
-
-		if (h->state == H_RESOLVING)
-			return; /* host_resolved goes on */
-		if (h->state == H_FAILED) {
-			st->last_why = h->why;
-			continue;
-		}
-		fd = connect_host(h, &why);
-		if (fd < 0) {
-			st->last_why = why;
-			continue;
-		}
-		c = xcalloc(1, sizeof(*c));
-		c->st = st;
-		socks5_client_init(&c->s5, fd, st->hash, true);
-		c->next = st->conns;
-		st->conns = c;
-		s5b_watch_conn(c);
-		st->timer = loop_timer_add(
-		    m->app->loop, (uint64_t)s5b_timeout(m, m->set.connect_timeout_ms, 10000),
-		    on_host_timeout, st);
-		return;
-	}
-	target_all_failed(st, st->last_why != NULL ? st->last_why
-	                                           : _("no streamhost could be reached"));
-}
-
-/* A streamhost's lookup ended; if the hosts before it are all done with,
- * it is the one to try now. */
-static void host_resolved(void *ud, const struct resolver_result *res)
-{
-	struct s5b_stream *st = ud;
-	size_t i;
-
-	for (i = 0; i < st->nhosts && st->hosts[i].dns != res->id; i++)
-		;
-	if (i == st->nhosts)
-		return;
-	st->hosts[i].dns = 0;
-	if (res->status == RESOLVER_OK) {
-		st->hosts[i].state = H_READY;
-		for (size_t k = 0; k < res->naddrs && k < S5B_HOST_ADDRS; k++)
-			st->hosts[i].addrs[st->hosts[i].naddrs++] = res->addrs[k];
-	} else {
-		st->hosts[i].state = H_FAILED;
-		st->hosts[i].why = res->status == RESOLVER_TIMEOUT
-		                       ? _("the streamhost's name did not resolve in time")
-		                       : _("cannot resolve the streamhost's address");
-	}
-	if (i == st->cur && st->conns == NULL && st->phase == PH_NEGOTIATING)
-		try_next_host(st);
-}
-
-/* Looks up every streamhost at once (IP literals are answered without
- * DNS), each bounded by the per-host timeout. */
-static void resolve_hosts(struct s5b_stream *st)
-{
-	struct s5b *m = st->m;
-	int ms = s5b_timeout(m, m->set.connect_timeout_ms, 10000);
-
-	for (size_t i = 0; i < st->nhosts; i++) {
-		struct s5b_host *h = &st->hosts[i];
-
-		if (m->app->resolver == NULL) {
-			h->state = H_FAILED;
-			h->why = _("cannot resolve the streamhost's address");
-			continue;
-		}
-		h->state = H_RESOLVING;
-		h->dns = resolver_addrs(m->app->resolver, h->host, h->port, ms, host_resolved, st);
-	}
-}
-
-/* No lookup may call back into a stream that is gone. */
-static void hosts_cancel_lookups(struct s5b_stream *st)
-{
-	for (size_t i = 0; i < st->nhosts; i++) {
-		resolver_cancel(st->m->app->resolver, st->hosts[i].dns);
-		st->hosts[i].dns = 0;
-	}
-}
-
 static void on_conn_fd(int fd, short revents, void *ud)
 {
 	struct s5b_conn *c = ud;
@@ -660,106 +464,13 @@ static void on_conn_fd(int fd, short revents, void *ud)
 	(void)revents;
 	state = socks5_step(&c->s5);
 	if (state == S5_DONE || state == S5_FAILED) {
-		if (st->bs.role == BS_INITIATOR) {
+		if (st->bs.role == BS_INITIATOR)
 			s5b_init_conn_done(st, c);
-		} else if (state == S5_DONE) {
-			target_connected(st, c);
-		} else {
-			st->last_why = c->s5.error;
-			next_host(st);
-		}
+		else
+			s5b_target_conn_done(st, c);
 		return;
 	}
 	s5b_watch_conn(c);
-}
-
-static int parse_hosts(struct s5b_stream *st, xmpp_stanza_t *q)
-{
-	for (xmpp_stanza_t *c = xmpp_stanza_get_children(q);
-	     c != NULL && st->nhosts < S5B_MAX_HOSTS; c = xmpp_stanza_get_next(c)) {
-		const char *name = xmpp_stanza_get_name(c), *jid, *host, *port;
-		char *end;
-		long p;
-
-		if (name == NULL || strcmp(name, "streamhost") != 0)
-			continue;
-		jid = xmpp_stanza_get_attribute(c, "jid");
-		host = xmpp_stanza_get_attribute(c, "host");
-		port = xmpp_stanza_get_attribute(c, "port");
-		if (jid == NULL || host == NULL || port == NULL || host[0] == '\0')
-			continue;
-		p = strtol(port, &end, 10);
-		if (*end != '\0' || p <= 0 || p > 65535 || strlen(host) > 255)
-			continue;
-		st->hosts[st->nhosts].jid = xstrdup(jid);
-		st->hosts[st->nhosts].host = xstrdup(host);
-		st->hosts[st->nhosts].port = (int)p;
-		st->nhosts++;
-	}
-	return (int)st->nhosts;
-}
-
-static bool stream_exists(struct s5b *m, const char *sid, const char *peer)
-{
-	for (struct s5b_stream *st = m->streams; st != NULL; st = st->next)
-		if (st->phase != PH_DEAD && strcmp(st->bs.sid, sid) == 0 &&
-		    strcmp(st->bs.peer, peer) == 0)
-			return true;
-	return false;
-}
-
-/* An incoming streamhost list (we are the target). */
-static int on_query(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
-{
-	struct s5b *m = ud;
-	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", NS_BYTESTREAMS);
-	const char *from = xmpp_stanza_get_from(iq), *id = xmpp_stanza_get_id(iq);
-	const char *sid, *mode, *self = session_jid(m->app->session);
-	struct s5b_stream *st;
-
-	(void)conn;
-	if (from == NULL || id == NULL || self == NULL)
-		return 1;
-	if (q == NULL) { /* the namespace only deeper down: still answered */
-		reply_error(m, from, id, "modify", "bad-request");
-		return 1;
-	}
-	sid = xmpp_stanza_get_attribute(q, "sid");
-	mode = xmpp_stanza_get_attribute(q, "mode");
-	if (sid == NULL || sid[0] == '\0' || strlen(sid) > 128) {
-		reply_error(m, from, id, "modify", "bad-request");
-		return 1;
-	}
-	if (mode != NULL && strcmp(mode, "tcp") != 0) {
-		reply_error(m, from, id, "cancel", "feature-not-implemented");
-		return 1;
-	}
-	if (m->lookup == NULL || stream_exists(m, sid, from)) {
-		reply_error(m, from, id, "cancel", "not-acceptable");
-		return 1;
-	}
-	/* The owner takes the stream itself, before a byte moves: one owner,
-	 * who can drop it at any time. */
-	st = s5b_stream_new(m, BS_TARGET, sid, from, NULL, NULL);
-	if (!m->lookup(m->lookup_ud, &st->bs) || st->bs.cb == NULL) {
-		st->phase = PH_DEAD;
-		stream_free(st);
-		reply_error(m, from, id, "cancel", "not-acceptable");
-		return 1;
-	}
-	st->iq_id = xstrdup(id);
-	st->self = xstrdup(self);
-	socks5_hash(st->hash, sid, from, self);
-	if (parse_hosts(st, q) == 0) {
-		reply_error(m, from, id, "modify", "bad-request");
-		s5b_stream_fail(st, _("the peer offered no usable streamhost"));
-		return 1;
-	}
-	st->deadline = loop_timer_add(
-	    m->app->loop, (uint64_t)s5b_timeout(m, m->set.deadline_ms, 30000), on_deadline, st);
-	resolve_hosts(st);
-	try_next_host(st);
-	return 1;
 }
 
 /* ---- the module --------------------------------------------------------- */
@@ -772,7 +483,7 @@ static bool route_query(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *paylo
 	(void)payload;
 	if (strcmp(xmpp_stanza_get_type(iq), "set") != 0)
 		return false;
-	on_query(NULL, iq, ud);
+	s5b_target_query(NULL, iq, ud);
 	return true;
 }
 
@@ -815,18 +526,20 @@ static void read_settings(void *ud, const struct config *cfg, const char *name)
 	(void)name;
 	set->offer_direct = cfg_bool(cfg, "s5b.direct");
 	set->use_proxy = strcmp(proxy, "none") != 0;
-	s5b_set_str(&set->proxy_jid, set->use_proxy ? proxy : NULL);
-	s5b_set_str(&set->listen_addr, cfg_str(cfg, "s5b.listen"));
-	s5b_set_str(&set->external_addr, cfg_str(cfg, "s5b.external"));
+	str_set(&set->proxy_jid, set->use_proxy ? proxy : NULL);
+	str_set(&set->listen_addr, cfg_str(cfg, "s5b.listen"));
+	str_set(&set->external_addr, cfg_str(cfg, "s5b.external"));
 	if (!cfg_parse_ports(cfg_str(cfg, "s5b.ports"), &set->port_min, &set->port_max))
 		set->port_min = set->port_max = 0;
 }
 
-void s5b_init(struct app *app)
+void s5b_init(struct app *app, bytestream_attach_fn attach, void *ud)
 {
 	struct s5b *m = xcalloc(1, sizeof(*m));
 
 	m->app = app;
+	m->attach = attach;
+	m->attach_ud = ud;
 	m->set.connect_timeout_ms = 10000;
 	m->set.deadline_ms = 30000;
 	read_settings(m, app->config, NULL);
@@ -847,7 +560,7 @@ void s5b_fini(struct app *app)
 	while (m->streams != NULL) {
 		m->streams->busy = 0;
 		m->streams->phase = PH_DEAD;
-		stream_free(m->streams);
+		s5b_stream_free(m->streams);
 	}
 	s5b_proxy_forget(m);
 	free(m->set.listen_addr);
@@ -860,23 +573,6 @@ void s5b_fini(struct app *app)
 struct s5b_settings *s5b_settings(struct app *app)
 {
 	return &app->s5b->set;
-}
-
-void s5b_set_str(char **field, const char *value)
-{
-	free(*field);
-	*field = value != NULL && value[0] != '\0' ? xstrdup(value) : NULL;
-}
-
-void s5b_set_lookup(struct app *app, s5b_lookup_fn lookup, void *ud)
-{
-	app->s5b->lookup = lookup;
-	app->s5b->lookup_ud = ud;
-}
-
-const char *s5b_proxy_jid(struct app *app)
-{
-	return app->s5b->proxy_jid;
 }
 
 struct bytestream *s5b_initiate(struct app *app, const char *sid, const char *peer_full_jid,

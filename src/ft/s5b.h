@@ -10,7 +10,7 @@
  * activates. cb->open comes only then; no byte is written before.
  *
  * Target (receiver): s5b answers every incoming bytestreams query itself.
- * It asks the lookup callback (s5b_set_lookup) whether the sid from that
+ * It asks the attach callback given to s5b_init whether the sid from that
  * peer is expected and who owns it; an unknown sid is refused with
  * not-acceptable. It tries the streamhosts in order (per-host connect
  * timeout, overall deadline), answers streamhost-used and calls cb->open, or
@@ -26,7 +26,7 @@ struct app;
 
 /* Settings (defaults in brackets), copied from the s5b.* settings of the
  * configuration at init and after /set; they apply to the next stream.
- * Strings are owned by s5b (s5b_set_str). */
+ * Strings are owned by s5b (str_set). */
 struct s5b_settings {
 	bool offer_direct; /* offer our own address [true] */
 	bool use_proxy;    /* offer the server's proxy [true] */
@@ -40,22 +40,13 @@ struct s5b_settings {
 	int deadline_ms;        /* all streamhosts of one query [30000] */
 };
 
-/* Target side: is bs (its sid, and its peer: the initiator's full JID as the
- * server stamped it) a stream we expect? If so set bs->cb and bs->owner
- * and return true: the owner holds the stream from then on (it may abort
- * it before it opens) and hears of it through cb. */
-typedef bool (*s5b_lookup_fn)(void *ud, struct bytestream *bs);
-
-/* Registers the session hooks (proxy discovery at login, the iq handler). */
-void s5b_init(struct app *app);
+/* Registers the session hooks (proxy discovery at login, the iq handler);
+ * incoming streams are offered to attach(ud, ...). ft makes it (its entry
+ * in ft/method.c); the e2e tests' s5b-driver runs it alone. */
+void s5b_init(struct app *app, bytestream_attach_fn attach, void *ud);
 /* Aborts every stream (no callbacks) and frees everything. */
 void s5b_fini(struct app *app);
 struct s5b_settings *s5b_settings(struct app *app);
-/* Replaces *field (one of the strings in s5b_settings) by a copy of value
- * (NULL or "" clears it). */
-void s5b_set_str(char **field, const char *value);
-
-void s5b_set_lookup(struct app *app, s5b_lookup_fn lookup, void *ud);
 
 /* Initiator: starts the negotiation with peer (a full JID) for sid. The
  * stream is returned at once; cb->open or cb->closed follow. NULL (and no
@@ -63,8 +54,5 @@ void s5b_set_lookup(struct app *app, s5b_lookup_fn lookup, void *ud);
  * (direct addresses off and no proxy known): fall back to another method. */
 struct bytestream *s5b_initiate(struct app *app, const char *sid, const char *peer_full_jid,
                                 const struct bytestream_cb *cb, void *owner);
-
-/* The proxy in use (hand-set or discovered), or NULL. */
-const char *s5b_proxy_jid(struct app *app);
 
 #endif

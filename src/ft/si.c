@@ -9,32 +9,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ft/method.h"
 #include "ft/si.h"
 #include "util/str.h"
 
-static const struct {
-	enum si_method m;
-	const char *ns;
-	const char *name;
-} methods[] = {
-    {SI_M_BYTESTREAMS, SI_BYTESTREAMS_NS, "bytestreams"},
-    {SI_M_IBB, SI_IBB_NS, "ibb"},
-};
-
+/* The methods themselves are the table of ft/method.c. */
 const char *si_method_ns(enum si_method m)
 {
-	for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++)
-		if (methods[i].m == m)
-			return methods[i].ns;
-	return NULL;
+	const struct ft_method *e = ft_method_get(m);
+
+	return e != NULL ? e->ns : NULL;
 }
 
 enum si_method si_method_from_ns(const char *ns)
 {
-	for (size_t i = 0; ns != NULL && i < sizeof(methods) / sizeof(methods[0]); i++)
-		if (strcmp(methods[i].ns, ns) == 0)
-			return methods[i].m;
-	return SI_M_NONE;
+	const struct ft_method *e = ft_method_by_ns(ns);
+
+	return e != NULL ? e->id : SI_M_NONE;
 }
 
 size_t si_methods_parse(const char *list, enum si_method *out)
@@ -45,12 +36,13 @@ size_t si_methods_parse(const char *list, enum si_method *out)
 	while (list != NULL && *list != '\0') {
 		size_t len = strcspn(list, " ,\t");
 
-		for (size_t i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
-			if (strlen(methods[i].name) == len &&
-			    strncmp(methods[i].name, list, len) == 0 && !(seen & methods[i].m) &&
-			    n < SI_MAX_METHODS) {
-				seen |= methods[i].m;
-				out[n++] = methods[i].m;
+		for (size_t i = 0; i < ft_method_count(); i++) {
+			const struct ft_method *e = ft_method_at(i);
+
+			if (strlen(e->name) == len && strncmp(e->name, list, len) == 0 &&
+			    !(seen & e->id) && n < SI_MAX_METHODS) {
+				seen |= e->id;
+				out[n++] = e->id;
 			}
 		}
 		list += len;

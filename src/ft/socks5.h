@@ -1,5 +1,5 @@
 /* The entry points for file transfer are in ft/s5b.h (s5b_initiate,
- * s5b_set_lookup, s5b_init); this file is the wire protocol under them.
+ * s5b_init); this file is the wire protocol under them.
  *
  * SOCKS5 (RFC 1928) as XEP-0065 uses it, both sides, as one explicit state
  * machine over a non-blocking socket. Nothing here knows about XMPP or the

@@ -1,8 +1,8 @@
-/* Transfers: the file on disk, the hash, progress and the bytestream
- * callbacks. Files are streamed in bounded chunks (sendfile where the stream
- * allows it, else TRANSFER_CHUNK), so a transfer of any size costs a
- * constant amount of memory. Every byte is hashed once on each side: md5,
- * which XEP-0096 carries in the offer and the receiver checks. */
+/* Transfers: the file on disk and the bytestream callbacks (the md5 pass
+ * is in hash.c, progress in progress.c). Files are streamed in bounded chunks (sendfile where the
+ * stream allows it, else TRANSFER_CHUNK), so a transfer of any size costs a constant amount of
+ * memory. Every byte is hashed once on each side: md5, which XEP-0096 carries in the offer and the
+ * receiver checks. */
 #include "config.h"
 
 #include <errno.h>
@@ -16,6 +16,7 @@
 #include "app.h"
 #include "ft/filename.h"
 #include "ft/ft-int.h"
+#include "ft/method.h"
 #include "i18n.h"
 #include "loop.h"
 #include "util/str.h"
@@ -26,7 +27,6 @@
  * no copy and no hash, so it gets more per iteration. */
 #define PUMP_BUDGET     (1024 * 1024)
 #define SENDFILE_BUDGET (4 * 1024 * 1024)
-#define PROGRESS_MS     500
 /* Finished transfers kept for /files; older ones are forgotten. */
 #define KEEP_FINISHED 64
 
@@ -217,7 +217,7 @@ void transfer_fail(struct transfer *t, enum ft_state state, const char *reason)
 	}
 	t->state = state;
 	emit_failed(t, reason);
-	maybe_release_shutdown(ft_of(t->app));
+	maybe_release_shutdown(t->app->ft);
 }
 
 /* ---- sending ---------------------------------------------------------- */
@@ -259,7 +259,7 @@ static void finish_ok(struct transfer *t)
 	free(t->buf);
 	t->buf = NULL;
 	emit_done(t);
-	maybe_release_shutdown(ft_of(t->app));
+	maybe_release_shutdown(t->app->ft);
 }
 
 static void pump(struct transfer *t);
@@ -463,8 +463,6 @@ static void receive_complete(struct transfer *t)
 
 /* ---- the bytestream callbacks ----------------------------------------- */
 
-static void progress_arm(struct ft *ft);
-
 static void bs_open(void *owner, struct bytestream *bs)
 {
 	struct transfer *t = owner;
@@ -477,7 +475,7 @@ static void bs_open(void *owner, struct bytestream *bs)
 	t->method_name = bs->ops->method;
 	t->state = FT_ACTIVE;
 	t->t_start = t->rate_t = t->moved_ms = loop_now_ms();
-	progress_arm(ft_of(t->app));
+	transfer_progress_arm(t->app->ft);
 	if (t->dir == FT_SEND) {
 		t->use_sendfile = bytestream_can_sendfile(bs);
 		if (!t->use_sendfile)
@@ -538,21 +536,17 @@ static void on_fallback_timeout(void *ud)
 		              _("the SOCKS5 stream failed and the sender never went in-band"));
 }
 
-/* Receiving: SOCKS5 failed before it opened. A sender that offered IBB too
- * falls back to it (transfer_fallback), so wait for its IBB open, for a
- * bounded time, instead of failing what is about to work. */
-static bool await_ibb(struct transfer *t, const char *error)
+/* Receiving: the chosen method failed before it opened. A sender that
+ * offered the fallback method too falls back to it (transfer_fallback), so
+ * wait for that stream, for a bounded time, instead of failing what is
+ * about to work. */
+static bool await_fallback(struct transfer *t, const char *error)
 {
-	bool offered_ibb = false;
-
-	for (size_t i = 0; i < t->offer.nmethods; i++)
-		offered_ibb |= t->offer.methods[i] == SI_M_IBB;
-	if (t->dir != FT_RECV || t->state != FT_CONNECTING || t->method == SI_M_IBB ||
-	    !offered_ibb || t->fell_back)
+	if (t->dir != FT_RECV || t->state != FT_CONNECTING || transfer_fallback_method(t) == NULL)
 		return false;
 	t->fell_back = true;
 	stop_timer(t);
-	t->timer = loop_timer_add(t->app->loop, (uint64_t)ft_of(t->app)->set.idle_timeout_ms,
+	t->timer = loop_timer_add(t->app->loop, (uint64_t)t->app->ft->set.idle_timeout_ms,
 	                          on_fallback_timeout, t);
 	app_info(t->app, _("Transfer %s: %s; waiting for the sender to go in-band."), t->idstr,
 	         error);
@@ -573,7 +567,7 @@ static void bs_closed(void *owner, struct bytestream *bs, const char *error)
 		transfer_fallback(t, error);
 		return;
 	}
-	if (error != NULL && await_ibb(t, error))
+	if (error != NULL && await_fallback(t, error))
 		return;
 	if (error != NULL) {
 		reason = xasprintf(_("transfer failed: %s"), error);
@@ -597,98 +591,6 @@ void transfer_stream(struct transfer *t, struct bytestream *bs)
 {
 	t->bs = bs;
 	t->state = FT_CONNECTING;
-}
-
-/* ---- progress --------------------------------------------------------- */
-
-static void update_rate(struct transfer *t, uint64_t now)
-{
-	if (now > t->rate_t) {
-		long long r = (t->bytes - t->rate_bytes) * 1000 / (long long)(now - t->rate_t);
-
-		/* Smoothed, so that the ETA does not jump about. */
-		t->rate = t->rate == 0 ? r : (t->rate * 3 + r) / 4;
-	}
-	t->rate_bytes = t->bytes;
-	t->rate_t = now;
-}
-
-/* files.idle_timeout, whatever the stream: a peer that stops sending, or
- * stops reading, while keeping its connection open, fails the transfer
- * (the stream engines know no more than that bytes stopped). */
-static bool stalled(struct transfer *t, uint64_t now)
-{
-	int idle_ms = ft_of(t->app)->set.idle_timeout_ms;
-	char *reason;
-
-	if (idle_ms <= 0 || now - t->moved_ms < (uint64_t)idle_ms)
-		return false;
-	reason = xasprintf(_("nothing moved for %d seconds (files.idle_timeout)"), idle_ms / 1000);
-	transfer_fail(t, FT_FAILED, reason);
-	free(reason);
-	return true;
-}
-
-static void on_progress(void *ud)
-{
-	struct ft *ft = ud;
-	uint64_t now = loop_now_ms();
-
-	ft->progress_timer = NULL;
-	for (struct transfer *t = ft->list; t != NULL; t = t->next) {
-		struct event ev;
-
-		if (t->state != FT_ACTIVE && t->state != FT_FINISHING)
-			continue;
-		if (stalled(t, now)) /* fails it; nothing is freed */
-			continue;
-		update_rate(t, now);
-		if (t->bytes == t->reported)
-			continue;
-		t->reported = t->bytes;
-		ev_init(&ev, EV_FILE_PROGRESS);
-		ev_str(&ev, "id", t->idstr);
-		ev_int(&ev, "bytes", t->bytes);
-		ev_int(&ev, "total", t->total);
-		ev_int(&ev, "rate", t->rate);
-		app_emit(ft->app, &ev);
-	}
-	progress_arm(ft);
-}
-
-/* One timer for all transfers, only while one is moving: idle means asleep. */
-static void progress_arm(struct ft *ft)
-{
-	if (ft->progress_timer != NULL)
-		return;
-	for (struct transfer *t = ft->list; t != NULL; t = t->next) {
-		if (t->state == FT_ACTIVE || t->state == FT_FINISHING) {
-			ft->progress_timer =
-			    loop_timer_add(ft->app->loop, PROGRESS_MS, on_progress, ft);
-			return;
-		}
-	}
-}
-
-size_t ft_views(struct app *app, struct ft_view *out, size_t max)
-{
-	size_t n = 0;
-
-	for (struct transfer *t = ft_of(app)->list; t != NULL && n < max; t = t->next, n++) {
-		struct ft_view *v = &out[n];
-
-		v->id = t->idstr;
-		v->direction = t->dir == FT_SEND ? "send" : "receive";
-		v->peer = t->peer != NULL ? t->peer : "";
-		v->name = t->safe_name != NULL ? t->safe_name : "";
-		v->method = t->method_name;
-		v->state = transfer_state_name(t->state);
-		v->bytes = t->bytes;
-		v->total = t->total;
-		v->rate = t->state == FT_ACTIVE ? t->rate : 0;
-		v->eta_s = v->rate > 0 ? (t->total - t->bytes) / v->rate : -1;
-	}
-	return n;
 }
 
 /* The peer's resource went offline: its transfers cannot go on, and

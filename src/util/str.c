@@ -120,6 +120,12 @@ void str_free_secret(char *s)
 	free(s);
 }
 
+void str_set(char **field, const char *value)
+{
+	free(*field);
+	*field = value != NULL && value[0] != '\0' ? xstrdup(value) : NULL;
+}
+
 void buf_init(struct buf *b)
 {
 	b->data = NULL;

@@ -20,6 +20,8 @@ size_t strlcpy_(char *dst, const char *src, size_t size);
 bool str_starts_with(const char *s, const char *prefix);
 /* Overwrites a secret before freeing it. */
 void str_free_secret(char *s);
+/* Replaces the string *field by a copy of value; NULL or "" leaves NULL. */
+void str_set(char **field, const char *value);
 
 /* A growable byte buffer. */
 struct buf {

@@ -191,10 +191,11 @@ static struct xfer *new_xfer(struct driver *d, const char *sid)
 	return NULL;
 }
 
-static bool lookup(void *ud, struct bytestream *bs)
+static bool lookup(void *ud, const char *ns, struct bytestream *bs)
 {
 	struct driver *d = ud;
 
+	(void)ns;
 	for (int i = 0; i < MAX_XFERS; i++) {
 		struct xfer *x = &d->xfers[i];
 
@@ -270,9 +271,9 @@ static void command(struct driver *d, char *line)
 		else if (strcmp(a, "proxy") == 0)
 			set->use_proxy = atoi(b);
 		else if (strcmp(a, "listen") == 0)
-			s5b_set_str(&set->listen_addr, b);
+			str_set(&set->listen_addr, b);
 		else if (strcmp(a, "external") == 0)
-			s5b_set_str(&set->external_addr, b);
+			str_set(&set->external_addr, b);
 		else if (strcmp(a, "timeout") == 0)
 			set->connect_timeout_ms = atoi(b);
 		else if (strcmp(a, "deadline") == 0)
@@ -344,8 +345,7 @@ int main(int argc, char **argv)
 	resolver_set_servers(app->resolver, getenv("JABIRU_DNS_SERVERS"));
 	app->session = session_new(app);
 	iq_init(app); /* routes the bytestreams iqs to s5b */
-	s5b_init(app);
-	s5b_set_lookup(app, lookup, d);
+	s5b_init(app, lookup, d);
 	loop_fd_set(app->loop, 0, POLLIN, on_stdin, d);
 
 	struct session_params p = {

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 
 #include "ft/filename.h"
 #include "ft/ft-int.h"
+#include "ft/method.h"
 #include "ft/si.h"
 
 /* ---- names ------------------------------------------------------------ */
@@ -300,35 +302,75 @@ Test(filename, a_failed_commit_keeps_the_part, .init = mkdir_tmp, .fini = rm_tmp
 
 /* ---- base64 and IBB data ---------------------------------------------- */
 
-Test(ibb, base64_round_trips_every_length)
+/* Decodes text into a heap buffer of exactly max bytes, so that ASan sees
+ * any write past it. */
+static long decode_exact(const char *text, size_t max, unsigned char **out)
 {
-	unsigned char in[64], out[64];
-	char enc[100];
+	*out = malloc(max > 0 ? max : 1);
+	return ibb_b64_decode(text, strlen(text), *out, max);
+}
 
-	for (size_t i = 0; i < sizeof(in); i++)
+static char *encode(const unsigned char *in, size_t len)
+{
+	char *enc = malloc(4 * ((len + 2) / 3) + 1);
+
+	EVP_EncodeBlock((unsigned char *)enc, in, (int)len);
+	return enc;
+}
+
+Test(ibb, base64_round_trips_every_length_and_block_size)
+{
+	/* Short ones (every padding), then the block sizes IBB uses: the
+	 * smallest we send, the default, the largest we take, and around. */
+	static const size_t sizes[] = {256, 1023, 1024, 1025, 4095, 4096, 4097, 32768, 65535};
+	unsigned char *in = malloc(65535), *out;
+
+	for (size_t i = 0; i < 65535; i++)
 		in[i] = (unsigned char)(i * 37 + 11);
-	for (size_t len = 0; len <= sizeof(in); len++) {
-		ibb_b64_encode(in, len, enc);
+	for (size_t k = 0; k < 64 + sizeof(sizes) / sizeof(sizes[0]); k++) {
+		size_t len = k < 64 ? k : sizes[k - 64];
+		char *enc = encode(in, len);
+
 		cr_expect_null(strchr(enc, '\n'), "no line breaks");
-		cr_assert_eq(ibb_b64_decode(enc, strlen(enc), out, sizeof(out)), (long)len);
-		cr_expect_eq(memcmp(in, out, len), 0);
+		cr_assert_eq(decode_exact(enc, len, &out), (long)len, "length %zu", len);
+		cr_expect_eq(memcmp(in, out, len), 0, "length %zu", len);
+		free(out);
+		free(enc);
 	}
-	ibb_b64_encode("Man", 3, enc);
-	cr_expect_str_eq(enc, "TWFu");
-	ibb_b64_encode("M", 1, enc);
-	cr_expect_str_eq(enc, "TQ==");
+	free(in);
 }
 
 Test(ibb, base64_decode_tolerates_whitespace_and_refuses_garbage)
 {
-	unsigned char out[16];
+	static const char *const bad[] = {
+	    "TW*u",             /* not base64 */
+	    "TQ==TQ==",         /* data after the padding */
+	    "TQ",               /* padding missing */
+	    "TQ=",              /* padding short */
+	    "T===",             /* too much padding */
+	    "====",             /* padding only */
+	    "TWFu\x01",         /* a control character */
+	    "TWFu\xe6\x8a\xa5", /* UTF-8 is not base64 either */
+	};
+	unsigned char *out;
 
-	cr_expect_eq(ibb_b64_decode(" TW\r\nFu\t", 8, out, sizeof(out)), 3);
+	cr_expect_eq(decode_exact(" TW\r\nFu\t", 3, &out), 3);
 	cr_expect_eq(memcmp(out, "Man", 3), 0);
-	cr_expect_eq(ibb_b64_decode("TW*u", 4, out, sizeof(out)), -1);
-	cr_expect_eq(ibb_b64_decode("TQ==TQ==", 8, out, sizeof(out)), -1);
-	/* More than the block size is refused, not written past the buffer. */
-	cr_expect_eq(ibb_b64_decode("TWFuTWFu", 8, out, 5), -1);
+	free(out);
+	cr_expect_eq(decode_exact("", 0, &out), 0);
+	free(out);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_expect_eq(decode_exact(bad[i], 16, &out), -1, "%s", bad[i]);
+		free(out);
+	}
+	/* More than the block size is refused, not written past the buffer:
+	 * one byte too many, with and without padding. */
+	cr_expect_eq(decode_exact("TWFuTWFu", 5, &out), -1);
+	free(out);
+	cr_expect_eq(decode_exact("TWFuTWE=", 4, &out), -1);
+	free(out);
+	cr_expect_eq(decode_exact("TWFuTWE=", 5, &out), 5);
+	free(out);
 }
 
 static xmpp_ctx_t *ctx;
@@ -536,4 +578,40 @@ Test(si, method_settings_parse)
 	cr_expect_eq(m[0], SI_M_BYTESTREAMS);
 	cr_expect_eq(si_methods_parse("ibb ibb nonsense", m), 1);
 	cr_expect_eq(si_methods_parse("", m), 0);
+}
+
+/* ---- the method table ------------------------------------------------- */
+
+Test(method, every_entry_is_complete_and_one_is_the_fallback)
+{
+	size_t fallbacks = 0;
+
+	cr_assert_gt(ft_method_count(), 0);
+	for (size_t i = 0; i < ft_method_count(); i++) {
+		const struct ft_method *e = ft_method_at(i);
+		enum si_method m[SI_MAX_METHODS];
+
+		cr_expect_neq(e->id, SI_M_NONE);
+		cr_expect(e->name != NULL && e->ns != NULL, "entry %zu", i);
+		cr_expect(e->init != NULL && e->fini != NULL && e->initiate != NULL, "%s", e->name);
+		cr_expect_eq(ft_method_get(e->id), e, "%s", e->name);
+		cr_expect_eq(ft_method_by_ns(e->ns), e, "%s", e->name);
+		cr_expect_eq(si_method_from_ns(si_method_ns(e->id)), e->id, "%s", e->name);
+		cr_expect_eq(si_methods_parse(e->name, m), 1, "%s", e->name);
+		cr_expect_eq(m[0], e->id, "%s", e->name);
+		fallbacks += e->fallback;
+	}
+	cr_expect_eq(fallbacks, 1);
+	cr_expect_null(ft_method_by_ns("urn:example:nothing"));
+}
+
+Test(method, a_setting_without_a_known_method_means_the_fallback)
+{
+	enum si_method m[SI_MAX_METHODS];
+
+	cr_assert_eq(ft_methods_usable("nonsense", m), 1);
+	cr_expect(ft_method_get(m[0])->fallback);
+	cr_assert_eq(ft_methods_usable("bytestreams ibb", m), 2);
+	cr_expect_eq(m[0], SI_M_BYTESTREAMS);
+	cr_expect_eq(m[1], SI_M_IBB);
 }
