@@ -85,6 +85,13 @@ struct driver {
 };
 
 static char *home;
+/* What this run emitted (JSON lines) and sent (XML lines), for the unit
+ * tests that replay what a harness found. */
+static struct buf events, sent;
+static bool record;
+/* The get or set being handled, and how many answers went out for it. */
+static const char *asked_id;
+static unsigned answers;
 /* FUZZ_DRIVER_TRACE=1: what jabiru sends and emits, on stderr, for
  * writing seeds by hand (which ids the requests got, what came of a
  * stanza). */
@@ -103,6 +110,8 @@ int __wrap_xmpp_conn_is_secured(xmpp_conn_t *conn);
 void __wrap_xmpp_disconnect(xmpp_conn_t *conn);
 void __wrap_xmpp_send(xmpp_conn_t *conn, xmpp_stanza_t *st);
 char *__wrap_xmpp_uuid_gen(xmpp_ctx_t *ctx);
+char *__real_xmpp_stanza_get_text(xmpp_stanza_t *st);
+char *__wrap_xmpp_stanza_get_text(xmpp_stanza_t *st);
 void __wrap_xmpp_handler_add(xmpp_conn_t *conn, xmpp_handler fn, const char *ns, const char *name,
                              const char *type, void *ud);
 void __wrap_xmpp_handler_delete(xmpp_conn_t *conn, xmpp_handler fn);
@@ -160,6 +169,15 @@ void __wrap_xmpp_disconnect(xmpp_conn_t *conn)
 	net.close_asked = true;
 }
 
+/* An iq of one of these types. */
+static bool is_iq(xmpp_stanza_t *st, const char *t1, const char *t2)
+{
+	const char *name = xmpp_stanza_get_name(st), *type = xmpp_stanza_get_type(st);
+
+	return name != NULL && strcmp(name, "iq") == 0 && type != NULL &&
+	       (strcmp(type, t1) == 0 || strcmp(type, t2) == 0);
+}
+
 /* What would go on the wire must serialise; then it is dropped. */
 void __wrap_xmpp_send(xmpp_conn_t *conn, xmpp_stanza_t *st)
 {
@@ -167,9 +185,16 @@ void __wrap_xmpp_send(xmpp_conn_t *conn, xmpp_stanza_t *st)
 	size_t len;
 
 	(void)conn;
+	if (asked_id != NULL && is_iq(st, "result", "error") && xmpp_stanza_get_id(st) != NULL &&
+	    strcmp(xmpp_stanza_get_id(st), asked_id) == 0)
+		answers++;
 	if (xmpp_stanza_to_text(st, &buf, &len) == XMPP_EOK) {
 		if (trace)
 			fprintf(stderr, "driver: sent %s\n", buf);
+		if (record) {
+			buf_append(&sent, buf, len);
+			buf_append(&sent, "\n", 1);
+		}
 		xmpp_free(xmpp_stanza_get_context(st), buf);
 	}
 }
@@ -183,6 +208,21 @@ char *__wrap_xmpp_uuid_gen(xmpp_ctx_t *ctx)
 	if (id != NULL)
 		snprintf(id, 16, "id%u", ++net.ids);
 	return id;
+}
+
+/* The same text, allocated here: libstrophe is built without frame
+ * pointers, so a leak of its own allocation has a stack that ends in
+ * libstrophe, and neither the report nor tests/fuzz/lsan.supp can name the
+ * caller that forgot to free it. */
+char *__wrap_xmpp_stanza_get_text(xmpp_stanza_t *st)
+{
+	char *text = __real_xmpp_stanza_get_text(st), *copy;
+
+	if (text == NULL)
+		return NULL;
+	copy = strdup(text); /* the default allocator: freed by xmpp_free */
+	xmpp_free(xmpp_stanza_get_context(st), text);
+	return copy;
 }
 
 static char *dup_or_null(const char *s)
@@ -338,14 +378,22 @@ static void fire(xmpp_stanza_t *st, bool id_pass, size_t n0)
 	}
 }
 
+/* A request gets one answer at most (RFC 6120 §8.2.3: exactly one; it
+ * may come later, when the user decides). */
 static void dispatch(xmpp_stanza_t *st)
 {
 	size_t n0 = handlers.n;
 
+	if (is_iq(st, "get", "set"))
+		asked_id = xmpp_stanza_get_id(st);
+	answers = 0;
 	fire(st, true, n0);
 	if (net.conn != NULL)
 		fire(st, false, n0);
 	sweep();
+	if (answers > 1)
+		abort();
+	asked_id = NULL;
 }
 
 /* ---- the front end ------------------------------------------------------- */
@@ -381,10 +429,13 @@ static void drv_emit(void *fe, const struct event *ev)
 			break;
 		}
 	}
+	json_end(&j);
 	if (trace)
-		fprintf(stderr, "driver: event %s\n", json_end(&j));
-	else
-		json_end(&j);
+		fprintf(stderr, "driver: event %s\n", j.buf);
+	if (record) {
+		buf_append(&events, j.buf, j.len);
+		buf_append(&events, "\n", 1);
+	}
 	json_free(&j);
 }
 
@@ -481,6 +532,9 @@ struct app *driver_start(const struct driver_opts *o)
 	};
 
 	memset(&net, 0, sizeof(net));
+	buf_free(&events);
+	buf_free(&sent);
+	record = o->record;
 	d->opts.batch = o->batch;
 	if (o->accept_files)
 		d->opts.accept_files = xstrdup(accept_dir);
@@ -596,4 +650,32 @@ void driver_stop(struct app *app)
 	free(d);
 	forget_handlers();
 	clean_home();
+}
+
+const char *driver_events(void)
+{
+	return buf_cstr(&events);
+}
+
+const char *driver_sent(void)
+{
+	return buf_cstr(&sent);
+}
+
+static int remove_any(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+void driver_fini(void)
+{
+	buf_free(&events);
+	buf_free(&sent);
+	nftw(home, remove_any, 16, FTW_DEPTH | FTW_PHYS);
+	free(home);
+	free(accept_dir);
 }

@@ -15,6 +15,7 @@ struct driver_opts {
 	bool batch;               /* the batch front end's rules (no prompts) */
 	bool accept_files;        /* --accept-files into a private directory */
 	const char *register_jid; /* --register this JID instead of a login */
+	bool record;              /* keep what was emitted and sent (tests) */
 };
 
 /* Once per process (LLVMFuzzerInitialize): a private HOME and XDG dirs. */
@@ -30,5 +31,11 @@ void driver_connect(struct app *app);
 void driver_feed(struct app *app, const uint8_t *data, size_t size);
 /* The server closes the connection; then everything is freed, as at exit. */
 void driver_stop(struct app *app);
+/* What the last run emitted, one JSON line per event, and sent, one line
+ * of XML per stanza (with .record; kept after driver_stop, until the next start). */
+const char *driver_events(void);
+const char *driver_sent(void);
+/* Removes the private directories (for the unit tests). */
+void driver_fini(void);
 
 #endif
