@@ -1,12 +1,20 @@
 /* What the libFuzzer harnesses (tests/fuzz) found, replayed through the
  * same stanza driver as unit tests, each named after the bug. The input is
- * the harness's (reduced), the expectations what a user would see. Memory
- * bugs among them fail only under ASan (./configure --enable-sanitizers),
- * where the suite's second half runs. */
+ * the harness's (reduced), the expectations what a user would see. Leaks
+ * fail the test only under ASan (./configure --enable-sanitizers), where
+ * the suite's second half runs: LeakSanitizer is asked after each run,
+ * since a report at a Criterion worker's exit fails nothing. */
 #include <criterion/criterion.h>
 #include <string.h>
 
 #include "../fuzz/stanza-driver.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#define leaks_now() __lsan_do_recoverable_leak_check()
+#else
+#define leaks_now() 0
+#endif
 
 static void setup(void)
 {
@@ -34,6 +42,7 @@ static void run_online(const char *xml)
 	driver_feed(app, (const unsigned char *)roster, strlen(roster));
 	driver_feed(app, (const unsigned char *)xml, strlen(xml));
 	driver_stop(app);
+	cr_expect_eq(leaks_now(), 0, "LeakSanitizer found leaks (above)");
 }
 
 /* fuzz-im-stanzas: a version request without an id made the answer copy a
