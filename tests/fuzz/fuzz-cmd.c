@@ -76,6 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			cmd_execute(&ctx, line);
 	}
 	free(text);
+	driver_end_of_input(app);
 	driver_stop(app);
 	return 0;
 }

@@ -4,7 +4,8 @@
  * become transfers writing a .part file). The input is the inside of a
  * stream (stanza-driver.c); an offer is accepted from a contact in the
  * roster, so the seeds start with a roster answer or push. No streamhost
- * connection leaves the process. */
+ * connection leaves the process. Then batch input ends: transfers still
+ * waiting are refused, the others held until they end (ft_hold_shutdown). */
 #include "config.h"
 
 #include <stdint.h>
@@ -29,6 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	driver_connect(app);
 	driver_feed(app, data, size);
+	driver_end_of_input(app);
 	driver_stop(app);
 	return 0;
 }

@@ -442,8 +442,13 @@ static void drv_emit(void *fe, const struct event *ev)
 static void drv_ask_secret(void *fe, const char *prompt, void (*done)(void *ud, char *secret),
                            void *ud)
 {
-	(void)fe;
+	struct driver *d = fe;
+
 	free(sanitize_str(prompt));
+	if (d->app.batch) {
+		done(ud, NULL); /* as batch.c: there is nobody to ask */
+		return;
+	}
 	if (nasks == MAX_ASKS)
 		abort(); /* a flood of prompts from one input is a bug of its own */
 	asks[nasks].done = done;
@@ -576,6 +581,12 @@ void driver_connect(struct app *app)
 		net.cb(net.conn, XMPP_CONN_CONNECT, 0, NULL, net.ud);
 		settle();
 	}
+}
+
+void driver_end_of_input(struct app *app)
+{
+	app_shutdown(app);
+	settle();
 }
 
 void driver_feed(struct app *app, const uint8_t *data, size_t size)

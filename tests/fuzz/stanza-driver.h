@@ -29,6 +29,9 @@ void driver_connect(struct app *app);
  * for the handlers. Input the parser refuses is dropped, as a stream with
  * malformed XML would end. */
 void driver_feed(struct app *app, const uint8_t *data, size_t size);
+/* Batch mode's end of input (app_shutdown): transfers still waiting for
+ * an answer are refused, then the session closes. */
+void driver_end_of_input(struct app *app);
 /* The server closes the connection; then everything is freed, as at exit. */
 void driver_stop(struct app *app);
 /* What the last run emitted, one JSON line per event, and sent, one line
