@@ -522,6 +522,7 @@ void driver_init(void)
 	setenv("XDG_DOWNLOAD_DIR", home, 1);
 	accept_dir = xasprintf("%s/incoming", home);
 	mkdir(accept_dir, 0700);
+	atexit(driver_fini); /* a harness ends by exit(): leave nothing in /dev/shm */
 }
 
 struct app *driver_start(const struct driver_opts *o)
@@ -684,9 +685,12 @@ static int remove_any(const char *path, const struct stat *st, int flag, struct 
 
 void driver_fini(void)
 {
+	if (home == NULL)
+		return; /* already (the unit tests' teardown, then exit) */
 	buf_free(&events);
 	buf_free(&sent);
 	nftw(home, remove_any, 16, FTW_DEPTH | FTW_PHYS);
 	free(home);
 	free(accept_dir);
+	home = accept_dir = NULL;
 }
