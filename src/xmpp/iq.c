@@ -301,6 +301,16 @@ static int on_iq(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	(void)conn;
 	if (type == NULL || (strcmp(type, "get") != 0 && strcmp(type, "set") != 0))
 		return 1; /* results and errors go to their id handlers */
+	if (xmpp_stanza_get_id(st) == NULL) {
+		/* No answer can carry the id a request must have (RFC 6120
+		 * §8.1.3), and no answerer below has to check for it. */
+		if (xmpp_stanza_get_from(st) != NULL)
+			app_info(app, _("Ignored an iq request without an id from %s."),
+			         xmpp_stanza_get_from(st));
+		else
+			app_info(app, _("Ignored an iq request without an id from the server."));
+		return 1;
+	}
 	payload = xmpp_stanza_get_children(st);
 	while (payload != NULL && xmpp_stanza_is_text(payload))
 		payload = xmpp_stanza_get_next(payload);
