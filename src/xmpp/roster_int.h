@@ -14,9 +14,9 @@ struct app;
 struct loop_timer;
 
 struct roster {
-	struct map items; /* bare JID -> struct roster_item * */
-	char *ver;        /* the version the items belong to, NULL: none */
-	char *account;    /* bare JID whose roster this is */
+	struct map items;              /* bare JID -> struct roster_item * */
+	char *ver;                     /* the version the items belong to, NULL: none */
+	char *account;                 /* bare JID whose roster this is */
 	struct loop_timer *save_timer; /* a cache write due after pushes */
 	struct loop_timer *wait_timer; /* the roster request is late */
 	struct map desired;            /* bare JID -> the item asked for: roster.c */
