@@ -16,6 +16,7 @@
 #include "ft/ft.h"
 #include "ft/s5b.h"
 #include "i18n.h"
+#include "login-params.h"
 #include "loop.h"
 #include "net/resolver.h"
 #include "opts.h"
@@ -44,16 +45,9 @@ static void take_env_password(struct app *app)
 
 static void start_login(struct app *app, struct ui *ui)
 {
-	struct session_params p = {
-	    .jid = app->opts->jid,
-	    .password = app->env_password,
-	    .server = app->opts->server,
-	    .port = app->opts->port,
-	    .tls = app->opts->tls,
-	    .ca_file = cfg_or_opt(app->opts->ca_file, cfg_str(app->config, "ca_file")),
-	    .resource = cfg_or_opt(app->opts->resource, cfg_str(app->config, "resource")),
-	};
+	struct login_request rq = {.jid = app->opts->jid, .password = app->env_password};
 	struct cmd_ctx ctx = {.app = app, .ui = ui};
+	struct session_params p;
 	char *line;
 
 	if (app->batch && app->env_password == NULL) {
@@ -68,7 +62,10 @@ static void start_login(struct app *app, struct ui *ui)
 		return;
 	}
 	if (app->env_password != NULL) {
+		/* No HOST or PORT given: nothing to refuse. */
+		(void)login_params_build(&p, app->opts, app->config, &rq, NULL);
 		session_connect(app->session, &p);
+		session_params_free(&p);
 		return;
 	}
 	/* No password in the environment: ask for it, as /connect does. */
@@ -112,14 +109,9 @@ static bool start_account(struct app *app, struct ui *ui)
 /* --register JID: in batch mode jabiru exits when it is done. */
 static void start_register(struct app *app)
 {
-	struct session_params p = {
-	    .jid = app->opts->register_jid,
-	    .password = app->env_password,
-	    .server = app->opts->server,
-	    .port = app->opts->port,
-	    .tls = app->opts->tls,
-	    .ca_file = cfg_or_opt(app->opts->ca_file, cfg_str(app->config, "ca_file")),
-	};
+	struct login_request rq = {.jid = app->opts->register_jid, .password = app->env_password};
+	struct session_params p;
+	int rc;
 
 	if (app->batch && app->env_password == NULL) {
 		app_error(app, NULL, "no-password",
@@ -127,7 +119,10 @@ static void start_register(struct app *app)
 		app_quit(app, EXIT_FAILURE_);
 		return;
 	}
-	if (register_account(app, &p, app->batch) != 0 && app->batch)
+	(void)login_params_build(&p, app->opts, app->config, &rq, NULL);
+	rc = register_account(app, &p, app->batch);
+	session_params_free(&p);
+	if (rc != 0 && app->batch)
 		app_quit(app, EXIT_FAILURE_);
 }
 

@@ -63,7 +63,7 @@ struct session *session_new(struct app *app)
 	return s;
 }
 
-static void params_free(struct session_params *p)
+void session_params_free(struct session_params *p)
 {
 	free(p->jid);
 	str_free_secret(p->password);
@@ -113,7 +113,7 @@ void session_free(struct session *s)
 	release_dead(s);
 	if (s->conn != NULL)
 		xmpp_conn_release(s->conn);
-	params_free(&s->params);
+	session_params_free(&s->params);
 	free(s->domain);
 	free(s->refused_fp);
 	free(s->refused_why);
@@ -426,7 +426,7 @@ static bool connect_params_ok(struct session *s, const struct session_params *p,
 static void connect_reset(struct session *s, const struct session_params *p, const char *domain)
 {
 	release_dead(s);
-	params_free(&s->params);
+	session_params_free(&s->params);
 	params_copy(&s->params, p);
 	if (s->params.resource == NULL || s->params.resource[0] == '\0') {
 		free(s->params.resource);
@@ -664,6 +664,6 @@ int session_trust_pending(struct session *s)
 	memset(&p, 0, sizeof(p));
 	params_copy(&p, &s->params);
 	rc = session_connect(s, &p);
-	params_free(&p);
+	session_params_free(&p);
 	return rc;
 }

@@ -37,6 +37,8 @@ void session_free(struct session *s);
 
 /* Starts connecting; progress and failure arrive as events. The params are
  * copied. Returns 0, or -1 after an error event. */
+/* Frees the strings of p (malloc'd), wiping the password. */
+void session_params_free(struct session_params *p);
 int session_connect(struct session *s, const struct session_params *p);
 /* A session that stops at the opened stream, for in-band registration:
  * opened() runs when the server's stream header arrived (the module then
