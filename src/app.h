@@ -22,6 +22,17 @@ struct s5b;
 struct ft;
 struct keepalive;
 
+/* A step of the shutdown: returns true to hold it until the module calls
+ * app_release(app, ud). Asked again (again: a second /quit or signal during
+ * the wait), it should give up what it waits for; returning true then keeps
+ * the hold. */
+typedef bool (*app_stage_fn)(void *ud, bool again);
+
+struct app_stage {
+	app_stage_fn fn;
+	void *ud;
+};
+
 /* What the core asks of a front end. */
 struct frontend {
 	void (*emit)(void *fe, const struct event *ev);
@@ -52,6 +63,14 @@ struct app {
 	void *fe;
 	bool batch;
 	bool quitting;
+	/* The shutdown's stages (app_add_stage), the one running, and whether
+	 * it holds the shutdown. */
+	struct app_stage *stages;
+	size_t nstages;
+	size_t stage_at;
+	bool stage_held;
+	bool in_stage;       /* a stage function is running */
+	bool stage_released; /* ... and released its hold while it ran */
 	int exit_status;
 	/* JABIRU_PASSWORD, taken out of the environment at start so no child
 	 * process inherits it; wiped at exit. */
@@ -65,8 +84,15 @@ void app_info(struct app *app, const char *fmt, ...) __attribute__((format(print
 void app_error(struct app *app, const char *command, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 void app_quit(struct app *app, int status);
-/* Leaves politely: closes the session after what is queued is written, then
- * quits the loop (at once when offline). */
+/* Leaves politely: runs the stages, the last added first (a module goes
+ * before the ones it was built on: transfers end, then the session closes),
+ * each one after the previous released its hold, then quits the loop. */
 void app_shutdown(struct app *app);
+void app_add_stage(struct app *app, app_stage_fn fn, void *ud);
+/* Ends the hold of the stage registered with ud; the shutdown goes on from
+ * the loop, never inside the caller's callback. */
+void app_release(struct app *app, void *ud);
+/* Frees the stages (at exit). */
+void app_free_stages(struct app *app);
 
 #endif

@@ -302,6 +302,7 @@ int main(int argc, char **argv)
 	modules_fini(&app);
 	batch_free(batch);
 	loop_free(app.loop);
+	app_free_stages(&app);
 	str_free_secret(app.env_password);
 	cfg_free(&config);
 	opts_free(&opts);

@@ -587,14 +587,17 @@ static bool s5b_lookup(void *ud, struct bytestream *bs)
 }
 #endif
 
-bool ft_hold_shutdown(struct app *app)
+/* The shutdown's stage: at the end of a batch run, the transfers under way
+ * finish first (transfer.c releases the hold when the last one ends); asked
+ * again, they are all cancelled. */
+static bool quit_stage(void *ud, bool again)
 {
-	struct ft *ft = app->ft;
+	struct ft *ft = ud;
 	bool busy = false;
 
-	if (ft == NULL)
+	if (!ft->app->batch)
 		return false;
-	if (ft->hold) {
+	if (again) {
 		/* Asked twice (a signal during the wait): stop everything. */
 		ft->hold = false;
 		for (struct transfer *t = ft->list; t != NULL; t = t->next)
@@ -683,6 +686,7 @@ void ft_init(struct app *app)
 	struct ft *ft = xcalloc(1, sizeof(*ft));
 
 	ft->app = app;
+	app_add_stage(app, quit_stage, ft);
 	read_settings(ft, app->config, NULL);
 	cfg_watch(app->config, read_settings, ft);
 	if (app->opts != NULL && app->opts->accept_files != NULL)

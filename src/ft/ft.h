@@ -68,9 +68,4 @@ struct ft_view {
 };
 size_t ft_views(struct app *app, struct ft_view *out, size_t max);
 
-/* At the end of a batch run: true while transfers are still under way (ft
- * calls app_shutdown() again when the last one ends). A second call cancels
- * them all and returns false. */
-bool ft_hold_shutdown(struct app *app);
-
 #endif

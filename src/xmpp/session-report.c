@@ -123,4 +123,5 @@ void session_report_offline(struct session *s, int error, xmpp_stream_error_t *s
 	ev_bool(&ev, "login_failed", !s->was_online && !s->user_closed);
 	app_emit(s->app, &ev);
 	free(owned);
+	app_release(s->app, s); /* the shutdown's stage (session.c) */
 }

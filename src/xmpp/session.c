@@ -49,11 +49,25 @@ static struct session *current_session;
 static void pump(struct session *s);
 static void update_watch(struct session *s);
 
+/* The shutdown's stage: the stream is closed after what is queued is
+ * written; session-report.c releases the hold once it is gone. */
+static bool quit_stage(void *ud, bool again)
+{
+	struct session *s = ud;
+
+	(void)again;
+	if (s->state == SESSION_OFFLINE)
+		return false;
+	session_disconnect(s);
+	return true;
+}
+
 struct session *session_new(struct app *app)
 {
 	struct session *s = xcalloc(1, sizeof(*s));
 
 	s->app = app;
+	app_add_stage(app, quit_stage, s);
 	s->fd = -1;
 	s->log.handler = session_log_handler;
 	s->log.userdata = s;
@@ -502,6 +516,7 @@ static void connect_failed(struct session *s)
 	ev_str(&ev, "reason", _("login failed"));
 	ev_bool(&ev, "login_failed", true);
 	app_emit(s->app, &ev);
+	app_release(s->app, s);
 }
 
 int session_connect(struct session *s, const struct session_params *p)

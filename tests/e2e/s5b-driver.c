@@ -364,6 +364,7 @@ int main(int argc, char **argv)
 	session_free(app->session);
 	resolver_free(app->resolver);
 	loop_free(app->loop);
+	app_free_stages(app);
 	opts_free(&opts);
 	for (int i = 0; i < MAX_XFERS; i++)
 		EVP_MD_CTX_free(d->xfers[i].md);
