@@ -45,6 +45,13 @@ void app_error(struct app *app, const char *command, const char *code, const cha
 	free(text);
 }
 
+char *app_hint(struct app *app, enum app_hint hint, const char *arg)
+{
+	if (app->fe_ops == NULL || app->fe_ops->hint == NULL)
+		return xstrdup("");
+	return app->fe_ops->hint(hint, arg);
+}
+
 void app_quit(struct app *app, int status)
 {
 	app->exit_status = status;

@@ -33,6 +33,16 @@ struct app_stage {
 	void *ud;
 };
 
+/* What the user can type next, for the core's messages: the core knows no
+ * command names, the command layer (cmd_hint) spells them. */
+enum app_hint {
+	APP_HINT_TLS_TRUST,   /* accept the certificate just refused */
+	APP_HINT_SUB_PENDING, /* list the subscription requests */
+	APP_HINT_SUB_ANSWER,  /* answer the request of arg */
+	APP_HINT_LOGIN,       /* log in as arg */
+	APP_HINT_TRANSFERS,   /* list the file transfers */
+};
+
 /* What the core asks of a front end. */
 struct frontend {
 	void (*emit)(void *fe, const struct event *ev);
@@ -41,6 +51,21 @@ struct frontend {
 	 * loop keeps running while the question is open. */
 	void (*ask_secret)(void *fe, const char *prompt, void (*done)(void *ud, char *secret),
 	                   void *ud);
+	/* The text of a hint (malloc'd); arg is a JID or NULL. */
+	char *(*hint)(enum app_hint hint, const char *arg);
+	/* A screen, with windows: the operations below are set (and the
+	 * CMD_UI_ONLY commands run) only then. */
+	bool screen;
+	int (*win_select)(void *fe, int n);
+	int (*win_close)(void *fe, int n); /* 0: the active one */
+	void (*win_clear)(void *fe);
+	void (*open_chat)(void *fe, const char *jid);
+	void (*open_console)(void *fe);
+	void (*open_transfers)(void *fe);
+	/* The transfers table, once, as text in the active window. */
+	void (*show_transfers)(void *fe);
+	void (*roster_pane_toggle)(void *fe);
+	void (*print_help)(void *fe, const char *text);
 };
 
 struct app {
@@ -83,6 +108,8 @@ void app_info(struct app *app, const char *fmt, ...) __attribute__((format(print
 /* An "error" event with a stable code; command may be NULL. */
 void app_error(struct app *app, const char *command, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The front end's text for a hint (malloc'd; "" without a front end). */
+char *app_hint(struct app *app, enum app_hint hint, const char *arg);
 void app_quit(struct app *app, int status);
 /* Leaves politely: runs the stages, the last added first (a module goes
  * before the ones it was built on: transfers end, then the session closes),

@@ -56,5 +56,6 @@ int login_params_build(struct session_params *p, const struct opts *o, const str
 	if (p->resource == NULL)
 		p->resource = first_set(cfg_str(cfg, "resource"), NULL);
 	p->password = rq->password != NULL ? xstrdup(rq->password) : NULL;
+	p->command = rq->command;
 	return 0;
 }

@@ -20,6 +20,7 @@ struct login_request {
 	const char *host;
 	const char *port;
 	const char *password; /* copied; NULL: none yet */
+	const char *command;  /* static: labels the session's errors */
 };
 
 /* Fills p with malloc'd copies (free with session_params_free). Precedence:

@@ -43,10 +43,12 @@ static void take_env_password(struct app *app)
 	}
 }
 
-static void start_login(struct app *app, struct ui *ui)
+static void start_login(struct app *app)
 {
-	struct login_request rq = {.jid = app->opts->jid, .password = app->env_password};
-	struct cmd_ctx ctx = {.app = app, .ui = ui};
+	/* A login at start reports as /connect, which it stands for. */
+	struct login_request rq = {
+	    .jid = app->opts->jid, .password = app->env_password, .command = "/connect"};
+	struct cmd_ctx ctx = {.app = app};
 	struct session_params p;
 	char *line;
 
@@ -83,9 +85,9 @@ static void report_config(struct app *app)
 
 /* -a NAME, or else the first account marked autoconnect. Returns false when
  * no login was started. */
-static bool start_account(struct app *app, struct ui *ui)
+static bool start_account(struct app *app)
 {
-	struct cmd_ctx ctx = {.app = app, .ui = ui, .name = "/account"};
+	struct cmd_ctx ctx = {.app = app, .name = "/account"};
 	const struct account *a = NULL;
 
 	if (app->opts->account != NULL) {
@@ -109,7 +111,8 @@ static bool start_account(struct app *app, struct ui *ui)
 /* --register JID: in batch mode jabiru exits when it is done. */
 static void start_register(struct app *app)
 {
-	struct login_request rq = {.jid = app->opts->register_jid, .password = app->env_password};
+	struct login_request rq = {
+	    .jid = app->opts->register_jid, .password = app->env_password, .command = "/register"};
 	struct session_params p;
 	int rc;
 
@@ -129,7 +132,7 @@ static void start_register(struct app *app)
 /* What runs first: a registration, a login (--jid, -a, an autoconnect
  * account), or just the prompt. Batch mode reads stdin only once a login
  * at start has completed. */
-static void start(struct app *app, struct batch *batch, struct ui *ui)
+static void start(struct app *app, struct batch *batch)
 {
 	const struct opts *o = app->opts;
 	bool started;
@@ -141,9 +144,9 @@ static void start(struct app *app, struct batch *batch, struct ui *ui)
 	if (o->register_jid != NULL) {
 		start_register(app);
 	} else if (o->jid != NULL) {
-		start_login(app, ui);
+		start_login(app);
 	} else if (o->account != NULL || batch == NULL) {
-		started = start_account(app, ui);
+		started = start_account(app);
 		if (!started && batch != NULL)
 			app_quit(app, EXIT_LOGIN);
 	} else {
@@ -295,7 +298,7 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE_;
 
 	report_config(&app);
-	start(&app, batch, ui);
+	start(&app, batch);
 	loop_run(app.loop);
 
 	ui_free(ui);

@@ -84,7 +84,7 @@ static void trust_fingerprint(struct app *app, const struct account *a)
 int cmd_account_connect(struct cmd_ctx *ctx, const struct account *a)
 {
 	struct app *app = ctx->app;
-	struct login_request rq = {.account = a};
+	struct login_request rq = {.account = a, .command = "/account"};
 	struct pending *pd;
 	char *pw = NULL, *err = NULL, *prompt;
 

@@ -41,6 +41,7 @@ static int cmd_connect_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 	    .jid = args->argv[0],
 	    .host = args->argc > 1 ? args->argv[1] : NULL,
 	    .port = args->argc > 2 ? args->argv[2] : NULL,
+	    .command = "/connect",
 	};
 	struct pending_login *pl;
 	char *prompt, *err;

@@ -33,7 +33,7 @@ static void got_second(void *ud, char *again)
 		app_error(pc->app, "/register", "mismatch",
 		          _("The two passwords differ; password not changed."));
 	else
-		register_change_password(pc->app, again);
+		register_change_password(pc->app, "/register", again);
 	str_free_secret(again);
 	str_free_secret(pc->first);
 	free(pc);
@@ -85,7 +85,7 @@ static int cancel(struct cmd_ctx *ctx, struct cmd_args *args)
 		         bare, bare);
 		return 0;
 	}
-	return register_cancel(ctx->app);
+	return register_cancel(ctx->app, "/register");
 }
 
 static int cmd_register_exec(struct cmd_ctx *ctx, struct cmd_args *args)
@@ -96,6 +96,7 @@ static int cmd_register_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 	    .host = args->argc > 1 ? args->argv[1] : NULL,
 	    .port = args->argc > 2 ? args->argv[2] : NULL,
 	    .password = app->env_password,
+	    .command = "/register",
 	};
 	struct session_params p;
 	char *err;
@@ -105,6 +106,11 @@ static int cmd_register_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 		return change_password(ctx);
 	if (strcmp(args->argv[0], "cancel") == 0 && args->argc <= 2)
 		return cancel(ctx, args);
+	if (session_state(app->session) != SESSION_OFFLINE) {
+		app_error(app, ctx->name, "busy",
+		          _("Already connected or connecting; /disconnect first."));
+		return -1;
+	}
 	if (login_params_build(&p, app->opts, app->config, &rq, &err) != 0) {
 		app_error(app, ctx->name, "usage", "%s", err);
 		free(err);

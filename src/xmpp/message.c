@@ -235,7 +235,7 @@ void message_fini(struct app *app)
 	app->message = NULL;
 }
 
-int message_send(struct app *app, const char *to, const char *body)
+int message_send(struct app *app, const char *command, const char *to, const char *body)
 {
 	struct session *s = app->session;
 	xmpp_stanza_t *msg;
@@ -246,11 +246,11 @@ int message_send(struct app *app, const char *to, const char *body)
 	struct event ev;
 
 	if (!session_online(s)) {
-		app_error(app, "/msg", "not-connected", _("Not connected."));
+		app_error(app, command, "not-connected", _("Not connected."));
 		return -1;
 	}
 	if (!jid_parse(&j, to)) {
-		app_error(app, "/msg", "usage", _("'%s' is not a valid JID."), to);
+		app_error(app, command, "usage", _("'%s' is not a valid JID."), to);
 		return -1;
 	}
 	jid_full(&j, target, sizeof(target));

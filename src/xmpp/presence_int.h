@@ -23,6 +23,8 @@ struct presence {
 	struct map contacts; /* bare JID -> struct resource list */
 	struct map pending;  /* bare JID -> time_t * of the request */
 	char *account;       /* bare JID the pending list belongs to */
+	/* The command of the last presence_info (static), for its answers. */
+	const char *info_command;
 };
 
 void presence_arm_idle(struct app *app);

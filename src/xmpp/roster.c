@@ -661,7 +661,8 @@ static bool check_online_jid(struct app *app, const char *command, const char *j
 }
 
 int roster_set(struct app *app, const char *command, const char *jid, const char *name,
-               bool keep_name, const char *const *groups, size_t ngroups, bool keep_groups)
+               bool keep_name, const char *const *groups, size_t ngroups, bool keep_groups,
+               bool add)
 {
 	char bare[JID_MAX + 1], *ok;
 	const struct roster_item *old;
@@ -670,7 +671,7 @@ int roster_set(struct app *app, const char *command, const char *jid, const char
 	if (!check_online_jid(app, command, jid, bare))
 		return -1;
 	old = roster_get(app, bare);
-	if ((keep_name || keep_groups) && old == NULL && strcmp(command, "/roster add") != 0) {
+	if ((keep_name || keep_groups) && old == NULL && !add) {
 		app_error(app, command, "not-in-roster", _("%s is not in your roster."), bare);
 		return -1;
 	}

@@ -97,6 +97,7 @@ static void params_copy(struct session_params *dst, const struct session_params 
 	dst->ca_file = src->ca_file ? xstrdup(src->ca_file) : NULL;
 	dst->resource = src->resource ? xstrdup(src->resource) : NULL;
 	dst->legacy_auth = src->legacy_auth;
+	dst->command = src->command;
 }
 
 static void clear_timers(struct session *s)
@@ -420,17 +421,16 @@ static bool session_prepare(void *ud)
 static bool connect_params_ok(struct session *s, const struct session_params *p, struct jid *j)
 {
 	if (s->state != SESSION_OFFLINE) {
-		app_error(s->app, "/connect", "busy",
-		          _("Already connected or connecting; /disconnect first."));
+		app_error(s->app, p->command, "busy", _("Already connected or connecting."));
 		return false;
 	}
 	if (p->jid == NULL || !jid_parse(j, p->jid) || j->local[0] == '\0') {
-		app_error(s->app, "/connect", "usage", _("'%s' is not a valid account JID."),
+		app_error(s->app, p->command, "usage", _("'%s' is not a valid account JID."),
 		          p->jid ? p->jid : "");
 		return false;
 	}
 	if (p->password == NULL) {
-		app_error(s->app, "/connect", "usage", _("No password given."));
+		app_error(s->app, p->command, "usage", _("No password given."));
 		return false;
 	}
 	return true;
@@ -657,7 +657,7 @@ char *session_new_id(struct session *s)
 	return copy;
 }
 
-int session_trust_pending(struct session *s)
+int session_trust_pending(struct session *s, const char *command)
 {
 	struct session_params p;
 	int rc;
@@ -665,7 +665,7 @@ int session_trust_pending(struct session *s)
 	if (s->refused_fp == NULL || s->refused_domain == NULL)
 		return -1;
 	if (trust_add(s->refused_domain, s->refused_fp) != 0) {
-		app_error(s->app, "/tls", "io", _("Cannot store the trusted fingerprint: %s"),
+		app_error(s->app, command, "io", _("Cannot store the trusted fingerprint: %s"),
 		          strerror(errno));
 		return -1;
 	}

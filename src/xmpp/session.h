@@ -30,6 +30,8 @@ struct session_params {
 	/* Allows the old jabber:iq:auth login (XEP-0078) for servers without
 	 * SASL; TLS stays mandatory, so never over a plain stream. */
 	bool legacy_auth;
+	/* The command that asked (a static string), for its error events. */
+	const char *command;
 };
 
 struct session *session_new(struct app *app);
@@ -84,7 +86,7 @@ char *session_new_id(struct session *s);
 
 /* Trusts the certificate last refused for this domain (the user said so),
  * stores its fingerprint and connects again. Returns -1 when there is none. */
-int session_trust_pending(struct session *s);
+int session_trust_pending(struct session *s, const char *command);
 /* The domain of the account of the current or last login. */
 const char *session_domain(const struct session *s);
 

@@ -80,7 +80,7 @@ static void emit(void *fe, const struct event *ev)
 	out(&j);
 }
 
-static const struct frontend fe_ops = {emit, NULL};
+static const struct frontend fe_ops = {.emit = emit};
 
 static void report(const char *event, struct xfer *x, const char *key, const char *val)
 {
