@@ -215,7 +215,7 @@ static bool modules_init(struct app *app)
 	app->session = session_new(app);
 	message_init(app);
 	iq_init(app);
-	keepalive_init(app);
+	app->keepalive = keepalive_new(app, app->loop, app->session, app->config);
 	presence_init(app);
 	roster_init(app);
 	app->console = console_new(app);
@@ -237,7 +237,8 @@ static void modules_fini(struct app *app)
 	message_fini(app);
 	roster_fini(app);
 	presence_fini(app);
-	keepalive_fini(app);
+	keepalive_free(app->keepalive);
+	app->keepalive = NULL;
 	iq_fini(app);
 	raw_free(app->raw);
 	console_free(app->console);
