@@ -4,17 +4,13 @@
 #include <stdlib.h>
 
 #include "app.h"
-#include "ft/ft.h"
 #include "loop.h"
 #include "util/str.h"
-#include "xmpp/session.h"
 
 void app_emit(struct app *app, const struct event *ev)
 {
 	if (app->fe_ops != NULL)
 		app->fe_ops->emit(app->fe, ev);
-	if (ev->kind == EV_DISCONNECTED && app->quitting)
-		loop_quit(app->loop);
 }
 
 void app_info(struct app *app, const char *fmt, ...)
@@ -49,19 +45,94 @@ void app_error(struct app *app, const char *command, const char *code, const cha
 	free(text);
 }
 
+char *app_hint(struct app *app, enum app_hint hint, const char *arg)
+{
+	if (app->fe_ops == NULL || app->fe_ops->hint == NULL)
+		return xstrdup("");
+	return app->fe_ops->hint(hint, arg);
+}
+
 void app_quit(struct app *app, int status)
 {
 	app->exit_status = status;
 	loop_quit(app->loop);
 }
 
+void app_add_stage(struct app *app, app_stage_fn fn, void *ud)
+{
+	app->stages = xrealloc(app->stages, (app->nstages + 1) * sizeof(*app->stages));
+	app->stages[app->nstages].fn = fn;
+	app->stages[app->nstages].ud = ud;
+	app->nstages++;
+}
+
+void app_free_stages(struct app *app)
+{
+	free(app->stages);
+	app->stages = NULL;
+	app->nstages = 0;
+}
+
+/* Asks the current stage; true when it holds. A release from inside the
+ * stage's own call (the session may close at once) counts as no hold. */
+static bool ask_stage(struct app *app, bool again)
+{
+	const struct app_stage *st = &app->stages[app->nstages - 1 - app->stage_at];
+	bool held;
+
+	app->stage_held = true;
+	app->stage_released = false;
+	app->in_stage = true;
+	held = st->fn(st->ud, again);
+	app->in_stage = false;
+	app->stage_held = held && !app->stage_released;
+	return app->stage_held;
+}
+
+/* Runs the stages from stage_at (counted from the last added) until one
+ * holds; after the last, the loop ends. */
+static void run_stages(struct app *app)
+{
+	while (app->stage_at < app->nstages) {
+		if (ask_stage(app, false))
+			return;
+		app->stage_at++;
+	}
+	loop_quit(app->loop);
+}
+
 void app_shutdown(struct app *app)
 {
-	app->quitting = true;
-	if (app->batch && ft_hold_shutdown(app))
-		return; /* file transfers end first; ft calls again */
-	if (app->session != NULL && session_state(app->session) != SESSION_OFFLINE)
-		session_disconnect(app->session);
+	if (!app->quitting) {
+		app->quitting = true;
+		app->stage_at = 0;
+		run_stages(app);
+		return;
+	}
+	if (!app->stage_held || app->stage_at >= app->nstages)
+		return;
+	if (ask_stage(app, true))
+		return;
+	app->stage_at++;
+	run_stages(app);
+}
+
+static void next_stage(void *ud)
+{
+	struct app *app = ud;
+
+	app->stage_at++;
+	run_stages(app);
+}
+
+void app_release(struct app *app, void *ud)
+{
+	if (!app->quitting || !app->stage_held || app->stage_at >= app->nstages ||
+	    app->stages[app->nstages - 1 - app->stage_at].ud != ud)
+		return;
+	app->stage_held = false;
+	if (app->in_stage)
+		app->stage_released = true; /* ask_stage goes on */
 	else
-		loop_quit(app->loop);
+		loop_timer_add(app->loop, 0, next_stage, app);
 }

@@ -22,11 +22,15 @@ struct watch {
 	void *ud;
 };
 
-struct loop_timer {
+/* A timer; callers hold only its id, as the struct loop_timer * handle
+ * (never dereferenced): ids are never reused, so cancelling one that fired
+ * or was cancelled already finds nothing, and cannot cancel another. */
+struct timer {
+	uintptr_t id;
 	uint64_t due;
 	loop_timer_cb cb;
 	void *ud;
-	struct loop_timer *next;
+	struct timer *next;
 };
 
 struct prepare {
@@ -35,21 +39,20 @@ struct prepare {
 	enum loop_phase phase;
 };
 
-#define LOOP_MAX_SIGNALS 8
-
 struct loop {
 	struct watch *watches;
 	size_t nwatches;
 	size_t capwatches;
 	struct pollfd *pfds;
-	struct loop_timer *timers;
-	struct prepare prepares[8];
+	struct timer *timers;
+	uintptr_t last_timer_id;
+	struct prepare *prepares; /* grown as hooks are added */
 	size_t nprepares;
-	struct {
+	struct sig {
 		int signo;
 		loop_signal_cb cb;
 		void *ud;
-	} sigs[LOOP_MAX_SIGNALS];
+	} * sigs; /* grown as handlers are added */
 	size_t nsigs;
 	int sigpipe[2];
 	bool quit;
@@ -92,7 +95,7 @@ struct loop *loop_new(void)
 
 void loop_free(struct loop *l)
 {
-	struct loop_timer *t, *next;
+	struct timer *t, *next;
 
 	if (l == NULL)
 		return;
@@ -107,6 +110,8 @@ void loop_free(struct loop *l)
 	loop_sigpipe_w = -1;
 	free(l->watches);
 	free(l->pfds);
+	free(l->prepares);
+	free(l->sigs);
 	free(l);
 }
 
@@ -167,27 +172,35 @@ static void compact_watches(struct loop *l)
 
 struct loop_timer *loop_timer_add(struct loop *l, uint64_t ms, loop_timer_cb cb, void *ud)
 {
-	struct loop_timer *t = xcalloc(1, sizeof(*t));
+	struct timer *t = xcalloc(1, sizeof(*t));
 
+	t->id = ++l->last_timer_id;
 	t->due = loop_now_ms() + ms;
 	t->cb = cb;
 	t->ud = ud;
 	t->next = l->timers;
 	l->timers = t;
-	return t;
+	return (struct loop_timer *)t->id;
 }
 
-void loop_timer_del(struct loop *l, struct loop_timer *t)
+static void timer_unlink(struct loop *l, uintptr_t id)
 {
-	struct loop_timer **pp;
+	struct timer **pp, *t;
 
 	for (pp = &l->timers; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == t) {
+		if ((*pp)->id == id) {
+			t = *pp;
 			*pp = t->next;
 			free(t);
 			return;
 		}
 	}
+}
+
+void loop_timer_del(struct loop *l, struct loop_timer *t)
+{
+	if (t != NULL)
+		timer_unlink(l, (uintptr_t)t);
 }
 
 static void on_signal(int signo)
@@ -204,8 +217,7 @@ void loop_signal(struct loop *l, int signo, loop_signal_cb cb, void *ud)
 {
 	struct sigaction sa;
 
-	if (l->nsigs == LOOP_MAX_SIGNALS)
-		return;
+	l->sigs = xrealloc(l->sigs, (l->nsigs + 1) * sizeof(*l->sigs));
 	l->sigs[l->nsigs].signo = signo;
 	l->sigs[l->nsigs].cb = cb;
 	l->sigs[l->nsigs].ud = ud;
@@ -221,8 +233,7 @@ void loop_prepare_add(struct loop *l, enum loop_phase phase, loop_prepare_cb cb,
 {
 	size_t i;
 
-	if (l->nprepares >= sizeof(l->prepares) / sizeof(l->prepares[0]))
-		return;
+	l->prepares = xrealloc(l->prepares, (l->nprepares + 1) * sizeof(*l->prepares));
 	/* Kept sorted by phase, in the order added within a phase. */
 	for (i = l->nprepares; i > 0 && l->prepares[i - 1].phase > phase; i--)
 		l->prepares[i] = l->prepares[i - 1];
@@ -259,7 +270,7 @@ static void dispatch_signals(struct loop *l)
 static void fire_timers(struct loop *l)
 {
 	uint64_t now = loop_now_ms();
-	struct loop_timer *t;
+	struct timer *t;
 
 	for (;;) {
 		for (t = l->timers; t != NULL; t = t->next)
@@ -269,7 +280,7 @@ static void fire_timers(struct loop *l)
 			return;
 		loop_timer_cb cb = t->cb;
 		void *ud = t->ud;
-		loop_timer_del(l, t);
+		timer_unlink(l, t->id);
 		cb(ud);
 	}
 }
@@ -278,7 +289,7 @@ static int next_timeout(struct loop *l)
 {
 	uint64_t now = loop_now_ms(), best = UINT64_MAX;
 
-	for (struct loop_timer *t = l->timers; t != NULL; t = t->next)
+	for (struct timer *t = l->timers; t != NULL; t = t->next)
 		if (t->due < best)
 			best = t->due;
 	if (best == UINT64_MAX)

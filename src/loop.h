@@ -31,10 +31,13 @@ void loop_fd_set(struct loop *l, int fd, short events, loop_fd_cb cb, void *ud);
 void loop_fd_events(struct loop *l, int fd, short events);
 void loop_fd_del(struct loop *l, int fd);
 
-/* One-shot timer in ms from now; cancel with loop_timer_del. */
+/* One-shot timer in ms from now; cancel with loop_timer_del. The handle is
+ * an id that is never reused (not a pointer to memory): cancelling a timer
+ * that already fired or was cancelled, or NULL, does nothing. */
 struct loop_timer *loop_timer_add(struct loop *l, uint64_t ms, loop_timer_cb cb, void *ud);
 void loop_timer_del(struct loop *l, struct loop_timer *t);
 
+/* Any number of signal handlers and prepare hooks (the tables grow). */
 void loop_signal(struct loop *l, int signo, loop_signal_cb cb, void *ud);
 void loop_prepare_add(struct loop *l, enum loop_phase phase, loop_prepare_cb cb, void *ud);
 

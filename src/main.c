@@ -15,6 +15,7 @@
 #include "cmd/cmd.h"
 #include "ft/ft.h"
 #include "i18n.h"
+#include "login-params.h"
 #include "loop.h"
 #include "net/resolver.h"
 #include "opts.h"
@@ -42,18 +43,13 @@ static void take_env_password(struct app *app)
 	}
 }
 
-static void start_login(struct app *app, struct ui *ui)
+static void start_login(struct app *app)
 {
-	struct session_params p = {
-	    .jid = app->opts->jid,
-	    .password = app->env_password,
-	    .server = app->opts->server,
-	    .port = app->opts->port,
-	    .tls = app->opts->tls,
-	    .ca_file = cfg_or_opt(app->opts->ca_file, cfg_str(app->config, "ca_file")),
-	    .resource = cfg_or_opt(app->opts->resource, cfg_str(app->config, "resource")),
-	};
-	struct cmd_ctx ctx = {.app = app, .ui = ui};
+	/* A login at start reports as /connect, which it stands for. */
+	struct login_request rq = {
+	    .jid = app->opts->jid, .password = app->env_password, .command = "/connect"};
+	struct cmd_ctx ctx = {.app = app};
+	struct session_params p;
 	char *line;
 
 	if (app->batch && app->env_password == NULL) {
@@ -68,7 +64,10 @@ static void start_login(struct app *app, struct ui *ui)
 		return;
 	}
 	if (app->env_password != NULL) {
+		/* No HOST or PORT given: nothing to refuse. */
+		(void)login_params_build(&p, app->opts, app->config, &rq, NULL);
 		session_connect(app->session, &p);
+		session_params_free(&p);
 		return;
 	}
 	/* No password in the environment: ask for it, as /connect does. */
@@ -86,9 +85,9 @@ static void report_config(struct app *app)
 
 /* -a NAME, or else the first account marked autoconnect. Returns false when
  * no login was started. */
-static bool start_account(struct app *app, struct ui *ui)
+static bool start_account(struct app *app)
 {
-	struct cmd_ctx ctx = {.app = app, .ui = ui, .name = "/account"};
+	struct cmd_ctx ctx = {.app = app, .name = "/account"};
 	const struct account *a = NULL;
 
 	if (app->opts->account != NULL) {
@@ -112,14 +111,10 @@ static bool start_account(struct app *app, struct ui *ui)
 /* --register JID: in batch mode jabiru exits when it is done. */
 static void start_register(struct app *app)
 {
-	struct session_params p = {
-	    .jid = app->opts->register_jid,
-	    .password = app->env_password,
-	    .server = app->opts->server,
-	    .port = app->opts->port,
-	    .tls = app->opts->tls,
-	    .ca_file = cfg_or_opt(app->opts->ca_file, cfg_str(app->config, "ca_file")),
-	};
+	struct login_request rq = {
+	    .jid = app->opts->register_jid, .password = app->env_password, .command = "/register"};
+	struct session_params p;
+	int rc;
 
 	if (app->batch && app->env_password == NULL) {
 		app_error(app, NULL, "no-password",
@@ -127,14 +122,17 @@ static void start_register(struct app *app)
 		app_quit(app, EXIT_FAILURE_);
 		return;
 	}
-	if (register_account(app, &p, app->batch) != 0 && app->batch)
+	(void)login_params_build(&p, app->opts, app->config, &rq, NULL);
+	rc = register_account(app, &p, app->batch);
+	session_params_free(&p);
+	if (rc != 0 && app->batch)
 		app_quit(app, EXIT_FAILURE_);
 }
 
 /* What runs first: a registration, a login (--jid, -a, an autoconnect
  * account), or just the prompt. Batch mode reads stdin only once a login
  * at start has completed. */
-static void start(struct app *app, struct batch *batch, struct ui *ui)
+static void start(struct app *app, struct batch *batch)
 {
 	const struct opts *o = app->opts;
 	bool started;
@@ -146,9 +144,9 @@ static void start(struct app *app, struct batch *batch, struct ui *ui)
 	if (o->register_jid != NULL) {
 		start_register(app);
 	} else if (o->jid != NULL) {
-		start_login(app, ui);
+		start_login(app);
 	} else if (o->account != NULL || batch == NULL) {
-		started = start_account(app, ui);
+		started = start_account(app);
 		if (!started && batch != NULL)
 			app_quit(app, EXIT_LOGIN);
 	} else {
@@ -217,7 +215,7 @@ static bool modules_init(struct app *app)
 	app->session = session_new(app);
 	message_init(app);
 	iq_init(app);
-	keepalive_init(app);
+	app->keepalive = keepalive_new(app, app->loop, app->session, app->config);
 	presence_init(app);
 	roster_init(app);
 	blocking_init(app);
@@ -240,7 +238,8 @@ static void modules_fini(struct app *app)
 	blocking_fini(app);
 	roster_fini(app);
 	presence_fini(app);
-	keepalive_fini(app);
+	keepalive_free(app->keepalive);
+	app->keepalive = NULL;
 	iq_fini(app);
 	raw_free(app->raw);
 	console_free(app->console);
@@ -300,13 +299,14 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE_;
 
 	report_config(&app);
-	start(&app, batch, ui);
+	start(&app, batch);
 	loop_run(app.loop);
 
 	ui_free(ui);
 	modules_fini(&app);
 	batch_free(batch);
 	loop_free(app.loop);
+	app_free_stages(&app);
 	str_free_secret(app.env_password);
 	cfg_free(&config);
 	opts_free(&opts);

@@ -103,7 +103,11 @@ static void batch_ask_secret(void *fe, const char *prompt, void (*done)(void *, 
 	done(ud, NULL);
 }
 
-const struct frontend batch_frontend = {batch_emit, batch_ask_secret};
+const struct frontend batch_frontend = {
+    .emit = batch_emit,
+    .ask_secret = batch_ask_secret,
+    .hint = cmd_hint,
+};
 
 static void finish(struct batch *b)
 {

@@ -12,6 +12,7 @@
 #include "app.h"
 #include "cmd/cmd.h"
 #include "i18n.h"
+#include "login-params.h"
 #include "util/jid.h"
 #include "util/str.h"
 #include "xmpp/session.h"
@@ -28,10 +29,7 @@ struct pending {
 static void pending_free(struct pending *pd)
 {
 	free(pd->name);
-	free(pd->p.jid);
-	free(pd->p.server);
-	free(pd->p.resource);
-	free(pd->p.ca_file);
+	session_params_free(&pd->p);
 	free(pd);
 }
 
@@ -42,9 +40,8 @@ static void got_password(void *ud, char *secret)
 	if (secret == NULL) {
 		app_info(pd->app, _("Login cancelled."));
 	} else {
-		pd->p.password = secret;
+		pd->p.password = secret; /* wiped by pending_free */
 		session_connect(pd->app->session, &pd->p);
-		str_free_secret(secret);
 	}
 	pending_free(pd);
 }
@@ -68,15 +65,6 @@ static void got_cmd_password(void *ud, char *pw, const char *err)
 	pending_free(pd);
 }
 
-static char *nonempty(const char *a, const char *b)
-{
-	if (a != NULL && a[0] != '\0')
-		return xstrdup(a);
-	if (b != NULL && b[0] != '\0')
-		return xstrdup(b);
-	return NULL;
-}
-
 /* A fingerprint given as the account's tls value is trusted for its domain,
  * as /tls trust would. */
 static void trust_fingerprint(struct app *app, const struct account *a)
@@ -96,6 +84,7 @@ static void trust_fingerprint(struct app *app, const struct account *a)
 int cmd_account_connect(struct cmd_ctx *ctx, const struct account *a)
 {
 	struct app *app = ctx->app;
+	struct login_request rq = {.account = a, .command = "/account"};
 	struct pending *pd;
 	char *pw = NULL, *err = NULL, *prompt;
 
@@ -109,13 +98,8 @@ int cmd_account_connect(struct cmd_ctx *ctx, const struct account *a)
 	}
 	pd = xcalloc(1, sizeof(*pd));
 	pd->app = app;
-	pd->p.jid = xstrdup(a->jid);
-	pd->p.server = nonempty(a->server, app->opts->server);
-	pd->p.port = a->port != 0 ? a->port : app->opts->port;
-	pd->p.tls = a->tls;
-	pd->p.resource = nonempty(a->resource, cfg_str(app->config, "resource"));
-	pd->p.ca_file = nonempty(app->opts->ca_file, cfg_str(app->config, "ca_file"));
-	pd->p.legacy_auth = a->legacy_auth;
+	/* No HOST or PORT given: nothing to refuse. */
+	(void)login_params_build(&pd->p, app->opts, app->config, &rq, NULL);
 	trust_fingerprint(app, a);
 	if (a->password != NULL) {
 		pw = xstrdup(a->password);

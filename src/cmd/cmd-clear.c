@@ -2,12 +2,11 @@
 
 #include "cmd/cmd.h"
 #include "i18n.h"
-#include "ui/ui.h"
 
 static int cmd_clear_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 {
 	(void)args;
-	ui_win_clear(ctx->ui);
+	ctx->app->fe_ops->win_clear(ctx->app->fe);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "cfg.h"
 #include "cmd/cmd.h"
 #include "i18n.h"
+#include "login-params.h"
 #include "util/str.h"
 #include "xmpp/session.h"
 
@@ -23,10 +24,8 @@ static void login_with(struct pending_login *pl, char *password)
 	} else {
 		pl->p.password = password;
 		session_connect(pl->app->session, &pl->p);
-		str_free_secret(password);
 	}
-	free(pl->p.jid);
-	free(pl->p.server);
+	session_params_free(&pl->p);
 	free(pl);
 }
 
@@ -38,8 +37,14 @@ static void got_password(void *ud, char *secret)
 static int cmd_connect_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 {
 	struct app *app = ctx->app;
+	struct login_request rq = {
+	    .jid = args->argv[0],
+	    .host = args->argc > 1 ? args->argv[1] : NULL,
+	    .port = args->argc > 2 ? args->argv[2] : NULL,
+	    .command = "/connect",
+	};
 	struct pending_login *pl;
-	char *prompt;
+	char *prompt, *err;
 
 	if (session_state(app->session) != SESSION_OFFLINE) {
 		app_error(app, ctx->name, "busy", _("Already connected; /disconnect first."));
@@ -47,29 +52,12 @@ static int cmd_connect_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 	}
 	pl = xcalloc(1, sizeof(*pl));
 	pl->app = app;
-	pl->p.jid = xstrdup(args->argv[0]);
-	pl->p.server = args->argc > 1 ? xstrdup(args->argv[1]) : NULL;
-	if (args->argc > 2) {
-		char *end;
-		long port = strtol(args->argv[2], &end, 10);
-
-		if (*end != '\0' || port < 1 || port > 65535) {
-			free(pl->p.jid);
-			free(pl->p.server);
-			free(pl);
-			app_error(app, ctx->name, "usage", _("'%s' is not a port number."),
-			          args->argv[2]);
-			return -1;
-		}
-		pl->p.port = (int)port;
-	} else if (app->opts->port && args->argc == 1) {
-		pl->p.port = app->opts->port;
+	if (login_params_build(&pl->p, app->opts, app->config, &rq, &err) != 0) {
+		app_error(app, ctx->name, "usage", "%s", err);
+		free(err);
+		free(pl);
+		return -1;
 	}
-	if (pl->p.server == NULL && app->opts->server != NULL)
-		pl->p.server = xstrdup(app->opts->server);
-	pl->p.ca_file = cfg_or_opt(app->opts->ca_file, cfg_str(app->config, "ca_file"));
-	pl->p.resource = cfg_or_opt(app->opts->resource, cfg_str(app->config, "resource"));
-	pl->p.tls = app->opts->tls;
 	if (app->env_password != NULL) {
 		login_with(pl, xstrdup(app->env_password));
 		return 0;

@@ -6,8 +6,6 @@
 #include "cmd/cmd.h"
 #include "ft/ft.h"
 #include "i18n.h"
-#include "ui/transfers.h"
-#include "ui/ui.h"
 
 static const char *const files_subcommands[] = {"accept", "reject", "cancel", "list", NULL};
 
@@ -17,13 +15,13 @@ static int cmd_files_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 
 	/* In the curses UI the window updates itself; batch mode and
 	 * "list" get the table once, as text. */
-	if (sub == NULL && ctx->ui != NULL) {
-		ui_open_transfers(ctx->ui);
+	if (sub == NULL && cmd_screen(ctx)) {
+		ctx->app->fe_ops->open_transfers(ctx->app->fe);
 		return 0;
 	}
 	if (sub == NULL || (strcmp(sub, "list") == 0 && args->argc == 1)) {
-		if (ctx->ui != NULL)
-			transfers_show(ctx->ui, ctx->app);
+		if (cmd_screen(ctx))
+			ctx->app->fe_ops->show_transfers(ctx->app->fe);
 		else
 			ft_list(ctx->app);
 		return 0;
@@ -31,11 +29,12 @@ static int cmd_files_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 	if (args->argc < 2)
 		return cmd_usage(ctx, &cmd_files_entry);
 	if (strcmp(sub, "accept") == 0 && args->argc <= 3)
-		return ft_accept(ctx->app, args->argv[1], args->argc == 3 ? args->argv[2] : NULL);
+		return ft_accept(ctx->app, ctx->name, args->argv[1],
+		                 args->argc == 3 ? args->argv[2] : NULL);
 	if (strcmp(sub, "reject") == 0 && args->argc == 2)
-		return ft_reject(ctx->app, args->argv[1]);
+		return ft_reject(ctx->app, ctx->name, args->argv[1]);
 	if (strcmp(sub, "cancel") == 0 && args->argc == 2)
-		return ft_cancel(ctx->app, args->argv[1]);
+		return ft_cancel(ctx->app, ctx->name, args->argv[1]);
 	return cmd_usage(ctx, &cmd_files_entry);
 }
 

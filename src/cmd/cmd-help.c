@@ -7,7 +7,6 @@
 #include "app.h"
 #include "cmd/cmd.h"
 #include "i18n.h"
-#include "ui/ui.h"
 #include "util/str.h"
 #include "util/utf8.h"
 
@@ -33,8 +32,8 @@ static int by_name(const void *a, const void *b)
 
 static void out(struct cmd_ctx *ctx, const char *text)
 {
-	if (ctx->ui != NULL)
-		ui_print_help(ctx->ui, text);
+	if (cmd_screen(ctx))
+		ctx->app->fe_ops->print_help(ctx->app->fe, text);
 	else
 		app_info(ctx->app, "%s", text);
 }
@@ -72,7 +71,7 @@ static int cmd_help_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 		out(ctx, line);
 		free(line);
 	}
-	if (ctx->ui != NULL) {
+	if (cmd_screen(ctx)) {
 		out(ctx, _("Keys:"));
 		for (size_t i = 0; i < sizeof(help_keys) / sizeof(help_keys[0]); i++) {
 			const char *key = _(help_keys[i][0]);

@@ -11,7 +11,7 @@ static int cmd_info_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 {
 	if (a->argc == 2 && strcmp(a->argv[1], "version") != 0)
 		return cmd_usage(ctx, &cmd_info_entry);
-	return presence_info(ctx->app, ctx->name, a->argv[0], a->argc == 2);
+	return presence_info(ctx->app, "/info", a->argv[0], a->argc == 2);
 }
 
 const struct cmd_entry cmd_info_entry = {

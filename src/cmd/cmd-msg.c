@@ -3,18 +3,17 @@
 #include "app.h"
 #include "cmd/cmd.h"
 #include "i18n.h"
-#include "ui/ui.h"
 #include "xmpp/message.h"
 
 static int cmd_msg_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 {
 	if (args->argc == 1) {
-		if (ctx->ui == NULL)
+		if (!cmd_screen(ctx))
 			return cmd_usage(ctx, &cmd_msg_entry);
-		ui_open_chat(ctx->ui, args->argv[0]);
+		ctx->app->fe_ops->open_chat(ctx->app->fe, args->argv[0]);
 		return 0;
 	}
-	return message_send(ctx->app, args->argv[0], args->argv[1]);
+	return message_send(ctx->app, ctx->name, args->argv[0], args->argv[1]);
 }
 
 const struct cmd_entry cmd_msg_entry = {

@@ -19,7 +19,7 @@ static int cmd_raw_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 	while (n > 0 && (xml[n - 1] == ' ' || xml[n - 1] == '\t' || xml[n - 1] == '\n' ||
 	                 xml[n - 1] == '\r'))
 		xml[--n] = '\0';
-	rc = raw_send(ctx->app->raw, xml, ctx->window);
+	rc = raw_send(ctx->app->raw, ctx->name, xml, ctx->window);
 	free(xml);
 	return rc;
 }

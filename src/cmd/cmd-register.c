@@ -10,6 +10,7 @@
 #include "cfg.h"
 #include "cmd/cmd.h"
 #include "i18n.h"
+#include "login-params.h"
 #include "util/jid.h"
 #include "util/str.h"
 #include "xmpp/register.h"
@@ -32,7 +33,7 @@ static void got_second(void *ud, char *again)
 		app_error(pc->app, "/register", "mismatch",
 		          _("The two passwords differ; password not changed."));
 	else
-		register_change_password(pc->app, again);
+		register_change_password(pc->app, "/register", again);
 	str_free_secret(again);
 	str_free_secret(pc->first);
 	free(pc);
@@ -84,37 +85,40 @@ static int cancel(struct cmd_ctx *ctx, struct cmd_args *args)
 		         bare, bare);
 		return 0;
 	}
-	return register_cancel(ctx->app);
+	return register_cancel(ctx->app, "/register");
 }
 
 static int cmd_register_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 {
 	struct app *app = ctx->app;
+	struct login_request rq = {
+	    .jid = args->argv[0],
+	    .host = args->argc > 1 ? args->argv[1] : NULL,
+	    .port = args->argc > 2 ? args->argv[2] : NULL,
+	    .password = app->env_password,
+	    .command = "/register",
+	};
 	struct session_params p;
-	char *end;
+	char *err;
+	int rc;
 
 	if (strcmp(args->argv[0], "password") == 0 && args->argc == 1)
 		return change_password(ctx);
 	if (strcmp(args->argv[0], "cancel") == 0 && args->argc <= 2)
 		return cancel(ctx, args);
-	memset(&p, 0, sizeof(p));
-	p.jid = args->argv[0];
-	p.server = args->argc > 1 ? args->argv[1] : app->opts->server;
-	p.port = app->opts->port;
-	if (args->argc > 2) {
-		long port = strtol(args->argv[2], &end, 10);
-
-		if (*end != '\0' || port < 1 || port > 65535) {
-			app_error(app, ctx->name, "usage", _("'%s' is not a port number."),
-			          args->argv[2]);
-			return -1;
-		}
-		p.port = (int)port;
+	if (session_state(app->session) != SESSION_OFFLINE) {
+		app_error(app, ctx->name, "busy",
+		          _("Already connected or connecting; /disconnect first."));
+		return -1;
 	}
-	p.tls = app->opts->tls;
-	p.ca_file = cfg_or_opt(app->opts->ca_file, cfg_str(app->config, "ca_file"));
-	p.password = app->env_password;
-	return register_account(app, &p, false);
+	if (login_params_build(&p, app->opts, app->config, &rq, &err) != 0) {
+		app_error(app, ctx->name, "usage", "%s", err);
+		free(err);
+		return -1;
+	}
+	rc = register_account(app, &p, false);
+	session_params_free(&p);
+	return rc;
 }
 
 const struct cmd_entry cmd_register_entry = {

@@ -6,7 +6,6 @@
 #include "app.h"
 #include "cmd/cmd.h"
 #include "i18n.h"
-#include "ui/ui.h"
 #include "xmpp/roster.h"
 
 static int cmd_roster_exec(struct cmd_ctx *ctx, struct cmd_args *a)
@@ -16,12 +15,12 @@ static int cmd_roster_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 
 	snprintf(name, sizeof(name), "/roster %.20s", sub);
 	if (strcmp(sub, "pane") == 0 && a->argc == 1) {
-		if (ctx->ui == NULL) {
+		if (!cmd_screen(ctx)) {
 			app_error(ctx->app, name, "ui-only",
 			          _("/roster pane is not available in batch mode."));
 			return -1;
 		}
-		ui_roster_pane_toggle(ctx->ui);
+		ctx->app->fe_ops->roster_pane_toggle(ctx->app->fe);
 		return 0;
 	}
 	if (strcmp(sub, "list") == 0 && a->argc <= 1) {
@@ -30,14 +29,16 @@ static int cmd_roster_exec(struct cmd_ctx *ctx, struct cmd_args *a)
 	}
 	if (strcmp(sub, "add") == 0 && (a->argc == 2 || a->argc == 3))
 		return roster_set(ctx->app, name, a->argv[1], a->argc == 3 ? a->argv[2] : NULL,
-		                  a->argc == 2, NULL, 0, true);
+		                  a->argc == 2, NULL, 0, true, true);
 	if (strcmp(sub, "remove") == 0 && a->argc == 2)
 		return roster_remove(ctx->app, name, a->argv[1]);
 	if (strcmp(sub, "name") == 0 && a->argc == 3)
-		return roster_set(ctx->app, name, a->argv[1], a->argv[2], false, NULL, 0, true);
+		return roster_set(ctx->app, name, a->argv[1], a->argv[2], false, NULL, 0, true,
+		                  false);
 	if (strcmp(sub, "group") == 0 && a->argc >= 2)
 		return roster_set(ctx->app, name, a->argv[1], NULL, true,
-		                  (const char *const *)&a->argv[2], (size_t)a->argc - 2, false);
+		                  (const char *const *)&a->argv[2], (size_t)a->argc - 2, false,
+		                  false);
 	return cmd_usage(ctx, &cmd_roster_entry);
 }
 

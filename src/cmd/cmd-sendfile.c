@@ -7,7 +7,7 @@
 
 static int cmd_sendfile_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 {
-	return ft_sendfile(ctx->app, args->argv[0], args->argv[1],
+	return ft_sendfile(ctx->app, ctx->name, args->argv[0], args->argv[1],
 	                   args->argc > 2 ? args->argv[2] : NULL);
 }
 

@@ -25,7 +25,7 @@ static int cmd_tls_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 	}
 	if (strcmp(args->argv[0], "trust") != 0)
 		return cmd_usage(ctx, &cmd_tls_entry);
-	if (session_trust_pending(s) != 0) {
+	if (session_trust_pending(s, ctx->name) != 0) {
 		app_error(ctx->app, ctx->name, "no-certificate",
 		          _("No refused certificate to trust."));
 		return -1;

@@ -5,7 +5,6 @@
 #include "app.h"
 #include "cmd/cmd.h"
 #include "i18n.h"
-#include "ui/ui.h"
 
 static int parse_number(struct cmd_ctx *ctx, const char *s, int *n)
 {
@@ -26,7 +25,7 @@ static int cmd_win_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 
 	if (parse_number(ctx, args->argv[0], &n) != 0)
 		return -1;
-	if (ui_win_select(ctx->ui, n) != 0) {
+	if (ctx->app->fe_ops->win_select(ctx->app->fe, n) != 0) {
 		app_error(ctx->app, ctx->name, "no-window", _("There is no window %d."), n);
 		return -1;
 	}
@@ -39,7 +38,7 @@ static int cmd_close_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 
 	if (args->argc == 1 && parse_number(ctx, args->argv[0], &n) != 0)
 		return -1;
-	if (ui_win_close(ctx->ui, n) != 0) {
+	if (ctx->app->fe_ops->win_close(ctx->app->fe, n) != 0) {
 		app_error(ctx->app, ctx->name, "no-window",
 		          _("That window cannot be closed (the status window stays)."));
 		return -1;

@@ -7,7 +7,6 @@
 #include "app.h"
 #include "cmd/cmd.h"
 #include "i18n.h"
-#include "ui/ui.h"
 #include "util/str.h"
 #include "xmpp/console.h"
 
@@ -84,8 +83,8 @@ static int cmd_xmlconsole_exec(struct cmd_ctx *ctx, struct cmd_args *args)
 		rc = set_size(ctx, args);
 	else if (w != NULL)
 		rc = view_word(ctx, v, w);
-	if (rc == 0 && ctx->ui != NULL)
-		ui_open_console(ctx->ui);
+	if (rc == 0 && cmd_screen(ctx))
+		ctx->app->fe_ops->open_console(ctx->app->fe);
 	return rc;
 }
 

@@ -55,6 +55,31 @@ const struct cmd_entry *const cmd_table[] = {
     NULL,
 };
 
+bool cmd_screen(const struct cmd_ctx *ctx)
+{
+	return ctx->app->fe_ops != NULL && ctx->app->fe_ops->screen;
+}
+
+char *cmd_hint(enum app_hint hint, const char *arg)
+{
+	switch (hint) {
+	case APP_HINT_TLS_TRUST:
+		return xstrdup("/tls trust");
+	case APP_HINT_SUB_PENDING:
+		return xstrdup("/sub pending");
+	case APP_HINT_SUB_ANSWER:
+		return xasprintf(_("/sub allow %s, /sub deny %s, or /block %s if it is spam"), arg,
+		                 arg, arg);
+	case APP_HINT_BLOCK:
+		return xasprintf("/block %s", arg);
+	case APP_HINT_LOGIN:
+		return xasprintf("/connect %s", arg);
+	case APP_HINT_TRANSFERS:
+		return xstrdup("/files");
+	}
+	return xstrdup("");
+}
+
 const struct cmd_entry *cmd_find(const char *name)
 {
 	for (size_t i = 0; cmd_table[i] != NULL; i++)
@@ -179,7 +204,7 @@ static int send_text(struct cmd_ctx *ctx, const char *text)
 		return -1;
 	}
 	ctx->name = "/msg";
-	return message_send(ctx->app, ctx->window, text);
+	return message_send(ctx->app, ctx->name, ctx->window, text);
 }
 
 /* A line holding a character XML cannot carry (ESC from a coloured paste,
@@ -229,12 +254,12 @@ int cmd_execute(struct cmd_ctx *ctx, const char *line)
 	if (raw_waiting(ctx->app->raw)) { /* the rest of a multi-line /raw */
 		if (bad < len)
 			return refuse_line(ctx, "/raw", cp, bad);
-		return raw_feed(ctx->app->raw, line);
+		return raw_feed(ctx->app->raw, "/raw", line);
 	}
 	if (line[0] == '\0')
 		return 0;
 	if (line[0] != '/' || line[1] == '/') {
-		if (ctx->ui == NULL) {
+		if (!cmd_screen(ctx)) {
 			app_error(ctx->app, NULL, "unknown-command",
 			          _("Not a command: '%.*s'. Commands start with '/'."),
 			          (int)utf8_prefix(line, 40), line);
@@ -255,7 +280,7 @@ int cmd_execute(struct cmd_ctx *ctx, const char *line)
 		          _("Unknown command /%s. Type /help for the list."), name);
 		return -1;
 	}
-	if ((e->flags & CMD_UI_ONLY) && ctx->ui == NULL) {
+	if ((e->flags & CMD_UI_ONLY) && !cmd_screen(ctx)) {
 		app_error(ctx->app, slashname, "ui-only", _("/%s is not available in batch mode."),
 		          name);
 		return -1;

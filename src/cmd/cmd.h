@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "app.h"
+
 struct app;
 
 #define CMD_MAX_ARGS 32
@@ -27,7 +29,6 @@ struct cmd_ctx {
 	struct app *app;
 	const char *name;   /* "/msg": for error events */
 	const char *window; /* bare JID of the active chat window, or NULL */
-	void *ui;           /* struct ui *, NULL in batch mode */
 };
 
 enum cmd_complete {
@@ -89,6 +90,10 @@ struct event;
  * event (malloc'd), or NULL for other kinds. */
 char *cmd_config_event_line(const struct event *ev);
 
+/* The commands a hint of the core names (malloc'd): the front ends' hint. */
+char *cmd_hint(enum app_hint hint, const char *arg);
+/* True when the front end is a screen (the curses UI), not batch mode. */
+bool cmd_screen(const struct cmd_ctx *ctx);
 const struct cmd_entry *cmd_find(const char *name);
 /* Splits line (the text after the command name) into args. Returns 0, or -1
  * with *err set to a static translated message. */

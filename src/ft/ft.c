@@ -115,24 +115,24 @@ static char *new_sid(void)
 	return sid;
 }
 
-static int open_source(struct app *app, const char *path, struct stat *st)
+static int open_source(struct app *app, const char *command, const char *path, struct stat *st)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		app_error(app, "/sendfile", "file", _("Cannot read %s: %s."), path,
-		          strerror(errno));
+		app_error(app, command, "file", _("Cannot read %s: %s."), path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
-		app_error(app, "/sendfile", "file", _("%s is not a regular file."), path);
+		app_error(app, command, "file", _("%s is not a regular file."), path);
 		close(fd);
 		return -1;
 	}
 	return fd;
 }
 
-int ft_sendfile(struct app *app, const char *jid, const char *path, const char *desc)
+int ft_sendfile(struct app *app, const char *command, const char *jid, const char *path,
+                const char *desc)
 {
 	struct ft *ft = app->ft;
 	struct transfer *t;
@@ -143,14 +143,14 @@ int ft_sendfile(struct app *app, const char *jid, const char *path, const char *
 	int fd;
 
 	if (!session_online(app->session)) {
-		app_error(app, "/sendfile", "not-connected", _("Not connected."));
+		app_error(app, command, "not-connected", _("Not connected."));
 		return -1;
 	}
 	if (!jid_parse(&j, jid)) {
-		app_error(app, "/sendfile", "usage", _("'%s' is not a valid JID."), jid);
+		app_error(app, command, "usage", _("'%s' is not a valid JID."), jid);
 		return -1;
 	}
-	if ((fd = open_source(app, path, &st)) < 0)
+	if ((fd = open_source(app, command, path, &st)) < 0)
 		return -1;
 	t = transfer_new(ft, FT_SEND);
 	t->fd = fd;
@@ -320,7 +320,7 @@ static int on_si_offer(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	t->state = FT_OFFERED;
 	emit_offer(t);
 	if (ft->set.accept_dir != NULL)
-		ft_accept(app, t->idstr, ft->set.accept_dir);
+		ft_accept(app, NULL, t->idstr, ft->set.accept_dir); /* no command asked */
 	transfer_gc(ft);
 	return 1;
 }
@@ -338,28 +338,33 @@ static struct transfer *find_or_error(struct app *app, const char *cmd, const ch
 {
 	struct transfer *t = transfer_find_str(app->ft, id);
 
-	if (t == NULL)
-		app_error(app, cmd, "no-such-transfer", _("No transfer %s (see /files)."), id);
+	char *hint;
+
+	if (t == NULL) {
+		hint = app_hint(app, APP_HINT_TRANSFERS, NULL);
+		app_error(app, cmd, "no-such-transfer", _("No transfer %s (see %s)."), id, hint);
+		free(hint);
+	}
 	return t;
 }
 
 /* The offer waiting for the user that id names, or NULL after an error. */
-static struct transfer *find_offer(struct app *app, const char *id)
+static struct transfer *find_offer(struct app *app, const char *command, const char *id)
 {
-	struct transfer *t = find_or_error(app, "/files", id);
+	struct transfer *t = find_or_error(app, command, id);
 
 	if (t != NULL && (t->dir != FT_RECV || t->state != FT_OFFERED)) {
-		app_error(app, "/files", "bad-state",
+		app_error(app, command, "bad-state",
 		          _("Transfer %s is not an offer waiting for you."), id);
 		return NULL;
 	}
 	return t;
 }
 
-int ft_accept(struct app *app, const char *id, const char *path)
+int ft_accept(struct app *app, const char *command, const char *id, const char *path)
 {
 	struct ft *ft = app->ft;
-	struct transfer *t = find_offer(app, id);
+	struct transfer *t = find_offer(app, command, id);
 	enum si_method m;
 	char *dir = NULL, *err = NULL;
 	const char *why;
@@ -368,11 +373,11 @@ int ft_accept(struct app *app, const char *id, const char *path)
 	if (t == NULL)
 		return -1;
 	if (!session_online(app->session)) {
-		app_error(app, "/files", "not-connected", _("Not connected."));
+		app_error(app, command, "not-connected", _("Not connected."));
 		return -1;
 	}
 	if ((why = incoming_full(ft, t->peer)) != NULL) {
-		app_error(app, "/files", "too-many-transfers",
+		app_error(app, command, "too-many-transfers",
 		          _("Transfer %s cannot be accepted now: %s."), id, _(why));
 		return -1; /* the offer stays: accept it when one ends */
 	}
@@ -381,7 +386,7 @@ int ft_accept(struct app *app, const char *id, const char *path)
 		path = dir = ft->set.download_dir != NULL ? xstrdup(ft->set.download_dir)
 		                                          : xdg_download_dir();
 	if (path == NULL || transfer_open_part(t, path, &err) != 0) {
-		app_error(app, "/files", "file", "%s",
+		app_error(app, command, "file", "%s",
 		          err != NULL ? err : _("No download directory."));
 		free(err);
 		free(dir);
@@ -417,9 +422,9 @@ static void decline(struct transfer *t)
 	transfer_fail(t, FT_REJECTED, _("declined"));
 }
 
-int ft_reject(struct app *app, const char *id)
+int ft_reject(struct app *app, const char *command, const char *id)
 {
-	struct transfer *t = find_offer(app, id);
+	struct transfer *t = find_offer(app, command, id);
 
 	if (t == NULL)
 		return -1;
@@ -428,19 +433,19 @@ int ft_reject(struct app *app, const char *id)
 	return 0;
 }
 
-int ft_cancel(struct app *app, const char *id)
+int ft_cancel(struct app *app, const char *command, const char *id)
 {
-	struct transfer *t = find_or_error(app, "/files", id);
+	struct transfer *t = find_or_error(app, command, id);
 
 	if (t == NULL)
 		return -1;
 	if (transfer_final(t)) {
-		app_error(app, "/files", "bad-state", _("Transfer %s is already over (%s)."), id,
+		app_error(app, command, "bad-state", _("Transfer %s is already over (%s)."), id,
 		          transfer_state_name(t->state));
 		return -1;
 	}
 	if (t->dir == FT_RECV && t->state == FT_OFFERED)
-		return ft_reject(app, id);
+		return ft_reject(app, command, id);
 	/* The stream's abort tells the peer (IBB close, or the TCP connection
 	 * closing); before a stream exists there is nothing to close. */
 	transfer_fail(t, FT_CANCELLED, _("cancelled"));
@@ -471,14 +476,17 @@ void ft_list(struct app *app)
 	}
 }
 
-bool ft_hold_shutdown(struct app *app)
+/* The shutdown's stage: at the end of a batch run, the transfers under way
+ * finish first (transfer.c releases the hold when the last one ends); asked
+ * again, they are all cancelled. */
+static bool quit_stage(void *ud, bool again)
 {
-	struct ft *ft = app->ft;
+	struct ft *ft = ud;
 	bool busy = false;
 
-	if (ft == NULL)
+	if (!ft->app->batch)
 		return false;
-	if (ft->hold) {
+	if (again) {
 		/* Asked twice (a signal during the wait): stop everything. */
 		ft->hold = false;
 		for (struct transfer *t = ft->list; t != NULL; t = t->next)
@@ -562,6 +570,7 @@ void ft_init(struct app *app)
 	struct ft *ft = xcalloc(1, sizeof(*ft));
 
 	ft->app = app;
+	app_add_stage(app, quit_stage, ft);
 	read_settings(ft, app->config, NULL);
 	cfg_watch(app->config, read_settings, ft);
 	if (app->opts != NULL && app->opts->accept_files != NULL)

@@ -41,11 +41,13 @@ typedef bool (*ft_contact_fn)(void *ud, const char *bare_jid);
 void ft_set_contact_check(struct app *app, ft_contact_fn fn, void *ud);
 bool ft_is_contact(struct app *app, const char *jid);
 
-/* The commands. Each returns 0, or -1 after an error event. */
-int ft_sendfile(struct app *app, const char *jid, const char *path, const char *desc);
-int ft_accept(struct app *app, const char *id, const char *path);
-int ft_reject(struct app *app, const char *id);
-int ft_cancel(struct app *app, const char *id);
+/* The commands. Each returns 0, or -1 after an error event; command labels
+ * the error events (NULL: no command asked). */
+int ft_sendfile(struct app *app, const char *command, const char *jid, const char *path,
+                const char *desc);
+int ft_accept(struct app *app, const char *command, const char *id, const char *path);
+int ft_reject(struct app *app, const char *command, const char *id);
+int ft_cancel(struct app *app, const char *command, const char *id);
 /* One "file" event per transfer. */
 void ft_list(struct app *app);
 
@@ -58,10 +60,5 @@ struct ft_view {
 	long long eta_s; /* -1 when unknown */
 };
 size_t ft_views(struct app *app, struct ft_view *out, size_t max);
-
-/* At the end of a batch run: true while transfers are still under way (ft
- * calls app_shutdown() again when the last one ends). A second call cancels
- * them all and returns false. */
-bool ft_hold_shutdown(struct app *app);
 
 #endif

@@ -166,11 +166,6 @@ void transfer_free_all(struct ft *ft)
 	}
 }
 
-static void shutdown_now(void *ud)
-{
-	app_shutdown(ud);
-}
-
 static void maybe_release_shutdown(struct ft *ft)
 {
 	if (!ft->hold)
@@ -179,8 +174,7 @@ static void maybe_release_shutdown(struct ft *ft)
 		if (transfer_busy(t))
 			return;
 	ft->hold = false;
-	/* Not from inside a callback of the session that may be closing. */
-	loop_timer_add(ft->app->loop, 0, shutdown_now, ft->app);
+	app_release(ft->app, ft);
 }
 
 static void emit_failed(struct transfer *t, const char *reason)

@@ -40,6 +40,11 @@ struct ui {
 };
 
 /* The rectangle of the main (window) area for the current terminal size. */
+struct event;
+/* The front end's emit and ask_secret (ui/frontend.c holds the table). */
+void ui_emit(void *fe, const struct event *ev);
+void ui_ask_secret(void *fe, const char *prompt, void (*done)(void *, char *), void *ud);
+
 struct rect {
 	int y, x, h, w;
 };

@@ -345,7 +345,7 @@ static void show_subscription(struct ui *ui, const struct event *ev)
 	                   ev_get_bool(ev, "pending", false));
 }
 
-static void ui_emit(void *fe, const struct event *ev)
+void ui_emit(void *fe, const struct event *ev)
 {
 	struct ui *ui = fe;
 
@@ -400,13 +400,11 @@ static void ui_emit(void *fe, const struct event *ev)
 	}
 }
 
-static void ui_ask_secret(void *fe, const char *prompt, void (*done)(void *, char *), void *ud)
+void ui_ask_secret(void *fe, const char *prompt, void (*done)(void *, char *), void *ud)
 {
 	(void)fe;
 	input_ask_secret(prompt, done, ud);
 }
-
-const struct frontend ui_frontend = {ui_emit, ui_ask_secret};
 
 /* The terminal title shows the unread count when the setting asks. Only
  * our own digits go there, never remote text. */
@@ -441,7 +439,7 @@ static bool ui_prepare(void *ud)
 
 static void on_line(struct ui *ui, char *line)
 {
-	struct cmd_ctx ctx = {.app = ui->app, .ui = ui, .window = ui_active_jid(ui)};
+	struct cmd_ctx ctx = {.app = ui->app, .window = ui_active_jid(ui)};
 
 	cmd_execute(&ctx, line);
 	free(line);

@@ -7,8 +7,14 @@
 #define JABIRU_KEEPALIVE_H
 
 struct app;
+struct config;
+struct loop;
+struct session;
+struct keepalive;
 
-void keepalive_init(struct app *app);
-void keepalive_fini(struct app *app);
+/* Watches the session s; its owner (main.c) keeps the handle. */
+struct keepalive *keepalive_new(struct app *app, struct loop *loop, struct session *s,
+                                struct config *cfg);
+void keepalive_free(struct keepalive *k);
 
 #endif

@@ -155,11 +155,14 @@ static bool from_stranger(struct app *app, const char *bare)
  * it in the chat window the stranger's first message opens. */
 static void stranger_hint(struct message_state *ms, const char *bare)
 {
+	char *hint;
+
 	if (lru_get(&ms->hinted, bare) != NULL)
 		return;
 	lru_put(&ms->hinted, bare, ms);
-	app_info(ms->app, _("%s is not in your roster; if it is spam, /block %s stops it."), bare,
-	         bare);
+	hint = app_hint(ms->app, APP_HINT_BLOCK, bare);
+	app_info(ms->app, _("%s is not in your roster; if it is spam, %s stops it."), bare, hint);
+	free(hint);
 }
 
 static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
@@ -271,7 +274,7 @@ void message_fini(struct app *app)
 	app->message = NULL;
 }
 
-int message_send(struct app *app, const char *to, const char *body)
+int message_send(struct app *app, const char *command, const char *to, const char *body)
 {
 	struct session *s = app->session;
 	xmpp_stanza_t *msg;
@@ -282,11 +285,11 @@ int message_send(struct app *app, const char *to, const char *body)
 	struct event ev;
 
 	if (!session_online(s)) {
-		app_error(app, "/msg", "not-connected", _("Not connected."));
+		app_error(app, command, "not-connected", _("Not connected."));
 		return -1;
 	}
 	if (!jid_parse(&j, to)) {
-		app_error(app, "/msg", "usage", _("'%s' is not a valid JID."), to);
+		app_error(app, command, "usage", _("'%s' is not a valid JID."), to);
 		return -1;
 	}
 	jid_full(&j, target, sizeof(target));

@@ -11,6 +11,6 @@ void message_init(struct app *app);
 void message_fini(struct app *app);
 /* Sends a chat message. to may be bare (then the locked resource, if any, is
  * used) or full. Emits message-sent. Returns 0 or -1 after an error event. */
-int message_send(struct app *app, const char *to, const char *body);
+int message_send(struct app *app, const char *command, const char *to, const char *body);
 
 #endif

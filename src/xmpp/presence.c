@@ -391,7 +391,8 @@ static void on_version(struct app *app, xmpp_stanza_t *reply, void *ud)
 	if (strcmp(xmpp_stanza_get_type(reply), "result") != 0 || q == NULL) {
 		const char *cond = iq_error_condition(reply, &text);
 
-		app_error(app, "/info", cond, _("%s did not tell its version: %s"), who, cond);
+		app_error(app, app->presence->info_command, cond,
+		          _("%s did not tell its version: %s"), who, cond);
 		free(text);
 		free(who);
 		return;
@@ -421,7 +422,8 @@ static void on_disco(struct app *app, xmpp_stanza_t *reply, void *ud)
 	if (strcmp(xmpp_stanza_get_type(reply), "result") != 0 || q == NULL) {
 		const char *cond = iq_error_condition(reply, &text);
 
-		app_error(app, "/info", cond, _("%s did not list its features: %s"), who, cond);
+		app_error(app, app->presence->info_command, cond,
+		          _("%s did not list its features: %s"), who, cond);
 		free(text);
 		free(who);
 		return;
@@ -461,6 +463,7 @@ int presence_info(struct app *app, const char *command, const char *jid, bool as
 		app_error(app, command, "usage", _("'%s' is not a valid JID."), jid);
 		return -1;
 	}
+	app->presence->info_command = command; /* for the answers' errors */
 	jid_bare(&j, bare, sizeof(bare));
 	it = app->roster != NULL ? roster_get(app, bare) : NULL;
 	if (it != NULL)

@@ -39,6 +39,7 @@ int presence_directed(struct app *app, const char *command, const char *jid, con
                       const char *message);
 /* Lists the resources of jid; with ask, queries their software version and
  * features. */
+/* command: a static string, kept for the errors of the answers. */
 int presence_info(struct app *app, const char *command, const char *jid, bool ask);
 
 /* action: request, allow, deny, cancel. */

@@ -25,6 +25,8 @@ struct presence {
 	char *account;                 /* bare JID the pending list belongs to */
 	struct loop_timer *save_timer; /* the pending file is due to be written */
 	bool full_told;                /* the user knows the list is full */
+	/* The command of the last presence_info (static), for its answers. */
+	const char *info_command;
 };
 
 void presence_arm_idle(struct app *app);

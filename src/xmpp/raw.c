@@ -153,18 +153,18 @@ static void partial_clear(struct raw *r)
 }
 
 /* Sends an element already known to be complete and well-formed. */
-static int send_checked(struct raw *r, const char *xml, const char *window)
+static int send_checked(struct raw *r, const char *command, const char *xml, const char *window)
 {
 	struct session *s = r->app->session;
 	xmpp_stanza_t *st;
 
 	if (!session_online(s)) {
-		app_error(r->app, "/raw", "not-connected", _("Not connected."));
+		app_error(r->app, command, "not-connected", _("Not connected."));
 		return -1;
 	}
 	st = xmpp_stanza_new_from_string(session_ctx(s), xml);
 	if (st == NULL) {
-		app_error(r->app, "/raw", "malformed-xml",
+		app_error(r->app, command, "malformed-xml",
 		          _("libstrophe could not read this element; nothing was sent."));
 		return -1;
 	}
@@ -182,19 +182,19 @@ static int send_checked(struct raw *r, const char *xml, const char *window)
 	return 0;
 }
 
-int raw_send(struct raw *r, const char *xml, const char *window)
+int raw_send(struct raw *r, const char *command, const char *xml, const char *window)
 {
 	char *err;
 	int rc = raw_parse(xml, &err);
 
 	partial_clear(r);
 	if (rc < 0) {
-		app_error(r->app, "/raw", "malformed-xml", _("%s; nothing was sent."), err);
+		app_error(r->app, command, "malformed-xml", _("%s; nothing was sent."), err);
 		free(err);
 		return -1;
 	}
 	if (rc == 0)
-		return send_checked(r, xml, window);
+		return send_checked(r, command, xml, window);
 	r->partial = true;
 	buf_puts(&r->text, xml);
 	r->window = window != NULL ? xstrdup(window) : NULL;
@@ -208,19 +208,19 @@ bool raw_waiting(const struct raw *r)
 	return r != NULL && r->partial;
 }
 
-int raw_feed(struct raw *r, const char *line)
+int raw_feed(struct raw *r, const char *command, const char *line)
 {
 	char *err, *xml;
 	int rc;
 
 	if (line[0] == '\0') {
 		partial_clear(r);
-		app_info(r->app, _("/raw cancelled; nothing was sent."));
+		app_info(r->app, _("%s cancelled; nothing was sent."), command);
 		return 0;
 	}
 	if (r->text.len + strlen(line) + 1 > RAW_MAX_TEXT) {
 		partial_clear(r);
-		app_error(r->app, "/raw", "usage",
+		app_error(r->app, command, "usage",
 		          _("The element grew over %d bytes; nothing was sent."), RAW_MAX_TEXT);
 		return -1;
 	}
@@ -232,7 +232,7 @@ int raw_feed(struct raw *r, const char *line)
 	xml = xstrdup(buf_cstr(&r->text));
 	if (rc < 0) {
 		partial_clear(r);
-		app_error(r->app, "/raw", "malformed-xml", _("%s; nothing was sent."), err);
+		app_error(r->app, command, "malformed-xml", _("%s; nothing was sent."), err);
 		free(err);
 		free(xml);
 		return -1;
@@ -242,7 +242,7 @@ int raw_feed(struct raw *r, const char *line)
 
 		r->window = NULL;
 		partial_clear(r);
-		rc = send_checked(r, xml, window);
+		rc = send_checked(r, command, xml, window);
 		free(window);
 	}
 	free(xml);

@@ -15,9 +15,10 @@ void raw_free(struct raw *r);
  * translated message with the parser's reason, line and column
  * (malloc'd). */
 char *raw_check(const char *xml);
-/* Parses, gives an iq without id an id, sends. window: the bare JID of the
- * chat window it was typed in, or NULL. Returns 0 or -1 (error event). */
-int raw_send(struct raw *r, const char *xml, const char *window);
+/* Parses, gives an iq without id an id, sends. command labels the error
+ * events; window: the bare JID of the chat window it was typed in, or NULL.
+ * Returns 0 or -1 (error event). */
+int raw_send(struct raw *r, const char *command, const char *xml, const char *window);
 /* 0: xml is one complete well-formed element; 1: it is the beginning of
  * one (more lines may follow); -1: malformed, *err says why and where
  * (malloc'd). */
@@ -26,6 +27,6 @@ int raw_parse(const char *xml, char **err);
  * line to raw_feed() until it is complete, malformed or cancelled by an
  * empty line. */
 bool raw_waiting(const struct raw *r);
-int raw_feed(struct raw *r, const char *line);
+int raw_feed(struct raw *r, const char *command, const char *line);
 
 #endif

@@ -39,7 +39,8 @@ struct reg {
 	bool closed; /* the connection is gone */
 	bool reported;
 	bool ok;
-	bool online_op; /* password change or cancel on the logged-in stream */
+	bool online_op;      /* password change or cancel on the logged-in stream */
+	const char *command; /* static: the command that asked, for errors */
 	const char *done_result;
 	char *result, *condition, *text; /* the outcome, emitted when closed */
 	struct reg_field fields[REG_MAX_FIELDS];
@@ -101,7 +102,7 @@ static void fail(struct reg *r, const char *condition, const char *text)
 	struct session *s = r->app->session;
 
 	report(r, "failed", condition, text);
-	app_error(r->app, "/register", "registration", _("Registration of %s failed: %s"), r->jid,
+	app_error(r->app, r->command, "registration", _("Registration of %s failed: %s"), r->jid,
 	          text);
 	if (session_conn(s) != NULL && !r->online_op)
 		xmpp_disconnect(session_conn(s));
@@ -168,7 +169,10 @@ static int on_submitted(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 
 	if (type != NULL && strcmp(type, "result") == 0) {
 		report(r, "created", NULL, NULL);
-		app_info(r->app, _("Account %s created. Log in with /connect %s."), r->jid, r->jid);
+		char *hint = app_hint(r->app, APP_HINT_LOGIN, r->jid);
+
+		app_info(r->app, _("Account %s created. Log in with %s."), r->jid, hint);
+		free(hint);
 		xmpp_disconnect(conn);
 	} else {
 		fail_stanza(r, st);
@@ -473,12 +477,13 @@ int register_account(struct app *app, const struct session_params *p, bool quit_
 	struct session_params sp = *p;
 
 	if (p->jid == NULL || !jid_parse(&j, p->jid) || j.local[0] == '\0') {
-		app_error(app, "/register", "usage", _("'%s' is not a valid account JID."),
+		app_error(app, p->command, "usage", _("'%s' is not a valid account JID."),
 		          p->jid ? p->jid : "");
 		return -1;
 	}
 	r = xcalloc(1, sizeof(*r));
 	r->app = app;
+	r->command = p->command;
 	r->jid = xstrdup(p->jid);
 	r->local = xstrdup(j.local);
 	r->domain = xstrdup(j.domain);
@@ -516,7 +521,7 @@ static int on_online_answer(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	return 0;
 }
 
-static int online_request(struct app *app, const char *password)
+static int online_request(struct app *app, const char *command, const char *password)
 {
 	struct session *s = app->session;
 	xmpp_ctx_t *ctx = session_ctx(s);
@@ -526,11 +531,12 @@ static int online_request(struct app *app, const char *password)
 	xmpp_stanza_t *iq, *q, *c;
 
 	if (!session_online(s) || !jid_parse(&j, session_jid(s))) {
-		app_error(app, "/register", "offline", _("Not connected."));
+		app_error(app, command, "offline", _("Not connected."));
 		return -1;
 	}
 	r = xcalloc(1, sizeof(*r));
 	r->app = app;
+	r->command = command;
 	r->online_op = true;
 	r->jid = xstrdup(jid_bare(&j, bare, sizeof(bare)));
 	r->local = xstrdup(j.local);
@@ -562,12 +568,12 @@ static int online_request(struct app *app, const char *password)
 	return 0;
 }
 
-int register_change_password(struct app *app, const char *password)
+int register_change_password(struct app *app, const char *command, const char *password)
 {
-	return online_request(app, password);
+	return online_request(app, command, password);
 }
 
-int register_cancel(struct app *app)
+int register_cancel(struct app *app, const char *command)
 {
-	return online_request(app, NULL);
+	return online_request(app, command, NULL);
 }

@@ -16,9 +16,10 @@ struct app;
  * status 0 when the account was made). Returns 0, or -1 after an error
  * event. */
 int register_account(struct app *app, const struct session_params *p, bool quit_after);
-/* Online: sets a new password for the logged-in account. */
-int register_change_password(struct app *app, const char *password);
+/* Online: sets a new password for the logged-in account. command (static)
+ * labels the error events, here and in register_cancel. */
+int register_change_password(struct app *app, const char *command, const char *password);
 /* Online: removes the logged-in account from the server. */
-int register_cancel(struct app *app);
+int register_cancel(struct app *app, const char *command);
 
 #endif

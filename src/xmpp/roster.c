@@ -422,7 +422,8 @@ static void send_set(struct app *app, const char *command, const struct desired 
 }
 
 int roster_set(struct app *app, const char *command, const char *jid, const char *name,
-               bool keep_name, const char *const *groups, size_t ngroups, bool keep_groups)
+               bool keep_name, const char *const *groups, size_t ngroups, bool keep_groups,
+               bool add)
 {
 	struct roster *r = app->roster;
 	char bare[JID_MAX + 1];
@@ -433,7 +434,7 @@ int roster_set(struct app *app, const char *command, const char *jid, const char
 		return -1;
 	prev = map_get(&r->desired, bare);
 	old = prev != NULL ? &prev->item : roster_get(app, bare);
-	if ((keep_name || keep_groups) && old == NULL && strcmp(command, "/roster add") != 0) {
+	if ((keep_name || keep_groups) && old == NULL && !add) {
 		app_error(app, command, "not-in-roster", _("%s is not in your roster."), bare);
 		return -1;
 	}

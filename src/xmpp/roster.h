@@ -39,10 +39,13 @@ const struct roster_item *roster_get(struct app *app, const char *bare);
 /* Calls fn with every item, in no particular order. */
 void roster_each(struct app *app, void (*fn)(void *ud, const struct roster_item *it), void *ud);
 
-/* /roster subcommands; each reports its outcome as events. */
+/* /roster subcommands; each reports its outcome as events. command labels
+ * the errors; roster_set changes only a JID already in the roster unless
+ * add is true. */
 void roster_list(struct app *app);
 int roster_set(struct app *app, const char *command, const char *jid, const char *name,
-               bool keep_name, const char *const *groups, size_t ngroups, bool keep_groups);
+               bool keep_name, const char *const *groups, size_t ngroups, bool keep_groups,
+               bool add);
 int roster_remove(struct app *app, const char *command, const char *jid);
 
 #endif

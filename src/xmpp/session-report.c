@@ -30,6 +30,7 @@ void session_report_login_failure(struct session *s, int error, xmpp_stream_erro
 {
 	const char *where = s->params.server ? s->params.server : s->domain;
 	struct event ev;
+	char *hint;
 
 	if (s->malformed) {
 		app_error(s->app, NULL, "malformed-xml",
@@ -45,11 +46,13 @@ void session_report_login_failure(struct session *s, int error, xmpp_stream_erro
 		ev_str(&ev, "fingerprint", s->refused_fp);
 		ev_str(&ev, "reason", s->refused_why);
 		app_emit(s->app, &ev);
+		hint = app_hint(s->app, APP_HINT_TLS_TRUST, NULL);
 		app_error(s->app, NULL, "tls-untrusted",
 		          _("The certificate of %s is not trusted (%s). Its SHA-256 fingerprint is "
-		            "%s. If you know it to be right, type /tls trust to accept it for "
-		            "this domain."),
-		          s->refused_domain, s->refused_why, s->refused_fp);
+		            "%s. If you know it to be right, type %s to accept it for this "
+		            "domain."),
+		          s->refused_domain, s->refused_why, s->refused_fp, hint);
+		free(hint);
 	} else if (s->sasl_failed) {
 		app_error(s->app, NULL, "auth-failed",
 		          _("Login as %s failed: wrong password or unknown account."),
@@ -123,4 +126,5 @@ void session_report_offline(struct session *s, int error, xmpp_stream_error_t *s
 	ev_bool(&ev, "login_failed", !s->was_online && !s->user_closed);
 	app_emit(s->app, &ev);
 	free(owned);
+	app_release(s->app, s); /* the shutdown's stage (session.c) */
 }

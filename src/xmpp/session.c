@@ -49,11 +49,25 @@ static struct session *current_session;
 static void pump(struct session *s);
 static void update_watch(struct session *s);
 
+/* The shutdown's stage: the stream is closed after what is queued is
+ * written; session-report.c releases the hold once it is gone. */
+static bool quit_stage(void *ud, bool again)
+{
+	struct session *s = ud;
+
+	(void)again;
+	if (s->state == SESSION_OFFLINE)
+		return false;
+	session_disconnect(s);
+	return true;
+}
+
 struct session *session_new(struct app *app)
 {
 	struct session *s = xcalloc(1, sizeof(*s));
 
 	s->app = app;
+	app_add_stage(app, quit_stage, s);
 	s->fd = -1;
 	s->log.handler = session_log_handler;
 	s->log.userdata = s;
@@ -63,7 +77,7 @@ struct session *session_new(struct app *app)
 	return s;
 }
 
-static void params_free(struct session_params *p)
+void session_params_free(struct session_params *p)
 {
 	free(p->jid);
 	str_free_secret(p->password);
@@ -83,6 +97,7 @@ static void params_copy(struct session_params *dst, const struct session_params 
 	dst->ca_file = src->ca_file ? xstrdup(src->ca_file) : NULL;
 	dst->resource = src->resource ? xstrdup(src->resource) : NULL;
 	dst->legacy_auth = src->legacy_auth;
+	dst->command = src->command;
 }
 
 static void clear_timers(struct session *s)
@@ -113,7 +128,7 @@ void session_free(struct session *s)
 	release_dead(s);
 	if (s->conn != NULL)
 		xmpp_conn_release(s->conn);
-	params_free(&s->params);
+	session_params_free(&s->params);
 	free(s->domain);
 	free(s->refused_fp);
 	free(s->refused_why);
@@ -406,17 +421,16 @@ static bool session_prepare(void *ud)
 static bool connect_params_ok(struct session *s, const struct session_params *p, struct jid *j)
 {
 	if (s->state != SESSION_OFFLINE) {
-		app_error(s->app, "/connect", "busy",
-		          _("Already connected or connecting; /disconnect first."));
+		app_error(s->app, p->command, "busy", _("Already connected or connecting."));
 		return false;
 	}
 	if (p->jid == NULL || !jid_parse(j, p->jid) || j->local[0] == '\0') {
-		app_error(s->app, "/connect", "usage", _("'%s' is not a valid account JID."),
+		app_error(s->app, p->command, "usage", _("'%s' is not a valid account JID."),
 		          p->jid ? p->jid : "");
 		return false;
 	}
 	if (p->password == NULL) {
-		app_error(s->app, "/connect", "usage", _("No password given."));
+		app_error(s->app, p->command, "usage", _("No password given."));
 		return false;
 	}
 	return true;
@@ -426,7 +440,7 @@ static bool connect_params_ok(struct session *s, const struct session_params *p,
 static void connect_reset(struct session *s, const struct session_params *p, const char *domain)
 {
 	release_dead(s);
-	params_free(&s->params);
+	session_params_free(&s->params);
 	params_copy(&s->params, p);
 	if (s->params.resource == NULL || s->params.resource[0] == '\0') {
 		free(s->params.resource);
@@ -502,6 +516,7 @@ static void connect_failed(struct session *s)
 	ev_str(&ev, "reason", _("login failed"));
 	ev_bool(&ev, "login_failed", true);
 	app_emit(s->app, &ev);
+	app_release(s->app, s);
 }
 
 int session_connect(struct session *s, const struct session_params *p)
@@ -636,7 +651,7 @@ char *session_new_id(struct session *s)
 	return copy;
 }
 
-int session_trust_pending(struct session *s)
+int session_trust_pending(struct session *s, const char *command)
 {
 	struct session_params p;
 	int rc;
@@ -644,7 +659,7 @@ int session_trust_pending(struct session *s)
 	if (s->refused_fp == NULL || s->refused_domain == NULL)
 		return -1;
 	if (trust_add(s->refused_domain, s->refused_fp) != 0) {
-		app_error(s->app, "/tls", "io", _("Cannot store the trusted fingerprint: %s"),
+		app_error(s->app, command, "io", _("Cannot store the trusted fingerprint: %s"),
 		          strerror(errno));
 		return -1;
 	}
@@ -658,6 +673,6 @@ int session_trust_pending(struct session *s)
 	memset(&p, 0, sizeof(p));
 	params_copy(&p, &s->params);
 	rc = session_connect(s, &p);
-	params_free(&p);
+	session_params_free(&p);
 	return rc;
 }

@@ -30,6 +30,8 @@ struct session_params {
 	/* Allows the old jabber:iq:auth login (XEP-0078) for servers without
 	 * SASL; TLS stays mandatory, so never over a plain stream. */
 	bool legacy_auth;
+	/* The command that asked (a static string), for its error events. */
+	const char *command;
 };
 
 struct session *session_new(struct app *app);
@@ -37,6 +39,8 @@ void session_free(struct session *s);
 
 /* Starts connecting; progress and failure arrive as events. The params are
  * copied. Returns 0, or -1 after an error event. */
+/* Frees the strings of p (malloc'd), wiping the password. */
+void session_params_free(struct session_params *p);
 int session_connect(struct session *s, const struct session_params *p);
 /* A session that stops at the opened stream, for in-band registration:
  * opened() runs when the server's stream header arrived (the module then
@@ -80,7 +84,7 @@ char *session_new_id(struct session *s);
 
 /* Trusts the certificate last refused for this domain (the user said so),
  * stores its fingerprint and connects again. Returns -1 when there is none. */
-int session_trust_pending(struct session *s);
+int session_trust_pending(struct session *s, const char *command);
 /* The domain of the account of the current or last login. */
 const char *session_domain(const struct session *s);
 

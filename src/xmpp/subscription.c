@@ -172,12 +172,16 @@ void presence_sub_online(struct app *app, const char *account)
 	/* Requests from earlier sessions, for the roster pane to mark. */
 	for (size_t i = 0; map_next(&p->pending, &i, &k, &v);)
 		emit_sub(app, k, "subscribe", true);
-	if (p->pending.count > 0)
+	if (p->pending.count > 0) {
+		char *hint = app_hint(app, APP_HINT_SUB_PENDING, NULL);
+
 		app_info(app,
-		         ngettext("%zu subscription request waits for an answer: /sub pending",
-		                  "%zu subscription requests wait for an answer: /sub pending",
+		         ngettext("%zu subscription request waits for an answer: %s",
+		                  "%zu subscription requests wait for an answer: %s",
 		                  p->pending.count),
-		         p->pending.count);
+		         p->pending.count, hint);
+		free(hint);
+	}
 }
 
 void presence_sub_free(struct app *app)
@@ -239,6 +243,7 @@ void presence_on_subscription(struct app *app, const char *from, const char *typ
 {
 	struct presence *p = app->presence;
 	char bare[JID_MAX + 1];
+	char *hint;
 
 	jid_bare_str(from, bare, sizeof(bare));
 	if (strcmp(type, "subscribe") == 0) {
@@ -257,11 +262,9 @@ void presence_on_subscription(struct app *app, const char *from, const char *typ
 			pending_changed(app);
 		}
 		emit_sub(app, bare, type, false);
-		app_info(
-		    app,
-		    _("%s asks to see your presence: /sub allow %s, /sub deny %s, or /block %s "
-		      "if it is spam"),
-		    bare, bare, bare, bare);
+		hint = app_hint(app, APP_HINT_SUB_ANSWER, bare);
+		app_info(app, _("%s asks to see your presence: %s"), bare, hint);
+		free(hint);
 		return;
 	}
 	if (strcmp(type, "unsubscribe") == 0)
@@ -347,8 +350,8 @@ int presence_sub(struct app *app, const char *command, const char *action, const
 		return 0;
 	}
 	app_error(app, command, "usage",
-	          _("Unknown /sub action '%s': use request, allow, deny, cancel or pending."),
-	          action);
+	          _("Unknown %s action '%s': use request, allow, deny, cancel or pending."),
+	          command, action);
 	return -1;
 }
 

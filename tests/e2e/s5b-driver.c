@@ -80,7 +80,7 @@ static void emit(void *fe, const struct event *ev)
 	out(&j);
 }
 
-static const struct frontend fe_ops = {emit, NULL};
+static const struct frontend fe_ops = {.emit = emit};
 
 static void report(const char *event, struct xfer *x, const char *key, const char *val)
 {
@@ -364,6 +364,7 @@ int main(int argc, char **argv)
 	session_free(app->session);
 	resolver_free(app->resolver);
 	loop_free(app->loop);
+	app_free_stages(app);
 	opts_free(&opts);
 	for (int i = 0; i < MAX_XFERS; i++)
 		EVP_MD_CTX_free(d->xfers[i].md);

@@ -234,6 +234,20 @@ Test(config, password_in_private_file_accepted)
 	cr_expect(!jproc_leaks(jp, PASSWORD), "the password leaked");
 }
 
+/* --resource holds for an account's login too, over jabirurc's. */
+Test(config, resource_option_holds_for_an_account)
+{
+	const char *args[] = {"--batch", "--config", rc, "-a", "home", "--resource", "cli", NULL};
+	const char *line;
+
+	write_account(0600, "resource = acct\npassword = " PASSWORD);
+	jp = jproc_spawn("alice", args, NULL);
+	cr_assert_not_null(jp);
+	line = jproc_expect(jp, "connected", NULL, HARNESS_TIMEOUT_MS);
+	cr_assert_not_null(line);
+	cr_expect(strstr(line, "alice@localhost/cli\"") != NULL, "--resource unused: %s", line);
+}
+
 Test(config, unknown_account_exits_with_login_status)
 {
 	const char *args[] = {"--batch", "--config", rc, "-a", "nobody", NULL};

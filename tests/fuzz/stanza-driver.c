@@ -456,7 +456,7 @@ static void drv_ask_secret(void *fe, const char *prompt, void (*done)(void *ud, 
 	nasks++;
 }
 
-static const struct frontend drv_frontend = {drv_emit, drv_ask_secret};
+static const struct frontend drv_frontend = {.emit = drv_emit, .ask_secret = drv_ask_secret};
 
 /* The user answers (or, at the end, cancels) what was asked. */
 static void answer_asks(bool cancel)
@@ -556,7 +556,7 @@ struct app *driver_start(const struct driver_opts *o)
 	app->session = session_new(app);
 	message_init(app);
 	iq_init(app);
-	keepalive_init(app);
+	app->keepalive = keepalive_new(app, app->loop, app->session, app->config);
 	presence_init(app);
 	roster_init(app);
 	blocking_init(app);
@@ -652,12 +652,14 @@ void driver_stop(struct app *app)
 	blocking_fini(app);
 	roster_fini(app);
 	presence_fini(app);
-	keepalive_fini(app);
+	keepalive_free(app->keepalive);
+	app->keepalive = NULL;
 	iq_fini(app);
 	raw_free(app->raw);
 	console_free(app->console);
 	session_free(app->session);
 	loop_free(app->loop);
+	app_free_stages(app);
 	cfg_free(&d->config);
 	opts_free(&d->opts);
 	free(d);
