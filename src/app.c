@@ -9,6 +9,7 @@
 
 void app_emit(struct app *app, const struct event *ev)
 {
+	ev_check(ev);
 	if (app->fe_ops != NULL)
 		app->fe_ops->emit(app->fe, ev);
 }

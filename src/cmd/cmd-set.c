@@ -97,25 +97,21 @@ const struct cmd_entry cmd_save_entry = {
     .exec = cmd_save_exec,
 };
 
-static bool flag(const struct event *ev, const char *key)
-{
-	for (size_t i = 0; i < ev->nfields; i++)
-		if (strcmp(ev->f[i].key, key) == 0 && ev->f[i].type == EVF_BOOL)
-			return ev->f[i].u.b;
-	return false;
-}
-
 char *cmd_config_event_line(const struct event *ev)
 {
 	switch (ev->kind) {
 	case EV_SETTING:
-		return xasprintf(_("%s = %s (default: %s) — %s"), ev_get(ev, "name"),
-		                 ev_get(ev, "value"), ev_get(ev, "default"), ev_get(ev, "doc"));
+		return xasprintf(_("%s = %s (default: %s) — %s"), EV_GET_STR(ev, EV_SETTING, name),
+		                 EV_GET_STR(ev, EV_SETTING, value),
+		                 EV_GET_STR(ev, EV_SETTING, default),
+		                 EV_GET_STR(ev, EV_SETTING, doc));
 	case EV_SAVED:
-		return xasprintf(_("Settings saved to %s."), ev_get(ev, "path"));
+		return xasprintf(_("Settings saved to %s."), EV_GET_STR(ev, EV_SAVED, path));
 	case EV_ACCOUNT:
-		return xasprintf(_("Account %s: %s%s"), ev_get(ev, "name"), ev_get(ev, "jid"),
-		                 flag(ev, "autoconnect") ? _(" (connects at start)") : "");
+		return xasprintf(
+		    _("Account %s: %s%s"), EV_GET_STR(ev, EV_ACCOUNT, name),
+		    EV_GET_STR(ev, EV_ACCOUNT, jid),
+		    EV_GET_BOOL(ev, EV_ACCOUNT, autoconnect) ? _(" (connects at start)") : "");
 	default:
 		return NULL;
 	}

@@ -214,9 +214,10 @@ size_t console_ui_newest_rows(struct console *c, int cols)
 
 char *console_ui_result_text(const struct event *ev)
 {
-	const char *type = ev_get(ev, "type"), *from = ev_get(ev, "from");
+	const char *type = EV_GET_STR(ev, EV_RAW_RESULT, type);
+	const char *from = EV_GET_STR(ev, EV_RAW_RESULT, from);
 
-	return xasprintf(_("Answer to /raw iq %s from %s (%s): %s"), ev_get(ev, "id"),
-	                 from != NULL ? from : _("the server"), type != NULL ? type : "?",
-	                 ev_get(ev, "xml"));
+	return xasprintf(_("Answer to /raw iq %s from %s (%s): %s"),
+	                 EV_GET_STR(ev, EV_RAW_RESULT, id), from != NULL ? from : _("the server"),
+	                 type != NULL ? type : "?", EV_GET_STR(ev, EV_RAW_RESULT, xml));
 }

@@ -51,13 +51,14 @@ static char *one_line(const char *s)
 
 static char *offer_line(const struct event *ev)
 {
-	char size[32], *desc = one_line(ev_get(ev, "desc")), *line;
+	const char *id = EV_GET_STR(ev, EV_FILE_OFFER, id);
+	char size[32], *desc = one_line(EV_GET_STR(ev, EV_FILE_OFFER, desc)), *line;
 
-	human_size(ev_get_int(ev, "size", 0), size, sizeof(size));
+	human_size(EV_GET_INT(ev, EV_FILE_OFFER, size, 0), size, sizeof(size));
 	line = xasprintf(_("%s offers the file \"%s\" (%s)%s%s. Type /files accept %s [PATH] or "
 	                   "/files reject %s."),
-	                 ev_get(ev, "from"), ev_get(ev, "name"), size, desc[0] != '\0' ? ": " : "",
-	                 desc, ev_get(ev, "id"), ev_get(ev, "id"));
+	                 EV_GET_STR(ev, EV_FILE_OFFER, from), EV_GET_STR(ev, EV_FILE_OFFER, name),
+	                 size, desc[0] != '\0' ? ": " : "", desc, id, id);
 	free(desc);
 	return line;
 }
@@ -71,15 +72,18 @@ char *transfers_event_line(const struct event *ev)
 		return offer_line(ev);
 	case EV_FILE_OUTGOING:
 		return xasprintf(_("Transfer %s: waiting for %s to accept \"%s\"."),
-		                 ev_get(ev, "id"), ev_get(ev, "to"), ev_get(ev, "name"));
+		                 EV_GET_STR(ev, EV_FILE_OUTGOING, id),
+		                 EV_GET_STR(ev, EV_FILE_OUTGOING, to),
+		                 EV_GET_STR(ev, EV_FILE_OUTGOING, name));
 	case EV_FILE_DONE:
-		human_size(ev_get_int(ev, "size", 0), size, sizeof(size));
-		return xasprintf(_("Transfer %s done: %s (%s, %s, %llds)."), ev_get(ev, "id"),
-		                 ev_get(ev, "path"), size, ev_get(ev, "method"),
-		                 ev_get_int(ev, "seconds", 0));
+		human_size(EV_GET_INT(ev, EV_FILE_DONE, size, 0), size, sizeof(size));
+		return xasprintf(
+		    _("Transfer %s done: %s (%s, %s, %llds)."), EV_GET_STR(ev, EV_FILE_DONE, id),
+		    EV_GET_STR(ev, EV_FILE_DONE, path), size, EV_GET_STR(ev, EV_FILE_DONE, method),
+		    EV_GET_INT(ev, EV_FILE_DONE, seconds, 0));
 	case EV_FILE_FAILED:
-		return xasprintf(_("Transfer %s ended: %s."), ev_get(ev, "id"),
-		                 ev_get(ev, "reason"));
+		return xasprintf(_("Transfer %s ended: %s."), EV_GET_STR(ev, EV_FILE_FAILED, id),
+		                 EV_GET_STR(ev, EV_FILE_FAILED, reason));
 	default:
 		return NULL;
 	}

@@ -185,7 +185,7 @@ static void ui_line(struct ui *ui, struct window *w, enum line_kind kind, const 
 
 static void show_message(struct ui *ui, const struct event *ev)
 {
-	const char *from = ev_get(ev, "from"), *name;
+	const char *from = EV_GET_STR(ev, EV_MESSAGE, from), *name;
 	char bare[JID_MAX + 1], who[JID_MAX + 1];
 	struct window *w;
 	const char *at;
@@ -203,9 +203,9 @@ static void show_message(struct ui *ui, const struct event *ev)
 	else
 		snprintf(who, sizeof(who), "%.*s",
 		         at != NULL ? (int)(at - bare) : (int)strlen(bare), bare);
-	ui_line(ui, w, LINE_IN, who, ev_get(ev, "body"));
+	ui_line(ui, w, LINE_IN, who, EV_GET_STR(ev, EV_MESSAGE, body));
 	/* A stranger's first message: how to stop them, beside it. */
-	if (fresh && ev_get_bool(ev, "stranger", false)) {
+	if (fresh && EV_GET_BOOL(ev, EV_MESSAGE, stranger)) {
 		char *hint = xasprintf(
 		    _("%s is not in your roster; if it is spam, /block %s stops it."), bare, bare);
 
@@ -216,18 +216,22 @@ static void show_message(struct ui *ui, const struct event *ev)
 
 static void show_sent(struct ui *ui, const struct event *ev)
 {
-	if (ev_get(ev, "to") != NULL)
-		ui_line(ui, chat_win(ui, ev_get(ev, "to")), LINE_OUT, _("me"), ev_get(ev, "body"));
+	const char *to = EV_GET_STR(ev, EV_MESSAGE_SENT, to);
+
+	if (to != NULL)
+		ui_line(ui, chat_win(ui, to), LINE_OUT, _("me"),
+		        EV_GET_STR(ev, EV_MESSAGE_SENT, body));
 }
 
 static void show_message_error(struct ui *ui, const struct event *ev)
 {
-	const char *text = ev_get(ev, "text"), *cond = ev_get(ev, "condition");
+	const char *text = EV_GET_STR(ev, EV_MESSAGE_ERROR, text);
+	const char *cond = EV_GET_STR(ev, EV_MESSAGE_ERROR, condition);
+	const char *from = EV_GET_STR(ev, EV_MESSAGE_ERROR, from);
 	char *line = xasprintf(_("Message not delivered: %s%s%s"), cond ? cond : "",
 	                       text ? " — " : "", text ? text : "");
 
-	ui_line(ui, ev_get(ev, "from") ? chat_win(ui, ev_get(ev, "from")) : status_win(ui),
-	        LINE_ERROR, NULL, line);
+	ui_line(ui, from != NULL ? chat_win(ui, from) : status_win(ui), LINE_ERROR, NULL, line);
 	free(line);
 }
 
@@ -238,22 +242,23 @@ static void show_status(struct ui *ui, const struct event *ev)
 
 	switch (ev->kind) {
 	case EV_CONNECTING:
-		line = xasprintf(_("Connecting as %s…"), ev_get(ev, "jid"));
+		line = xasprintf(_("Connecting as %s…"), EV_GET_STR(ev, EV_CONNECTING, jid));
 		break;
 	case EV_CONNECTED:
-		line = xasprintf(_("Logged in as %s."), ev_get(ev, "jid"));
+		line = xasprintf(_("Logged in as %s."), EV_GET_STR(ev, EV_CONNECTED, jid));
 		break;
 	case EV_DISCONNECTED:
-		line = xasprintf(_("Disconnected: %s."), ev_get(ev, "reason"));
+		line = xasprintf(_("Disconnected: %s."), EV_GET_STR(ev, EV_DISCONNECTED, reason));
 		rpane_all_offline(ui->roster);
 		ui->dirty |= DIRTY_PANE;
 		break;
 	case EV_ERROR:
 		kind = LINE_ERROR;
-		line = xstrdup(ev_get(ev, "text") ? ev_get(ev, "text") : "");
+		line =
+		    xstrdup(EV_GET_STR(ev, EV_ERROR, text) ? EV_GET_STR(ev, EV_ERROR, text) : "");
 		break;
 	case EV_INFO:
-		line = xstrdup(ev_get(ev, "text") ? ev_get(ev, "text") : "");
+		line = xstrdup(EV_GET_STR(ev, EV_INFO, text) ? EV_GET_STR(ev, EV_INFO, text) : "");
 		break;
 	default:
 		/* settings, accounts, file transfers: described by their own
@@ -278,49 +283,29 @@ static void show_status(struct ui *ui, const struct event *ev)
 	ui->dirty |= DIRTY_TITLE;
 }
 
-static const char *const *ev_strv_get(const struct event *ev, const char *key, size_t *n)
-{
-	for (size_t i = 0; i < ev->nfields; i++)
-		if (ev->f[i].type == EVF_STRV && strcmp(ev->f[i].key, key) == 0) {
-			*n = ev->f[i].u.sv.n;
-			return ev->f[i].u.sv.v;
-		}
-	*n = 0;
-	return NULL;
-}
-
-static bool ev_bool_get(const struct event *ev, const char *key)
-{
-	for (size_t i = 0; i < ev->nfields; i++)
-		if (strcmp(ev->f[i].key, key) == 0)
-			return ev->f[i].type == EVF_BOOL ? ev->f[i].u.b
-			       : ev->f[i].type == EVF_INT
-			           ? ev->f[i].u.i != 0
-			           : ev->f[i].type == EVF_STR && ev->f[i].u.s[0] != '\0';
-	return false;
-}
-
 static void show_roster(struct ui *ui, const struct event *ev)
 {
 	size_t n;
-	const char *const *groups = ev_strv_get(ev, "groups", &n);
+	const char *const *groups = EV_GET_STRV(ev, EV_ROSTER, groups, &n);
 
-	rpane_roster(ui->roster, ev_get(ev, "jid"), ev_get(ev, "name"), groups, n,
-	             ev_get(ev, "subscription"), ev_bool_get(ev, "ask"),
-	             ev_bool_get(ev, "removed"));
+	/* ask is a string (subscribe) in the batch contract; here, whether
+	 * our request waits. */
+	rpane_roster(ui->roster, EV_GET_STR(ev, EV_ROSTER, jid), EV_GET_STR(ev, EV_ROSTER, name),
+	             groups, n, EV_GET_STR(ev, EV_ROSTER, subscription),
+	             EV_GET_STR(ev, EV_ROSTER, ask) != NULL, EV_GET_BOOL(ev, EV_ROSTER, removed));
 	ui->dirty |= DIRTY_BAR | DIRTY_TITLE;
 }
 
 /* A contact's presence: the pane, and a line in its chat window if open. */
 static void show_presence(struct ui *ui, const struct event *ev)
 {
-	const char *from = ev_get(ev, "from"), *name;
+	const char *from = EV_GET_STR(ev, EV_PRESENCE, from), *name;
 	char bare[JID_MAX + 1];
 	int i;
 
-	if (from == NULL ||
-	    !rpane_presence(ui->roster, from, ev_get(ev, "show"), ev_get(ev, "status"),
-	                    (int)ev_get_int(ev, "priority", 0)))
+	if (from == NULL || !rpane_presence(ui->roster, from, EV_GET_STR(ev, EV_PRESENCE, show),
+	                                    EV_GET_STR(ev, EV_PRESENCE, status),
+	                                    (int)EV_GET_INT(ev, EV_PRESENCE, priority, 0)))
 		return;
 	jid_bare_str(from, bare, sizeof(bare));
 	ui->dirty |= DIRTY_TITLE;
@@ -341,8 +326,9 @@ static void show_presence(struct ui *ui, const struct event *ev)
  * pane marks the pending request. */
 static void show_subscription(struct ui *ui, const struct event *ev)
 {
-	rpane_subscription(ui->roster, ev_get(ev, "from"), ev_get(ev, "type"),
-	                   ev_get_bool(ev, "pending", false));
+	rpane_subscription(ui->roster, EV_GET_STR(ev, EV_SUBSCRIPTION, from),
+	                   EV_GET_STR(ev, EV_SUBSCRIPTION, type),
+	                   EV_GET_BOOL(ev, EV_SUBSCRIPTION, pending));
 }
 
 void ui_emit(void *fe, const struct event *ev)
@@ -370,7 +356,7 @@ void ui_emit(void *fe, const struct event *ev)
 		break;
 	case EV_RAW_RESULT: {
 		char *text = console_ui_result_text(ev);
-		const char *win = ev_get(ev, "window");
+		const char *win = EV_GET_STR(ev, EV_RAW_RESULT, window);
 
 		ui_line(ui, win != NULL ? chat_win(ui, win) : status_win(ui), LINE_INFO, NULL,
 		        text);

@@ -207,7 +207,6 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	ev_str(&ev, "time", when);
 	ev_bool(&ev, "delayed", delayed);
 	ev_str(&ev, "id", xmpp_stanza_get_id(st));
-	ev_str(&ev, "thread", NULL);
 	if (stranger)
 		ev_bool(&ev, "stranger", true);
 	app_emit(app, &ev);

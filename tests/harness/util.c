@@ -281,6 +281,9 @@ char **harness_private_env(const char *dir, const char *const *extra)
 		free(path);
 	}
 	env_set(&s, "LANG=C.UTF-8");
+	/* An event field its declaration (src/event.h) does not allow stops
+	 * jabiru here, so the whole suite checks every emitter. */
+	env_set(&s, "JABIRU_STRICT_EVENTS=1");
 	for (const char *const *e = extra; e && *e; e++)
 		env_set(&s, *e);
 	if (s.v == NULL)

@@ -1,7 +1,8 @@
 /* The man page documents every command, option, setting (with its default)
- * and batch event kind: the command table, the option list, the settings
- * table and the event list are the source of truth.  The Chinese page
- * (man/zh_CN/jabiru.1) is checked for every command and batch event kind. */
+ * and batch event kind and field: the command table, the option list, the
+ * settings table and the event lists are the source of truth.  The Chinese
+ * page (man/zh_CN/jabiru.1) is checked for every command and batch event kind
+ * and field. */
 #define _GNU_SOURCE /* memmem */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -186,4 +187,187 @@ Test(manpage, zh_documents_every_batch_event)
 		          "batch event '%s' is missing from BATCH MODE of man/zh_CN/jabiru.1",
 		          ev_kind_name((enum ev_kind)k));
 	free(sec);
+}
+
+/* ---- batch event fields ------------------------------------------------ */
+
+/* The fields of an entry in BATCH MODE are the bold words of its first
+ * clause, the part before the first colon or full stop outside parentheses
+ * (either page's punctuation): what follows, and anything in parentheses,
+ * explains them (a value such as "chat", a command, another event). */
+struct doc_scan {
+	int depth;
+	bool done;
+	char fields[32][32];
+	size_t n;
+};
+
+static const char *const open_parens[] = {"(", "\xef\xbc\x88"};                /* ( and （ */
+static const char *const close_parens[] = {")", "\xef\xbc\x89"};               /* ) and ） */
+static const char *const stops[] = {":", ".", "\xef\xbc\x9a", "\xe3\x80\x82"}; /* ： 。 */
+
+static size_t starts_any(const char *p, const char *const *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(p, set[i], strlen(set[i])) == 0)
+			return strlen(set[i]);
+	return 0;
+}
+
+/* Text in one font: parentheses move the depth, a stop at depth 0 ends the
+ * clause, and a bold word at depth 0 is a field. Roff escapes (\:, \c, \e,
+ * \(em, \fB) are skipped so their characters count for nothing. */
+static void scan_text(struct doc_scan *s, const char *t, size_t len, bool bold)
+{
+	const char *end = t + len;
+	size_t k;
+
+	if (s->done)
+		return;
+	if (bold && s->depth == 0 && len > 0 && len < sizeof(s->fields[0]) &&
+	    s->n < sizeof(s->fields) / sizeof(s->fields[0])) {
+		memcpy(s->fields[s->n], t, len);
+		s->fields[s->n++][len] = '\0';
+		return;
+	}
+	for (const char *p = t; p < end && !s->done; p += k) {
+		k = 1;
+		if (*p == '\\')
+			k = p + 1 < end && p[1] == '(' ? 4 : p + 1 < end && p[1] == 'f' ? 3 : 2;
+		else if ((k = starts_any(p, open_parens, 2)) != 0)
+			s->depth++;
+		else if ((k = starts_any(p, close_parens, 2)) != 0)
+			s->depth--;
+		else if ((k = starts_any(p, stops, 4)) != 0)
+			s->done = s->depth == 0;
+		else
+			k = 1;
+	}
+}
+
+/* One line of the entry: .B (all bold), .BR and .RB (alternating, quotes
+ * group), or plain text; other requests say nothing here. */
+static void scan_line(struct doc_scan *s, const char *line, size_t len)
+{
+	bool bold;
+	const char *p = line + 3, *end = line + len;
+
+	if (len >= 3 && strncmp(line, ".B ", 3) == 0) {
+		if (p < end && *p == '"')
+			scan_text(s, p + 1, (size_t)(end - p - 2), true);
+		else
+			scan_text(s, p, (size_t)(end - p), true);
+		return;
+	}
+	if (len < 4 || (strncmp(line, ".BR ", 4) != 0 && strncmp(line, ".RB ", 4) != 0)) {
+		if (line[0] != '.')
+			scan_text(s, line, len, false);
+		return;
+	}
+	bold = line[1] == 'B';
+	for (p = line + 4; p < end; bold = !bold) {
+		const char *a;
+
+		while (p < end && *p == ' ')
+			p++;
+		if (p == end)
+			break;
+		if (*p == '"') {
+			a = ++p;
+			while (p < end && *p != '"')
+				p++;
+			scan_text(s, a, (size_t)(p - a), bold);
+			p += p < end;
+		} else {
+			a = p;
+			while (p < end && *p != ' ')
+				p++;
+			scan_text(s, a, (size_t)(p - a), bold);
+		}
+	}
+}
+
+/* The documented fields of kind in the BATCH MODE section sec..sec_end; false
+ * when the kind has no entry. */
+static bool doc_fields(const char *sec, const char *sec_end, const char *kind, struct doc_scan *s)
+{
+	char want[64];
+	const char *entry, *end, *p;
+
+	memset(s, 0, sizeof(*s));
+	snprintf(want, sizeof(want), "\n.TP\n.B %s\n", kind);
+	entry = strstr(sec, want);
+	if (entry == NULL || entry >= sec_end)
+		return false;
+	entry += strlen(want);
+	end = strstr(entry, "\n.TP\n");
+	p = strstr(entry, "\n.PP\n");
+	if (end == NULL || end > sec_end)
+		end = sec_end;
+	if (p != NULL && p < end)
+		end = p;
+	for (p = entry; p < end && !s->done;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+
+		scan_line(s, p, len);
+		p += len + 1;
+	}
+	return true;
+}
+
+static bool declared(enum ev_kind kind, const char *key)
+{
+	for (size_t i = 0; i < EVD__COUNT; i++)
+		if (ev_decls[i].kind == kind && strcmp(ev_decls[i].key, key) == 0)
+			return true;
+	return false;
+}
+
+static bool documented(const struct doc_scan *s, const char *key)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->fields[i], key) == 0)
+			return true;
+	return false;
+}
+
+/* Every declared field of every kind is documented, and every documented
+ * field is declared. */
+static void check_fields(const char *text, const char *heading, const char *which)
+{
+	const char *sec = strstr(text, heading), *end;
+
+	cr_assert_not_null(sec, "no BATCH MODE section in %s", which);
+	end = strstr(sec + 1, "\n.SH ");
+	if (end == NULL)
+		end = sec + strlen(sec);
+	for (int k = 0; k < EV__COUNT; k++) {
+		const char *kind = ev_kind_name((enum ev_kind)k);
+		struct doc_scan s;
+
+		if (!doc_fields(sec, end, kind, &s))
+			continue; /* documents_every_batch_event says so */
+		for (size_t i = 0; i < EVD__COUNT; i++)
+			if (ev_decls[i].kind == (enum ev_kind)k)
+				cr_expect(documented(&s, ev_decls[i].key),
+				          "%s: field '%s' of '%s' is not documented in BATCH MODE",
+				          which, ev_decls[i].key, kind);
+		for (size_t i = 0; i < s.n; i++)
+			cr_expect(
+			    declared((enum ev_kind)k, s.fields[i]),
+			    "%s: BATCH MODE documents '%s' for '%s', which EVENT_FIELDS does not "
+			    "declare",
+			    which, s.fields[i], kind);
+	}
+}
+
+Test(manpage, documents_every_batch_event_field)
+{
+	check_fields(page, "\n.SH BATCH MODE\n", "man/jabiru.1");
+}
+
+Test(manpage, zh_documents_every_batch_event_field)
+{
+	check_fields(zh_page, "\n.SH \"BATCH MODE\"\n", "man/zh_CN/jabiru.1");
 }
