@@ -187,7 +187,7 @@ void iq_send_error(struct app *app, xmpp_stanza_t *iq, const char *condition)
 	xmpp_stanza_set_name(err, "error");
 	xmpp_stanza_set_type(err, "cancel");
 	xmpp_stanza_set_name(cond, condition);
-	xmpp_stanza_set_ns(cond, "urn:ietf:params:xml:ns:xmpp-stanzas");
+	xmpp_stanza_set_ns(cond, XMPP_NS_STANZAS_IETF);
 	xmpp_stanza_add_child(err, cond);
 	xmpp_stanza_add_child(r, err);
 	session_send(app->session, r);
@@ -226,7 +226,7 @@ static bool answer_disco(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payl
 	r = result_for(app, iq);
 	q = xmpp_stanza_new(ctx);
 	xmpp_stanza_set_name(q, "query");
-	xmpp_stanza_set_ns(q, NS_DISCO_INFO);
+	xmpp_stanza_set_ns(q, XMPP_NS_DISCO_INFO);
 	if (node != NULL)
 		xmpp_stanza_set_attribute(q, "node", node);
 	el = xmpp_stanza_new(ctx);
@@ -440,11 +440,11 @@ void iq_init(struct app *app)
 	app->iq = xcalloc(1, sizeof(*app->iq));
 	read_settings(app, app->config, NULL);
 	cfg_watch(app->config, read_settings, app);
-	iq_add_feature(app, NS_DISCO_INFO);
+	iq_add_feature(app, XMPP_NS_DISCO_INFO);
 	iq_add_feature(app, NS_CAPS);
 	iq_add_feature(app, NS_VERSION);
 	iq_add_feature(app, NS_PING);
-	iq_register(app, NS_DISCO_INFO, answer_disco, NULL);
+	iq_register(app, XMPP_NS_DISCO_INFO, answer_disco, NULL);
 	iq_register(app, NS_VERSION, answer_version, NULL);
 	iq_register(app, NS_PING, answer_ping, NULL);
 	if (app->session != NULL)

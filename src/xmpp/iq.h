@@ -8,13 +8,9 @@
 #include <stddef.h>
 #include <strophe.h>
 
-struct app;
+#include "xmpp/ns.h"
 
-#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
-#define NS_CAPS       "http://jabber.org/protocol/caps"
-#define NS_VERSION    "jabber:iq:version"
-#define NS_PING       "urn:xmpp:ping"
-#define NS_ROSTER     "jabber:iq:roster"
+struct app;
 
 /* Settings of this area, copied from version.show_os at init and after
  * /set. */

@@ -12,13 +12,12 @@
 #include "i18n.h"
 #include "util/jid.h"
 #include "util/str.h"
+#include "xmpp/ns.h"
 #include "xmpp/register.h"
 #include "xmpp/session.h"
 #include "xmpp/xmlout.h"
 
 #define REG_MAX_FIELDS 16
-#define NS_XDATA       "jabber:x:data"
-#define NS_STANZAS     "urn:ietf:params:xml:ns:xmpp-stanzas"
 
 struct reg_field {
 	char *var;
@@ -117,7 +116,7 @@ static void fail_stanza(struct reg *r, xmpp_stanza_t *st)
 	for (c = err ? xmpp_stanza_get_children(err) : NULL; c; c = xmpp_stanza_get_next(c)) {
 		const char *name = xmpp_stanza_get_name(c), *ns = xmpp_stanza_get_ns(c);
 
-		if (name == NULL || ns == NULL || strcmp(ns, NS_STANZAS) != 0)
+		if (name == NULL || ns == NULL || strcmp(ns, XMPP_NS_STANZAS_IETF) != 0)
 			continue;
 		if (strcmp(name, "text") == 0) {
 			if (text == NULL)
