@@ -693,7 +693,7 @@ void ft_init(struct app *app)
 	session_add_hooks(app->session, &ft_hooks, app);
 	for (const char *const *f = ft_disco_features(); *f != NULL; f++)
 		iq_add_feature(app, *f);
-	iq_register(app, SI_NS, route_si, NULL);
+	iq_register(app, NS_SI, route_si, NULL);
 	ft_set_contact_check(app, in_roster, app);
 	ibb_register(app);
 }

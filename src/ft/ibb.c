@@ -131,7 +131,7 @@ xmpp_stanza_t *ibb_data_build(xmpp_ctx_t *ctx, const char *sid, uint16_t seq, co
 	char seqs[8];
 
 	xmpp_stanza_set_name(el, "data");
-	xmpp_stanza_set_ns(el, SI_IBB_NS);
+	xmpp_stanza_set_ns(el, NS_IBB);
 	xmpp_stanza_set_attribute(el, "sid", sid);
 	snprintf(seqs, sizeof(seqs), "%u", (unsigned)seq);
 	xmpp_stanza_set_attribute(el, "seq", seqs);
@@ -265,7 +265,7 @@ static xmpp_stanza_t *ibb_iq(struct ibb_stream *s, const char *name)
 	free(id);
 	xmpp_stanza_set_to(iq, s->bs.peer);
 	xmpp_stanza_set_name(el, name);
-	xmpp_stanza_set_ns(el, SI_IBB_NS);
+	xmpp_stanza_set_ns(el, NS_IBB);
 	xmpp_stanza_set_attribute(el, "sid", s->bs.sid);
 	xmpp_stanza_add_child_ex(iq, el, 0);
 	return iq;
@@ -538,7 +538,7 @@ static void handle_close(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *el, 
 static int on_ibb_iq(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 {
 	struct app *app = ud;
-	xmpp_stanza_t *el = xmpp_stanza_get_child_by_ns(iq, SI_IBB_NS);
+	xmpp_stanza_t *el = xmpp_stanza_get_child_by_ns(iq, NS_IBB);
 	const char *from = xmpp_stanza_get_from(iq), *name;
 
 	(void)conn;
@@ -576,7 +576,7 @@ static bool route_ibb(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload
 
 void ibb_register(struct app *app)
 {
-	iq_register(app, SI_IBB_NS, route_ibb, NULL);
+	iq_register(app, NS_IBB, route_ibb, NULL);
 }
 
 void ibb_online(struct app *app, xmpp_conn_t *conn)

@@ -22,7 +22,6 @@
 #endif
 #endif
 
-#define DISCO_INFO_NS "http://jabber.org/protocol/disco#info"
 #define MAX_RESOURCES 16
 
 struct ft_iq {
@@ -31,11 +30,11 @@ struct ft_iq {
 };
 
 static const char *const features[] = {
-    SI_NS,
-    SI_FT_NS,
-    SI_IBB_NS,
+    NS_SI,    /* XEP-0095 */
+    NS_SI_FT, /* XEP-0096 */
+    NS_IBB,   /* XEP-0047 */
 #ifdef HAVE_S5B
-    SI_BYTESTREAMS_NS,
+    NS_BYTESTREAMS, /* XEP-0065 */
 #endif
     NULL,
 };
@@ -159,7 +158,7 @@ static int on_disco_info(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 		xmpp_stanza_set_to(r, xmpp_stanza_get_from(iq));
 	q = xmpp_stanza_new(ctx);
 	xmpp_stanza_set_name(q, "query");
-	xmpp_stanza_set_ns(q, DISCO_INFO_NS);
+	xmpp_stanza_set_ns(q, XMPP_NS_DISCO_INFO);
 	xmpp_stanza_add_child_ex(r, q, 0);
 	c = xmpp_stanza_new(ctx);
 	xmpp_stanza_set_name(c, "identity");
@@ -171,7 +170,7 @@ static int on_disco_info(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 		c = xmpp_stanza_new(ctx);
 		xmpp_stanza_set_name(c, "feature");
 		xmpp_stanza_set_attribute(c, "var",
-		                          features[i] != NULL ? features[i] : DISCO_INFO_NS);
+		                          features[i] != NULL ? features[i] : XMPP_NS_DISCO_INFO);
 		xmpp_stanza_add_child_ex(q, c, 0);
 	}
 	session_send(app->session, r);
@@ -181,7 +180,7 @@ static int on_disco_info(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 
 static void disco_online(struct session *s, void *ud)
 {
-	xmpp_handler_add(session_conn(s), on_disco_info, DISCO_INFO_NS, "iq", "get", ud);
+	xmpp_handler_add(session_conn(s), on_disco_info, XMPP_NS_DISCO_INFO, "iq", "get", ud);
 }
 
 static const struct session_hooks disco_hooks = {.online = disco_online};
@@ -193,7 +192,7 @@ void ft_disco_responder_install(struct app *app)
 
 static bool disco_has(xmpp_stanza_t *reply, const char *var)
 {
-	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(reply, "query", DISCO_INFO_NS);
+	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(reply, "query", XMPP_NS_DISCO_INFO);
 
 	for (xmpp_stanza_t *c = q ? xmpp_stanza_get_children(q) : NULL; c != NULL;
 	     c = xmpp_stanza_get_next(c)) {
@@ -214,8 +213,8 @@ static void on_disco_answer(struct app *app, unsigned serial, xmpp_stanza_t *rep
 
 	if (t == NULL || t->state != FT_RESOLVING)
 		return;
-	if ((type == NULL || strcmp(type, "result") == 0) && disco_has(reply, SI_NS) &&
-	    disco_has(reply, SI_FT_NS)) {
+	if ((type == NULL || strcmp(type, "result") == 0) && disco_has(reply, NS_SI) &&
+	    disco_has(reply, NS_SI_FT)) {
 		free(t->peer);
 		t->peer = xstrdup(t->cands[t->cand]);
 		transfer_start_hashing(t, ft_send_offer);
@@ -246,7 +245,7 @@ void ft_peers_resolve(struct transfer *t)
 	xmpp_stanza_set_to(iq, t->cands[t->cand]);
 	q = xmpp_stanza_new(ctx);
 	xmpp_stanza_set_name(q, "query");
-	xmpp_stanza_set_ns(q, DISCO_INFO_NS);
+	xmpp_stanza_set_ns(q, XMPP_NS_DISCO_INFO);
 	xmpp_stanza_add_child_ex(iq, q, 0);
 	ft_iq_send(t->app, iq, on_disco_answer, t->id);
 }

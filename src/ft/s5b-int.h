@@ -11,9 +11,9 @@
 #include "ft/s5b.h"
 #include "ft/socks5.h"
 #include "net/resolver.h"
+#include "xmpp/ns.h"
 
-#define NS_BYTESTREAMS "http://jabber.org/protocol/bytestreams"
-#define S5B_MAX_HOSTS  8
+#define S5B_MAX_HOSTS 8
 
 struct loop_timer;
 

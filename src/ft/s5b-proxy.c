@@ -15,8 +15,6 @@
 #include "util/str.h"
 #include "xmpp/session.h"
 
-#define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
-#define NS_DISCO_INFO  "http://jabber.org/protocol/disco#info"
 /* Items of the domain asked about at most (bounded work at login). */
 #define S5B_MAX_DISCO 16
 /* How long the proxy's host name may take to resolve. */
@@ -113,7 +111,7 @@ static void on_address(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq)
 
 static void on_info(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq)
 {
-	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", NS_DISCO_INFO);
+	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", XMPP_NS_DISCO_INFO);
 	const char *from = xmpp_stanza_get_from(iq);
 
 	(void)st;
@@ -135,7 +133,7 @@ static void on_info(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq)
 
 static void on_items(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq)
 {
-	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", NS_DISCO_ITEMS);
+	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", XMPP_NS_DISCO_ITEMS);
 	int n = 0;
 
 	(void)st;
@@ -148,7 +146,7 @@ static void on_items(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq)
 
 		if (name == NULL || strcmp(name, "item") != 0 || jid == NULL)
 			continue;
-		ask(m, jid, NS_DISCO_INFO, on_info);
+		ask(m, jid, XMPP_NS_DISCO_INFO, on_info);
 		n++;
 	}
 }
@@ -161,5 +159,5 @@ void s5b_proxy_discover(struct s5b *m)
 	if (m->set.proxy_jid != NULL)
 		ask(m, m->set.proxy_jid, NS_BYTESTREAMS, on_address);
 	else
-		ask(m, session_domain(m->app->session), NS_DISCO_ITEMS, on_items);
+		ask(m, session_domain(m->app->session), XMPP_NS_DISCO_ITEMS, on_items);
 }

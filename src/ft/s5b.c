@@ -23,7 +23,6 @@
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
 
-#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
 /* The target reads into one buffer of this size, allocated when the stream
  * opens and freed when it ends: bounded memory whatever the file size, and
  * few enough system calls (and hash and write calls behind them) that they
@@ -475,7 +474,7 @@ static void reply_error(struct s5b *m, const char *to, const char *id, const cha
 	xmpp_stanza_set_name(err, "error");
 	xmpp_stanza_set_type(err, type);
 	xmpp_stanza_set_name(cond, condition);
-	xmpp_stanza_set_ns(cond, NS_STANZAS);
+	xmpp_stanza_set_ns(cond, XMPP_NS_STANZAS_IETF);
 	xmpp_stanza_add_child_ex(err, cond, 0);
 	xmpp_stanza_add_child_ex(iq, err, 0);
 	s5b_send(m, iq);

@@ -17,8 +17,8 @@ static const struct {
 	const char *ns;
 	const char *name;
 } methods[] = {
-    {SI_M_BYTESTREAMS, SI_BYTESTREAMS_NS, "bytestreams"},
-    {SI_M_IBB, SI_IBB_NS, "ibb"},
+    {SI_M_BYTESTREAMS, NS_BYTESTREAMS, "bytestreams"},
+    {SI_M_IBB, NS_IBB, "ibb"},
 };
 
 const char *si_method_ns(enum si_method m)
@@ -93,7 +93,7 @@ static xmpp_stanza_t *method_field(xmpp_stanza_t *si, const char *xtype)
 {
 	xmpp_stanza_t *x, *f;
 
-	x = child(child(si, "feature", SI_FEATURE_NEG_NS), "x", "jabber:x:data");
+	x = child(child(si, "feature", NS_FEATURE_NEG), "x", NS_XDATA);
 	xmpp_stanza_set_type(x, xtype);
 	f = child(x, "field", NULL);
 	xmpp_stanza_set_attribute(f, "var", "stream-method");
@@ -106,12 +106,12 @@ xmpp_stanza_t *si_offer_build(xmpp_ctx_t *ctx, const char *to, const char *id,
 	xmpp_stanza_t *iq = iq_new(ctx, "set", to, id), *si, *file, *f;
 	char size[32];
 
-	si = child(iq, "si", SI_NS);
+	si = child(iq, "si", NS_SI);
 	xmpp_stanza_set_id(si, o->sid);
-	xmpp_stanza_set_attribute(si, "profile", SI_FT_NS);
+	xmpp_stanza_set_attribute(si, "profile", NS_SI_FT);
 	xmpp_stanza_set_attribute(si, "mime-type",
 	                          o->mime != NULL ? o->mime : "application/octet-stream");
-	file = child(si, "file", SI_FT_NS);
+	file = child(si, "file", NS_SI_FT);
 	xmpp_stanza_set_attribute(file, "name", o->name);
 	snprintf(size, sizeof(size), "%lld", o->size);
 	xmpp_stanza_set_attribute(file, "size", size);
@@ -171,10 +171,8 @@ static bool is_md5_hex(const char *s)
 /* The stream-method field inside <feature/>, or NULL. */
 static xmpp_stanza_t *find_method_field(xmpp_stanza_t *si)
 {
-	xmpp_stanza_t *feat =
-	    xmpp_stanza_get_child_by_name_and_ns(si, "feature", SI_FEATURE_NEG_NS);
-	xmpp_stanza_t *x =
-	    feat ? xmpp_stanza_get_child_by_name_and_ns(feat, "x", "jabber:x:data") : NULL;
+	xmpp_stanza_t *feat = xmpp_stanza_get_child_by_name_and_ns(si, "feature", NS_FEATURE_NEG);
+	xmpp_stanza_t *x = feat ? xmpp_stanza_get_child_by_name_and_ns(feat, "x", NS_XDATA) : NULL;
 
 	for (xmpp_stanza_t *f = x ? xmpp_stanza_get_children(x) : NULL; f != NULL;
 	     f = xmpp_stanza_get_next(f)) {
@@ -228,7 +226,7 @@ static int fail(const char **cond, const char **why, const char *c, const char *
 int si_offer_parse(xmpp_stanza_t *iq, long long max_size, struct si_offer *o, const char **cond,
                    const char **why, bool *no_streams)
 {
-	xmpp_stanza_t *si = xmpp_stanza_get_child_by_name_and_ns(iq, "si", SI_NS), *file, *field;
+	xmpp_stanza_t *si = xmpp_stanza_get_child_by_name_and_ns(iq, "si", NS_SI), *file, *field;
 	const char *profile, *size;
 
 	memset(o, 0, sizeof(*o));
@@ -240,9 +238,9 @@ int si_offer_parse(xmpp_stanza_t *iq, long long max_size, struct si_offer *o, co
 	profile = xmpp_stanza_get_attribute(si, "profile");
 	if (o->sid == NULL || o->sid[0] == '\0' || strlen(o->sid) > 256)
 		return fail(cond, why, "bad-request", "missing or bad stream id");
-	if (profile == NULL || strcmp(profile, SI_FT_NS) != 0)
+	if (profile == NULL || strcmp(profile, NS_SI_FT) != 0)
 		return fail(cond, why, "bad-request", "unknown profile");
-	file = xmpp_stanza_get_child_by_name_and_ns(si, "file", SI_FT_NS);
+	file = xmpp_stanza_get_child_by_name_and_ns(si, "file", NS_SI_FT);
 	if (file == NULL)
 		return fail(cond, why, "bad-request", "no file element");
 	o->name = dup_attr(file, "name");
@@ -287,14 +285,14 @@ xmpp_stanza_t *si_answer_build(xmpp_ctx_t *ctx, const char *to, const char *id, 
 {
 	xmpp_stanza_t *iq = iq_new(ctx, "result", to, id), *si;
 
-	si = child(iq, "si", SI_NS);
+	si = child(iq, "si", NS_SI);
 	text_child(method_field(si, "submit"), "value", si_method_ns(m));
 	return iq;
 }
 
 enum si_method si_answer_parse(xmpp_stanza_t *iq, const struct si_offer *offered)
 {
-	xmpp_stanza_t *si = xmpp_stanza_get_child_by_name_and_ns(iq, "si", SI_NS), *field;
+	xmpp_stanza_t *si = xmpp_stanza_get_child_by_name_and_ns(iq, "si", NS_SI), *field;
 
 	field = si != NULL ? find_method_field(si) : NULL;
 	for (xmpp_stanza_t *v = field ? xmpp_stanza_get_children(field) : NULL; v != NULL;
@@ -322,9 +320,9 @@ xmpp_stanza_t *si_error_build(xmpp_ctx_t *ctx, const char *to, const char *id, c
 
 	err = child(iq, "error", NULL);
 	xmpp_stanza_set_type(err, type);
-	child(err, cond, STANZAS_NS);
+	child(err, cond, XMPP_NS_STANZAS_IETF);
 	if (no_valid_streams)
-		child(err, "no-valid-streams", SI_NS);
+		child(err, "no-valid-streams", NS_SI);
 	return iq;
 }
 
@@ -336,7 +334,7 @@ const char *si_error_condition(xmpp_stanza_t *st)
 	     c = xmpp_stanza_get_next(c)) {
 		const char *ns = xmpp_stanza_get_ns(c), *name = xmpp_stanza_get_name(c);
 
-		if (name != NULL && ns != NULL && strcmp(ns, STANZAS_NS) == 0 &&
+		if (name != NULL && ns != NULL && strcmp(ns, XMPP_NS_STANZAS_IETF) == 0 &&
 		    strcmp(name, "text") != 0)
 			return name;
 	}
