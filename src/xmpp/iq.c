@@ -152,47 +152,19 @@ xmpp_stanza_t *iq_new_query(struct app *app, const char *type, const char *to, c
 
 const char *iq_error_condition(xmpp_stanza_t *st, char **text)
 {
-	xmpp_stanza_t *err = xmpp_stanza_get_child_by_name(st, "error"), *c;
-	const char *condition = "undefined-condition";
+	struct stanza_error e;
 
-	*text = NULL;
-	if (err == NULL)
-		return condition;
-	for (c = xmpp_stanza_get_children(err); c != NULL; c = xmpp_stanza_get_next(c)) {
-		const char *name = xmpp_stanza_get_name(c);
-
-		if (name == NULL || xmpp_stanza_is_text(c))
-			continue;
-		if (strcmp(name, "text") == 0) {
-			char *t = xmpp_stanza_get_text(c);
-
-			free(*text);
-			*text = t != NULL ? xstrdup(t) : NULL;
-			xmpp_free(xmpp_stanza_get_context(st), t);
-		} else {
-			condition = name;
-		}
-	}
-	return condition;
+	stanza_error_parse(st, &e);
+	*text = e.text;
+	return e.condition;
 }
 
 void iq_send_error(struct app *app, xmpp_stanza_t *iq, const char *condition)
 {
-	xmpp_ctx_t *ctx = session_ctx(app->session);
-	xmpp_stanza_t *r = xmpp_iq_new(ctx, "error", xmpp_stanza_get_id(iq));
-	xmpp_stanza_t *err = xmpp_stanza_new(ctx), *cond = xmpp_stanza_new(ctx);
+	struct stanza_error e = {.type = "cancel", .condition = condition};
+	xmpp_stanza_t *r = stanza_error_reply(iq, &e);
 
-	if (xmpp_stanza_get_from(iq) != NULL)
-		xmpp_stanza_set_to(r, xmpp_stanza_get_from(iq));
-	xmpp_stanza_set_name(err, "error");
-	xmpp_stanza_set_type(err, "cancel");
-	xmpp_stanza_set_name(cond, condition);
-	xmpp_stanza_set_ns(cond, XMPP_NS_STANZAS_IETF);
-	xmpp_stanza_add_child(err, cond);
-	xmpp_stanza_add_child(r, err);
 	session_send(app->session, r);
-	xmpp_stanza_release(cond);
-	xmpp_stanza_release(err);
 	xmpp_stanza_release(r);
 }
 

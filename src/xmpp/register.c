@@ -15,6 +15,7 @@
 #include "xmpp/ns.h"
 #include "xmpp/register.h"
 #include "xmpp/session.h"
+#include "xmpp/stanza.h"
 #include "xmpp/xmlout.h"
 
 #define REG_MAX_FIELDS 16
@@ -109,22 +110,12 @@ static void fail(struct reg *r, const char *condition, const char *text)
 /* The server's error in words a user understands. */
 static void fail_stanza(struct reg *r, xmpp_stanza_t *st)
 {
-	xmpp_stanza_t *err = xmpp_stanza_get_child_by_name(st, "error"), *c;
-	const char *cond = "undefined-condition";
-	char *text = NULL, *msg;
+	struct stanza_error e;
+	const char *cond;
+	char *msg;
 
-	for (c = err ? xmpp_stanza_get_children(err) : NULL; c; c = xmpp_stanza_get_next(c)) {
-		const char *name = xmpp_stanza_get_name(c), *ns = xmpp_stanza_get_ns(c);
-
-		if (name == NULL || ns == NULL || strcmp(ns, XMPP_NS_STANZAS_IETF) != 0)
-			continue;
-		if (strcmp(name, "text") == 0) {
-			if (text == NULL)
-				text = xmpp_stanza_get_text(c);
-		} else {
-			cond = name;
-		}
-	}
+	stanza_error_parse(st, &e);
+	cond = e.condition;
 	if (strcmp(cond, "conflict") == 0)
 		msg = xasprintf(_("the name %s is already taken on %s"), r->local, r->domain);
 	else if (strcmp(cond, "not-acceptable") == 0)
@@ -137,16 +128,15 @@ static void fail_stanza(struct reg *r, xmpp_stanza_t *st)
 		msg = xstrdup(_("the server does not offer in-band registration"));
 	else
 		msg = xasprintf(_("the server answered %s"), cond);
-	if (text != NULL) {
-		char *both = xasprintf("%s (%s)", msg, text);
+	if (e.text != NULL) {
+		char *both = xasprintf("%s (%s)", msg, e.text);
 
 		free(msg);
 		msg = both;
 	}
 	fail(r, cond, msg);
 	free(msg);
-	if (text != NULL)
-		xmpp_free(session_ctx(r->app->session), text);
+	stanza_error_clear(&e);
 }
 
 static xmpp_stanza_t *text_child(xmpp_ctx_t *ctx, const char *name, const char *value)
