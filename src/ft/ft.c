@@ -25,6 +25,7 @@
 #include "xmpp/roster.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
+#include "xmpp/stanza.h"
 
 /* The SOCKS5 bytestreams (XEP-0065) live in ft/s5b.c, built on a branch of
  * their own; without them jabiru offers and accepts IBB only. */
@@ -109,7 +110,7 @@ static void on_offer_answer(struct app *app, unsigned serial, xmpp_stanza_t *rep
 	if (t == NULL || t->state != FT_OFFERED)
 		return; /* cancelled meanwhile */
 	if (type != NULL && strcmp(type, "error") == 0) {
-		cond = si_error_condition(reply);
+		cond = stanza_error_condition(reply);
 		if (strcmp(cond, "forbidden") == 0 || strcmp(cond, "not-acceptable") == 0) {
 			reason = xasprintf(_("%s declined the file"), t->peer);
 			transfer_fail(t, FT_REJECTED, reason);

@@ -21,6 +21,7 @@
 #include "util/str.h"
 #include "xmpp/iq.h"
 #include "xmpp/session.h"
+#include "xmpp/stanza.h"
 
 /* Larger blocks are refused with resource-constraint: they would make a
  * single stanza, and our buffers, grow without need. */
@@ -315,7 +316,7 @@ static void on_open_result(struct app *app, unsigned serial, xmpp_stanza_t *repl
 	if (s == NULL || s->phase != IBB_OPENING)
 		return;
 	if (type != NULL && strcmp(type, "error") == 0) {
-		const char *cond = si_error_condition(reply);
+		const char *cond = stanza_error_condition(reply);
 
 		if (strcmp(cond, "resource-constraint") == 0 && s->block / 2 >= IBB_MIN_BLOCK) {
 			s->block /= 2; /* XEP-0047 §2.2: the peer wants smaller blocks */
@@ -374,8 +375,8 @@ static void on_data_result(struct app *app, unsigned serial, xmpp_stanza_t *repl
 		return;
 	s->inflight--;
 	if (type != NULL && strcmp(type, "error") == 0) {
-		why =
-		    xasprintf(_("%s refused the data (%s)"), s->bs.peer, si_error_condition(reply));
+		why = xasprintf(_("%s refused the data (%s)"), s->bs.peer,
+		                stanza_error_condition(reply));
 		send_close(s, NULL);
 		stream_end(s, why);
 		free(why);

@@ -20,6 +20,7 @@
 #include "loop.h"
 #include "util/str.h"
 #include "xmpp/session.h"
+#include "xmpp/stanza.h"
 
 /* Connections accepted per stream at most (some peers try several
  * streamhosts at once; more than this is someone else). */
@@ -150,19 +151,6 @@ static xmpp_stanza_t *new_query(xmpp_ctx_t *ctx, const char *to, const char *sid
 	return iq;
 }
 
-/* The text of the first error condition in an error iq. */
-static const char *error_condition(xmpp_stanza_t *iq)
-{
-	xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(iq, "error");
-
-	for (xmpp_stanza_t *c = e ? xmpp_stanza_get_children(e) : NULL; c;
-	     c = xmpp_stanza_get_next(c))
-		if (!xmpp_stanza_is_text(c) && xmpp_stanza_get_name(c) != NULL &&
-		    strcmp(xmpp_stanza_get_name(c), "text") != 0)
-			return xmpp_stanza_get_name(c);
-	return "undefined-condition";
-}
-
 static bool is_result(xmpp_stanza_t *iq)
 {
 	const char *type = xmpp_stanza_get_type(iq);
@@ -284,8 +272,8 @@ static void on_used(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq)
 	if (st == NULL || st->phase != PH_NEGOTIATING)
 		return; /* cancelled, or timed out, meanwhile */
 	if (!is_result(iq)) {
-		char *why =
-		    xasprintf(_("the peer could not use any streamhost (%s)"), error_condition(iq));
+		char *why = xasprintf(_("the peer could not use any streamhost (%s)"),
+		                      stanza_error_condition(iq));
 
 		s5b_stream_fail(st, why);
 		free(why);

@@ -22,6 +22,7 @@
 #include "xmpp/iq.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
+#include "xmpp/stanza.h"
 
 /* The target reads into one buffer of this size, allocated when the stream
  * opens and freed when it ends: bounded memory whatever the file size, and
@@ -466,17 +467,9 @@ void s5b_watch_conn(struct s5b_conn *c)
 static void reply_error(struct s5b *m, const char *to, const char *id, const char *type,
                         const char *condition)
 {
-	xmpp_ctx_t *ctx = s5b_ctx(m);
-	xmpp_stanza_t *iq = xmpp_iq_new(ctx, "error", id);
-	xmpp_stanza_t *err = xmpp_stanza_new(ctx), *cond = xmpp_stanza_new(ctx);
+	struct stanza_error e = {.type = type, .condition = condition};
+	xmpp_stanza_t *iq = stanza_error_new(s5b_ctx(m), "iq", to, id, &e);
 
-	xmpp_stanza_set_to(iq, to);
-	xmpp_stanza_set_name(err, "error");
-	xmpp_stanza_set_type(err, type);
-	xmpp_stanza_set_name(cond, condition);
-	xmpp_stanza_set_ns(cond, XMPP_NS_STANZAS_IETF);
-	xmpp_stanza_add_child_ex(err, cond, 0);
-	xmpp_stanza_add_child_ex(iq, err, 0);
 	s5b_send(m, iq);
 	xmpp_stanza_release(iq);
 }

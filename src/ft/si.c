@@ -11,6 +11,7 @@
 
 #include "ft/si.h"
 #include "util/str.h"
+#include "xmpp/stanza.h"
 
 static const struct {
 	enum si_method m;
@@ -316,27 +317,11 @@ enum si_method si_answer_parse(xmpp_stanza_t *iq, const struct si_offer *offered
 xmpp_stanza_t *si_error_build(xmpp_ctx_t *ctx, const char *to, const char *id, const char *type,
                               const char *cond, bool no_valid_streams)
 {
-	xmpp_stanza_t *iq = iq_new(ctx, "error", to, id), *err;
+	struct stanza_error e = {.type = type, .condition = cond};
 
-	err = child(iq, "error", NULL);
-	xmpp_stanza_set_type(err, type);
-	child(err, cond, XMPP_NS_STANZAS_IETF);
-	if (no_valid_streams)
-		child(err, "no-valid-streams", NS_SI);
-	return iq;
-}
-
-const char *si_error_condition(xmpp_stanza_t *st)
-{
-	xmpp_stanza_t *err = xmpp_stanza_get_child_by_name(st, "error");
-
-	for (xmpp_stanza_t *c = err ? xmpp_stanza_get_children(err) : NULL; c != NULL;
-	     c = xmpp_stanza_get_next(c)) {
-		const char *ns = xmpp_stanza_get_ns(c), *name = xmpp_stanza_get_name(c);
-
-		if (name != NULL && ns != NULL && strcmp(ns, XMPP_NS_STANZAS_IETF) == 0 &&
-		    strcmp(name, "text") != 0)
-			return name;
+	if (no_valid_streams) {
+		e.app_condition = "no-valid-streams";
+		e.app_ns = NS_SI;
 	}
-	return "undefined-condition";
+	return stanza_error_new(ctx, "iq", to, id, &e);
 }

@@ -55,7 +55,5 @@ enum si_method si_answer_parse(xmpp_stanza_t *iq, const struct si_offer *offered
  * the SI condition is added. */
 xmpp_stanza_t *si_error_build(xmpp_ctx_t *ctx, const char *to, const char *id, const char *type,
                               const char *cond, bool no_valid_streams);
-/* The defined condition of an error stanza, or "undefined-condition". */
-const char *si_error_condition(xmpp_stanza_t *st);
 
 #endif
