@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "util/jid.h"
 #include "util/str.h"
+#include "xmpp/iq-request.h"
 #include "xmpp/iq.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
@@ -21,14 +22,6 @@
 #define IQ_MAX_HANDLERS 32
 #define CAPS_NODE       "https://jabiru.invalid/caps"
 #define CLIENT_NAME     "jabiru"
-
-struct iq_pending {
-	struct app *app;
-	iq_reply_fn fn;
-	void *ud;
-	char *to; /* where the request went; NULL: our own account */
-	struct iq_pending *next;
-};
 
 struct iq_route {
 	const char *ns;
@@ -44,7 +37,7 @@ struct iq {
 	size_t nfeatures;
 	struct iq_route routes[IQ_MAX_HANDLERS];
 	size_t nroutes;
-	struct iq_pending *pending;
+	struct iq_requests *requests;
 	char *ver; /* caps hash, recomputed when the features change */
 };
 
@@ -286,57 +279,26 @@ static int on_iq(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	return 1;
 }
 
-/* Only the entity asked may answer, and only with an iq result or error:
- * libstrophe matches ids on any stanza, from anyone (RFC 6120 §8.1.2.1). */
-static bool genuine_reply(struct app *app, struct iq_pending *p, xmpp_stanza_t *st)
+unsigned iq_request(struct app *app, xmpp_stanza_t *iq, iq_reply_fn fn, void *ud)
 {
-	const char *name = xmpp_stanza_get_name(st), *type = xmpp_stanza_get_type(st);
-	const char *from = xmpp_stanza_get_from(st), *me = session_jid(app->session);
+	struct session *s = app->session;
+	xmpp_conn_t *conn = session_online(s) ? session_conn(s) : NULL;
+	unsigned h = iq_requests_add(app->iq->requests, conn, session_jid(s), iq, fn, ud);
 
-	if (name == NULL || strcmp(name, "iq") != 0 || type == NULL ||
-	    (strcmp(type, "result") != 0 && strcmp(type, "error") != 0))
-		return false;
-	if (p->to == NULL)
-		return from == NULL || (me != NULL && jid_bare_eq(from, me));
-	return from != NULL && (strcmp(from, p->to) == 0 ||
-	                        (jid_resource_str(p->to) == NULL &&
-	                         jid_resource_str(from) == NULL && jid_bare_eq(from, p->to)));
+	if (h != 0 && conn != NULL)
+		session_send(s, iq);
+	return h;
 }
 
-static int on_reply(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+void iq_timeout(struct app *app, unsigned handle, unsigned ms)
 {
-	struct iq_pending *p = ud, **pp;
-	struct app *app = p->app;
-
-	(void)conn;
-	if (!genuine_reply(app, p, st))
-		return 1; /* keep waiting for the real answer */
-	for (pp = &app->iq->pending; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == p) {
-			*pp = p->next;
-			break;
-		}
-	p->fn(app, st, p->ud);
-	free(p->to);
-	free(p);
-	return 0;
+	iq_requests_set_timeout(app->iq->requests, handle, ms);
 }
 
-void iq_request(struct app *app, xmpp_stanza_t *iq, iq_reply_fn fn, void *ud)
+void iq_cancel(struct app *app, unsigned handle)
 {
-	struct iq_pending *p = xcalloc(1, sizeof(*p));
-	char *id = session_new_id(app->session);
-
-	p->app = app;
-	p->fn = fn;
-	p->ud = ud;
-	p->to = xmpp_stanza_get_to(iq) != NULL ? xstrdup(xmpp_stanza_get_to(iq)) : NULL;
-	p->next = app->iq->pending;
-	app->iq->pending = p;
-	xmpp_stanza_set_id(iq, id);
-	xmpp_id_handler_add(session_conn(app->session), on_reply, id, p);
-	free(id);
-	session_send(app->session, iq);
+	if (app->iq != NULL)
+		iq_requests_cancel(app->iq->requests, handle);
 }
 
 struct report {
@@ -386,15 +348,9 @@ static void online(struct session *s, void *ud)
 static void offline(struct session *s, void *ud)
 {
 	struct app *app = ud;
-	struct iq_pending *p;
 
 	(void)s;
-	while ((p = app->iq->pending) != NULL) {
-		app->iq->pending = p->next;
-		p->fn(app, NULL, p->ud);
-		free(p->to);
-		free(p);
-	}
+	iq_requests_drop_all(app->iq->requests);
 }
 
 static const struct session_hooks iq_hooks = {.online = online, .offline = offline};
@@ -410,6 +366,7 @@ static void read_settings(void *ud, const struct config *cfg, const char *name)
 void iq_init(struct app *app)
 {
 	app->iq = xcalloc(1, sizeof(*app->iq));
+	app->iq->requests = iq_requests_new(app, app->loop);
 	read_settings(app, app->config, NULL);
 	cfg_watch(app->config, read_settings, app);
 	iq_add_feature(app, XMPP_NS_DISCO_INFO);
@@ -428,7 +385,7 @@ void iq_fini(struct app *app)
 	if (app->iq == NULL)
 		return;
 	cfg_unwatch(app->config, read_settings, app);
-	offline(app->session, app);
+	iq_requests_free(app->iq->requests);
 	for (size_t i = 0; i < app->iq->nfeatures; i++)
 		free(app->iq->features[i]);
 	free(app->iq->ver);

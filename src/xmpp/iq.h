@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <strophe.h>
 
+#include "xmpp/iq-request.h"
 #include "xmpp/ns.h"
 
 struct app;
@@ -22,9 +23,6 @@ struct iq_settings {
  * was registered for. Returns true when it sent a reply (an error
  * included); false makes iq.c answer service-unavailable. */
 typedef bool (*iq_handler_fn)(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud);
-/* Called with the result or error of a request; reply is NULL when the
- * session ended first. */
-typedef void (*iq_reply_fn)(struct app *app, xmpp_stanza_t *reply, void *ud);
 
 void iq_init(struct app *app);
 void iq_fini(struct app *app);
@@ -46,8 +44,18 @@ char *iq_caps_ver(const char *category, const char *type, const char *lang, cons
 /* The <c/> element for outgoing presence. */
 xmpp_stanza_t *iq_caps_element(struct app *app);
 
-/* Sends iq (setting a fresh id) and calls fn with the answer. */
-void iq_request(struct app *app, xmpp_stanza_t *iq, iq_reply_fn fn, void *ud);
+/* The one way to await an iq's answer. Sends iq (given a fresh id when it
+ * has none) and calls fn once: with the result or error from the entity
+ * asked, or with NULL when none will come (offline, the session ended, the
+ * timeout passed). Returns the request's handle, for iq_timeout and
+ * iq_cancel; 0 when iq's id is already awaited (nothing sent, fn never
+ * called). */
+unsigned iq_request(struct app *app, xmpp_stanza_t *iq, iq_reply_fn fn, void *ud);
+/* fn gets NULL if no answer came ms from now. */
+void iq_timeout(struct app *app, unsigned handle, unsigned ms);
+/* The owner is going: fn will not be called for handle (an answered or
+ * unknown handle is ignored), and ud is the owner's to free. */
+void iq_cancel(struct app *app, unsigned handle);
 /* Sends iq; its result shows ok_text as an info event, its error an error
  * event for command with the server's condition and text. */
 void iq_request_report(struct app *app, xmpp_stanza_t *iq, const char *command,
