@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "util/jid.h"
 #include "util/str.h"
+#include "xmpp/iq.h"
 #include "xmpp/ns.h"
 #include "xmpp/register.h"
 #include "xmpp/session.h"
@@ -486,13 +487,18 @@ int register_account(struct app *app, const struct session_params *p, bool quit_
 
 /* ---- on the logged-in stream ----------------------------------------- */
 
-static int on_online_answer(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+/* The answer from our own server, through iq_request (which takes none
+ * from anyone else). NULL: the session ended first, and the request's
+ * state goes with it. */
+static void on_online_answer(struct app *app, xmpp_stanza_t *st, void *ud)
 {
 	struct reg *r = ud;
-	const char *type = xmpp_stanza_get_type(st);
+	const char *type = st != NULL ? xmpp_stanza_get_type(st) : NULL;
 
-	(void)conn;
-	if (type != NULL && strcmp(type, "result") == 0) {
+	(void)app;
+	if (st == NULL) {
+		/* Nothing to tell: the disconnection is reported already. */
+	} else if (type != NULL && strcmp(type, "result") == 0) {
 		report(r, r->done_result, NULL, NULL);
 		if (strcmp(r->done_result, "password-changed") == 0)
 			app_info(r->app, _("The password of %s is changed."), r->jid);
@@ -502,7 +508,6 @@ static int on_online_answer(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		fail_stanza(r, st);
 	}
 	reg_free(r);
-	return 0;
 }
 
 static int online_request(struct app *app, const char *password)
@@ -511,7 +516,7 @@ static int online_request(struct app *app, const char *password)
 	xmpp_ctx_t *ctx = session_ctx(s);
 	struct reg *r;
 	struct jid j;
-	char bare[JID_MAX + 1], *id;
+	char bare[JID_MAX + 1];
 	xmpp_stanza_t *iq, *q, *c;
 
 	if (!session_online(s) || !jid_parse(&j, session_jid(s))) {
@@ -525,8 +530,7 @@ static int online_request(struct app *app, const char *password)
 	r->local = xstrdup(j.local);
 	r->domain = xstrdup(j.domain);
 	r->done_result = password != NULL ? "password-changed" : "cancelled";
-	id = session_new_id(s);
-	iq = xmpp_iq_new(ctx, "set", id);
+	iq = xmpp_iq_new(ctx, "set", NULL);
 	xmpp_stanza_set_to(iq, r->domain);
 	q = xmpp_stanza_new(ctx);
 	xmpp_stanza_set_name(q, "query");
@@ -544,10 +548,8 @@ static int online_request(struct app *app, const char *password)
 	xmpp_stanza_release(c);
 	xmpp_stanza_add_child(iq, q);
 	xmpp_stanza_release(q);
-	xmpp_id_handler_add(session_conn(s), on_online_answer, id, r);
-	session_send(s, iq);
+	iq_request(app, iq, on_online_answer, r);
 	xmpp_stanza_release(iq);
-	free(id);
 	return 0;
 }
 
