@@ -25,6 +25,7 @@
 
 struct iq_route {
 	const char *ns;
+	const char *type; /* "get", "set"; NULL for both */
 	iq_handler_fn fn;
 	void *ud;
 };
@@ -72,13 +73,23 @@ const char *const *iq_features(struct app *app, size_t *n)
 	return (const char *const *)app->iq->features;
 }
 
-void iq_register(struct app *app, const char *ns, iq_handler_fn fn, void *ud)
+void iq_route(struct app *app, const char *ns, const char *type, iq_handler_fn fn, void *ud)
 {
 	struct iq *q = app->iq;
 
 	if (q->nroutes == IQ_MAX_HANDLERS)
 		abort(); /* a programming error: raise IQ_MAX_HANDLERS */
-	q->routes[q->nroutes++] = (struct iq_route){ns, fn, ud};
+	q->routes[q->nroutes++] = (struct iq_route){ns, type, fn, ud};
+}
+
+void iq_register(struct app *app, const char *ns, iq_handler_fn fn, void *ud)
+{
+	iq_route(app, ns, NULL, fn, ud);
+}
+
+static bool route_matches(const struct iq_route *r, const char *ns, const char *type)
+{
+	return strcmp(r->ns, ns) == 0 && (r->type == NULL || strcmp(r->type, type) == 0);
 }
 
 char *iq_caps_ver(const char *category, const char *type, const char *lang, const char *name,
@@ -178,8 +189,6 @@ static bool answer_disco(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payl
 	char *mine;
 
 	(void)ud;
-	if (strcmp(xmpp_stanza_get_type(iq), "get") != 0)
-		return false;
 	/* Only our caps node (with our hash) or no node at all. */
 	mine = xasprintf("%s#%s", CAPS_NODE, caps_ver(app));
 	if (node != NULL && strcmp(node, mine) != 0) {
@@ -222,8 +231,6 @@ static bool answer_version(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *pa
 
 	(void)payload;
 	(void)ud;
-	if (strcmp(xmpp_stanza_get_type(iq), "get") != 0)
-		return false;
 	r = iq_new_query(app, "result", xmpp_stanza_get_from(iq), NS_VERSION, &q);
 	xmpp_stanza_set_id(r, xmpp_stanza_get_id(iq));
 	stanza_add_text(q, "name", CLIENT_NAME);
@@ -246,8 +253,6 @@ static bool answer_ping(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *paylo
 
 	(void)payload;
 	(void)ud;
-	if (strcmp(xmpp_stanza_get_type(iq), "get") != 0)
-		return false;
 	r = result_for(app, iq);
 	session_send(app->session, r);
 	xmpp_stanza_release(r);
@@ -272,7 +277,7 @@ static int on_iq(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	ns = payload != NULL ? xmpp_stanza_get_ns(payload) : NULL;
 	if (ns != NULL)
 		for (size_t i = 0; i < q->nroutes; i++)
-			if (strcmp(q->routes[i].ns, ns) == 0 &&
+			if (route_matches(&q->routes[i], ns, type) &&
 			    q->routes[i].fn(app, st, payload, q->routes[i].ud))
 				return 1;
 	iq_send_error(app, st, "service-unavailable");
@@ -373,9 +378,9 @@ void iq_init(struct app *app)
 	iq_add_feature(app, NS_CAPS);
 	iq_add_feature(app, NS_VERSION);
 	iq_add_feature(app, NS_PING);
-	iq_register(app, XMPP_NS_DISCO_INFO, answer_disco, NULL);
-	iq_register(app, NS_VERSION, answer_version, NULL);
-	iq_register(app, NS_PING, answer_ping, NULL);
+	iq_route(app, XMPP_NS_DISCO_INFO, "get", answer_disco, NULL);
+	iq_route(app, NS_VERSION, "get", answer_version, NULL);
+	iq_route(app, NS_PING, "get", answer_ping, NULL);
 	if (app->session != NULL)
 		session_add_hooks(app->session, &iq_hooks, app);
 }

@@ -34,7 +34,12 @@ struct iq_settings *iq_settings(struct app *app);
 void iq_add_feature(struct app *app, const char *ns);
 /* The registered features, sorted; n set to their count. */
 const char *const *iq_features(struct app *app, size_t *n);
-/* Routes incoming get/set iqs whose payload has namespace ns to fn. */
+/* The one way to answer requests: incoming iqs of type ("get" or "set";
+ * NULL for both) whose payload has namespace ns go to fn. What no route
+ * takes is answered service-unavailable. */
+void iq_route(struct app *app, const char *ns, const char *type, iq_handler_fn fn, void *ud);
+/* iq_route for both types: the roster files' spelling until the roster
+ * split is merged (then they call iq_route and this goes). */
 void iq_register(struct app *app, const char *ns, iq_handler_fn fn, void *ud);
 
 /* The XEP-0115 verification string (base64 of SHA-1) for one identity and
