@@ -349,16 +349,16 @@ static size_t count_waiting(struct ft *ft)
 	return n;
 }
 
-static int on_si_offer(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
+static bool on_si_offer(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud)
 {
-	struct app *app = ud;
 	struct ft *ft = app->ft;
 	const char *from = xmpp_stanza_get_from(iq), *cond, *why;
 	struct si_offer o;
 	struct transfer *t;
 	bool no_streams;
 
-	(void)conn;
+	(void)payload;
+	(void)ud;
 	if (from == NULL || xmpp_stanza_get_id(iq) == NULL)
 		return 1;
 	if (si_offer_parse(iq, ft->set.max_size, &o, &cond, &why, &no_streams) != 0) {
@@ -625,16 +625,6 @@ static bool in_roster(void *ud, const char *bare)
 
 /* The iq module routes every get and set; an SI get is not ours to answer
  * (returning false lets it say service-unavailable). */
-static bool route_si(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud)
-{
-	(void)payload;
-	(void)ud;
-	if (strcmp(xmpp_stanza_get_type(iq), "set") != 0)
-		return false;
-	on_si_offer(NULL, iq, app);
-	return true;
-}
-
 static void online(struct session *s, void *ud)
 {
 	struct app *app = ud;
@@ -694,7 +684,7 @@ void ft_init(struct app *app)
 	session_add_hooks(app->session, &ft_hooks, app);
 	for (const char *const *f = ft_disco_features(); *f != NULL; f++)
 		iq_add_feature(app, *f);
-	iq_register(app, NS_SI, route_si, NULL);
+	iq_route(app, NS_SI, "set", on_si_offer, NULL);
 	ft_set_contact_check(app, in_roster, app);
 	ibb_register(app);
 }

@@ -536,13 +536,13 @@ static void handle_close(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *el, 
 	}
 }
 
-static int on_ibb_iq(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
+static bool on_ibb_iq(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud)
 {
-	struct app *app = ud;
 	xmpp_stanza_t *el = xmpp_stanza_get_child_by_ns(iq, NS_IBB);
 	const char *from = xmpp_stanza_get_from(iq), *name;
 
-	(void)conn;
+	(void)payload;
+	(void)ud;
 	if (el == NULL || from == NULL)
 		return 1;
 	name = xmpp_stanza_get_name(el);
@@ -565,19 +565,9 @@ struct ibb *ibb_new(struct app *app)
 	return m;
 }
 
-static bool route_ibb(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud)
-{
-	(void)payload;
-	(void)ud;
-	if (strcmp(xmpp_stanza_get_type(iq), "set") != 0)
-		return false;
-	on_ibb_iq(NULL, iq, app);
-	return true;
-}
-
 void ibb_register(struct app *app)
 {
-	iq_register(app, NS_IBB, route_ibb, NULL);
+	iq_route(app, NS_IBB, "set", on_ibb_iq, NULL);
 }
 
 void ibb_online(struct app *app, xmpp_conn_t *conn)

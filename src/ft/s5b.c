@@ -701,7 +701,7 @@ static bool stream_exists(struct s5b *m, const char *sid, const char *peer)
 }
 
 /* An incoming streamhost list (we are the target). */
-static int on_query(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
+static bool on_query(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud)
 {
 	struct s5b *m = ud;
 	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", NS_BYTESTREAMS);
@@ -709,7 +709,8 @@ static int on_query(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	const char *sid, *mode, *self = session_jid(m->app->session);
 	struct s5b_stream *st;
 
-	(void)conn;
+	(void)app;
+	(void)payload;
 	if (from == NULL || id == NULL || self == NULL)
 		return 1;
 	if (q == NULL) { /* the namespace only deeper down: still answered */
@@ -755,18 +756,6 @@ static int on_query(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 }
 
 /* ---- the module --------------------------------------------------------- */
-
-/* Bytestreams sets come through the iq module's router (a get is not ours:
- * returning false lets it answer service-unavailable). */
-static bool route_query(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud)
-{
-	(void)app;
-	(void)payload;
-	if (strcmp(xmpp_stanza_get_type(iq), "set") != 0)
-		return false;
-	on_query(NULL, iq, ud);
-	return true;
-}
 
 static void online(struct session *s, void *ud)
 {
@@ -825,7 +814,8 @@ void s5b_init(struct app *app)
 	cfg_watch(app->config, read_settings, m);
 	app->s5b = m;
 	session_add_hooks(app->session, &s5b_hooks, m);
-	iq_register(app, NS_BYTESTREAMS, route_query, m);
+	/* Sets only: a get is not ours, and is answered service-unavailable. */
+	iq_route(app, NS_BYTESTREAMS, "set", on_query, m);
 	iq_add_feature(app, NS_BYTESTREAMS);
 }
 
