@@ -16,6 +16,7 @@
 
 #include "app.h"
 #include "ft/s5b-int.h"
+#include "ft/streamhost.h"
 #include "i18n.h"
 #include "loop.h"
 #include "util/str.h"
@@ -125,17 +126,11 @@ static void on_accept(int lfd, short revents, void *ud)
 	s5b_watch_conn(c);
 }
 
-static void add_host(xmpp_ctx_t *ctx, xmpp_stanza_t *q, const char *jid, const char *host, int port)
+static void add_host(xmpp_stanza_t *q, const char *jid, const char *host, int port)
 {
-	xmpp_stanza_t *h = xmpp_stanza_new(ctx);
-	char p[16];
+	struct streamhost h = {.jid = (char *)jid, .host = (char *)host, .port = port};
 
-	snprintf(p, sizeof(p), "%d", port);
-	xmpp_stanza_set_name(h, "streamhost");
-	xmpp_stanza_set_attribute(h, "jid", jid);
-	xmpp_stanza_set_attribute(h, "host", host);
-	xmpp_stanza_set_attribute(h, "port", p);
-	xmpp_stanza_add_child_ex(q, h, 0);
+	streamhost_add(q, &h);
 }
 
 /* The id is set when it is sent (s5b_request). */
@@ -327,9 +322,9 @@ struct bytestream *s5b_init_start(struct s5b *m, const char *sid, const char *pe
 	q = xmpp_stanza_get_children(iq);
 	xmpp_stanza_set_attribute(q, "mode", "tcp");
 	if (st->listen_fd >= 0)
-		add_host(s5b_ctx(m), q, self, st->listen_host, st->listen_port);
+		add_host(q, self, st->listen_host, st->listen_port);
 	if (st->proxy_jid != NULL)
-		add_host(s5b_ctx(m), q, st->proxy_jid, st->proxy_host, st->proxy_port);
+		add_host(q, st->proxy_jid, st->proxy_host, st->proxy_port);
 	deadline = s5b_timeout(m, m->set.deadline_ms, 30000);
 	st->deadline = loop_timer_add(m->app->loop, (uint64_t)deadline * 2, on_init_deadline, st);
 	s5b_request(m, st, iq, on_used);

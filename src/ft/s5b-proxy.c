@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "ft/s5b-int.h"
+#include "ft/streamhost.h"
 #include "i18n.h"
 #include "loop.h"
 #include "util/str.h"
@@ -80,33 +81,22 @@ static void on_proxy_resolved(void *ud, const struct resolver_result *res)
 static void on_address(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq)
 {
 	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", NS_BYTESTREAMS);
-	xmpp_stanza_t *sh = q != NULL ? xmpp_stanza_get_child_by_name(q, "streamhost") : NULL;
-	const char *jid, *host, *port;
-	char *end;
-	long p;
+	struct streamhost sh;
 
 	(void)st;
-	if (m->proxy_jid != NULL || !is_result(iq) || sh == NULL)
+	if (m->proxy_jid != NULL || !is_result(iq) || q == NULL || streamhost_parse(q, &sh, 1) == 0)
 		return;
-	jid = xmpp_stanza_get_attribute(sh, "jid");
-	host = xmpp_stanza_get_attribute(sh, "host");
-	port = xmpp_stanza_get_attribute(sh, "port");
-	if (jid == NULL || host == NULL || port == NULL || host[0] == '\0' || strlen(host) > 255)
-		return;
-	p = strtol(port, &end, 10);
-	if (*end != '\0' || p <= 0 || p > 65535)
-		return;
-	m->proxy_jid = xstrdup(jid);
-	m->proxy_port = (int)p;
+	m->proxy_jid = sh.jid; /* taken over */
+	m->proxy_port = sh.port;
 	/* We connect to it ourselves when a peer picks it: a name is looked
 	 * up now, without blocking, and the proxy is offered from when its
 	 * address is known, as that address. */
-	if (m->app->resolver == NULL) {
-		proxy_known(m, host);
-		return;
-	}
-	m->proxy_dns = resolver_addrs(m->app->resolver, host, m->proxy_port, PROXY_LOOKUP_MS,
-	                              on_proxy_resolved, m);
+	if (m->app->resolver == NULL)
+		proxy_known(m, sh.host);
+	else
+		m->proxy_dns = resolver_addrs(m->app->resolver, sh.host, m->proxy_port,
+		                              PROXY_LOOKUP_MS, on_proxy_resolved, m);
+	free(sh.host);
 }
 
 static void on_info(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq)

@@ -16,6 +16,7 @@
 #include "app.h"
 #include "cfg.h"
 #include "ft/s5b-int.h"
+#include "ft/streamhost.h"
 #include "i18n.h"
 #include "loop.h"
 #include "util/str.h"
@@ -667,25 +668,13 @@ static void on_conn_fd(int fd, short revents, void *ud)
 
 static int parse_hosts(struct s5b_stream *st, xmpp_stanza_t *q)
 {
-	for (xmpp_stanza_t *c = xmpp_stanza_get_children(q);
-	     c != NULL && st->nhosts < S5B_MAX_HOSTS; c = xmpp_stanza_get_next(c)) {
-		const char *name = xmpp_stanza_get_name(c), *jid, *host, *port;
-		char *end;
-		long p;
+	struct streamhost h[S5B_MAX_HOSTS];
+	size_t n = streamhost_parse(q, h, S5B_MAX_HOSTS);
 
-		if (name == NULL || strcmp(name, "streamhost") != 0)
-			continue;
-		jid = xmpp_stanza_get_attribute(c, "jid");
-		host = xmpp_stanza_get_attribute(c, "host");
-		port = xmpp_stanza_get_attribute(c, "port");
-		if (jid == NULL || host == NULL || port == NULL || host[0] == '\0')
-			continue;
-		p = strtol(port, &end, 10);
-		if (*end != '\0' || p <= 0 || p > 65535 || strlen(host) > 255)
-			continue;
-		st->hosts[st->nhosts].jid = xstrdup(jid);
-		st->hosts[st->nhosts].host = xstrdup(host);
-		st->hosts[st->nhosts].port = (int)p;
+	for (size_t i = 0; i < n; i++) {
+		st->hosts[st->nhosts].jid = h[i].jid; /* taken over */
+		st->hosts[st->nhosts].host = h[i].host;
+		st->hosts[st->nhosts].port = h[i].port;
 		st->nhosts++;
 	}
 	return (int)st->nhosts;
