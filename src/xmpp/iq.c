@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "util/jid.h"
 #include "util/str.h"
+#include "xmpp/disco.h"
 #include "xmpp/iq-request.h"
 #include "xmpp/iq.h"
 #include "xmpp/session.h"
@@ -22,6 +23,9 @@
 #define IQ_MAX_HANDLERS 32
 #define CAPS_NODE       "https://jabiru.invalid/caps"
 #define CLIENT_NAME     "jabiru"
+
+/* Who we are, in disco#info and in the caps hash alike. */
+static const struct disco_identity identity = {"client", "console", CLIENT_NAME};
 
 struct iq_route {
 	const char *ns;
@@ -120,7 +124,7 @@ static const char *caps_ver(struct app *app)
 	struct iq *q = app->iq;
 
 	if (q->ver == NULL)
-		q->ver = iq_caps_ver("client", "console", NULL, CLIENT_NAME,
+		q->ver = iq_caps_ver(identity.category, identity.type, NULL, identity.name,
 		                     (const char *const *)q->features, q->nfeatures);
 	return q->ver;
 }
@@ -183,9 +187,8 @@ static xmpp_stanza_t *result_for(struct app *app, xmpp_stanza_t *iq)
 
 static bool answer_disco(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud)
 {
-	xmpp_ctx_t *ctx = session_ctx(app->session);
 	const char *node = xmpp_stanza_get_attribute(payload, "node");
-	xmpp_stanza_t *r, *q, *el;
+	xmpp_stanza_t *r, *q;
 	char *mine;
 
 	(void)ud;
@@ -198,27 +201,9 @@ static bool answer_disco(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payl
 	}
 	free(mine);
 	r = result_for(app, iq);
-	q = xmpp_stanza_new(ctx);
-	xmpp_stanza_set_name(q, "query");
-	xmpp_stanza_set_ns(q, XMPP_NS_DISCO_INFO);
-	if (node != NULL)
-		xmpp_stanza_set_attribute(q, "node", node);
-	el = xmpp_stanza_new(ctx);
-	xmpp_stanza_set_name(el, "identity");
-	xmpp_stanza_set_attribute(el, "category", "client");
-	xmpp_stanza_set_attribute(el, "type", "console");
-	xmpp_stanza_set_attribute(el, "name", CLIENT_NAME);
-	xmpp_stanza_add_child(q, el);
-	xmpp_stanza_release(el);
-	for (size_t i = 0; i < app->iq->nfeatures; i++) {
-		el = xmpp_stanza_new(ctx);
-		xmpp_stanza_set_name(el, "feature");
-		xmpp_stanza_set_attribute(el, "var", app->iq->features[i]);
-		xmpp_stanza_add_child(q, el);
-		xmpp_stanza_release(el);
-	}
-	xmpp_stanza_add_child(r, q);
-	xmpp_stanza_release(q);
+	q = disco_info_build(session_ctx(app->session), node, &identity,
+	                     (const char *const *)app->iq->features, app->iq->nfeatures);
+	xmpp_stanza_add_child_ex(r, q, 0);
 	session_send(app->session, r);
 	xmpp_stanza_release(r);
 	return true;
