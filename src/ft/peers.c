@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "util/jid.h"
 #include "util/str.h"
+#include "xmpp/disco.h"
 #include "xmpp/iq.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
@@ -190,22 +191,6 @@ void ft_disco_responder_install(struct app *app)
 	session_add_hooks(app->session, &disco_hooks, app);
 }
 
-static bool disco_has(xmpp_stanza_t *reply, const char *var)
-{
-	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(reply, "query", XMPP_NS_DISCO_INFO);
-
-	for (xmpp_stanza_t *c = q ? xmpp_stanza_get_children(q) : NULL; c != NULL;
-	     c = xmpp_stanza_get_next(c)) {
-		const char *name = xmpp_stanza_get_name(c),
-		           *v = xmpp_stanza_get_attribute(c, "var");
-
-		if (name != NULL && strcmp(name, "feature") == 0 && v != NULL &&
-		    strcmp(v, var) == 0)
-			return true;
-	}
-	return false;
-}
-
 static void on_disco_answer(struct app *app, unsigned serial, xmpp_stanza_t *reply)
 {
 	struct transfer *t = transfer_find(app->ft, serial);
@@ -213,8 +198,8 @@ static void on_disco_answer(struct app *app, unsigned serial, xmpp_stanza_t *rep
 
 	if (t == NULL || t->state != FT_RESOLVING)
 		return;
-	if ((type == NULL || strcmp(type, "result") == 0) && disco_has(reply, NS_SI) &&
-	    disco_has(reply, NS_SI_FT)) {
+	if ((type == NULL || strcmp(type, "result") == 0) && disco_info_has_feature(reply, NS_SI) &&
+	    disco_info_has_feature(reply, NS_SI_FT)) {
 		free(t->peer);
 		t->peer = xstrdup(t->cands[t->cand]);
 		transfer_start_hashing(t, ft_send_offer);

@@ -14,6 +14,7 @@
 #include "i18n.h"
 #include "loop.h"
 #include "util/str.h"
+#include "xmpp/disco.h"
 #include "xmpp/session.h"
 
 /* Items of the domain asked about at most (bounded work at login). */
@@ -107,38 +108,21 @@ static void on_info(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq)
 	(void)st;
 	if (q == NULL || from == NULL || !is_result(iq) || m->proxy_jid != NULL)
 		return;
-	for (xmpp_stanza_t *c = xmpp_stanza_get_children(q); c != NULL;
-	     c = xmpp_stanza_get_next(c)) {
-		const char *name = xmpp_stanza_get_name(c);
-		const char *cat = xmpp_stanza_get_attribute(c, "category");
-		const char *type = xmpp_stanza_get_attribute(c, "type");
-
-		if (name != NULL && strcmp(name, "identity") == 0 && cat != NULL && type != NULL &&
-		    strcmp(cat, "proxy") == 0 && strcmp(type, "bytestreams") == 0) {
-			ask(m, from, NS_BYTESTREAMS, on_address);
-			break;
-		}
-	}
+	if (disco_info_has_identity(iq, "proxy", "bytestreams"))
+		ask(m, from, NS_BYTESTREAMS, on_address);
 }
 
 static void on_items(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq)
 {
-	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", XMPP_NS_DISCO_ITEMS);
-	int n = 0;
+	const char *jids[S5B_MAX_DISCO];
+	size_t n;
 
 	(void)st;
-	if (q == NULL || !is_result(iq))
+	if (!is_result(iq))
 		return;
-	for (xmpp_stanza_t *c = xmpp_stanza_get_children(q); c != NULL && n < S5B_MAX_DISCO;
-	     c = xmpp_stanza_get_next(c)) {
-		const char *name = xmpp_stanza_get_name(c),
-		           *jid = xmpp_stanza_get_attribute(c, "jid");
-
-		if (name == NULL || strcmp(name, "item") != 0 || jid == NULL)
-			continue;
-		ask(m, jid, XMPP_NS_DISCO_INFO, on_info);
-		n++;
-	}
+	n = disco_items_jids(iq, jids, S5B_MAX_DISCO);
+	for (size_t i = 0; i < n; i++)
+		ask(m, jids[i], XMPP_NS_DISCO_INFO, on_info);
 }
 
 void s5b_proxy_discover(struct s5b *m)
