@@ -4,15 +4,7 @@
 
 #include "xmpp/disco.h"
 #include "xmpp/ns.h"
-
-static xmpp_stanza_t *add_child(xmpp_stanza_t *parent, const char *name)
-{
-	xmpp_stanza_t *el = xmpp_stanza_new(xmpp_stanza_get_context(parent));
-
-	xmpp_stanza_set_name(el, name);
-	xmpp_stanza_add_child_ex(parent, el, 0);
-	return el;
-}
+#include "xmpp/stanza.h"
 
 xmpp_stanza_t *disco_info_build(xmpp_ctx_t *ctx, const char *node, const struct disco_identity *id,
                                 const char *const *features, size_t n)
@@ -23,13 +15,14 @@ xmpp_stanza_t *disco_info_build(xmpp_ctx_t *ctx, const char *node, const struct 
 	xmpp_stanza_set_ns(q, XMPP_NS_DISCO_INFO);
 	if (node != NULL)
 		xmpp_stanza_set_attribute(q, "node", node);
-	el = add_child(q, "identity");
+	el = stanza_add_element(q, "identity", NULL);
 	xmpp_stanza_set_attribute(el, "category", id->category);
 	xmpp_stanza_set_attribute(el, "type", id->type);
 	if (id->name != NULL)
 		xmpp_stanza_set_attribute(el, "name", id->name);
 	for (size_t i = 0; i < n; i++)
-		xmpp_stanza_set_attribute(add_child(q, "feature"), "var", features[i]);
+		xmpp_stanza_set_attribute(stanza_add_element(q, "feature", NULL), "var",
+		                          features[i]);
 	return q;
 }
 

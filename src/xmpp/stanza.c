@@ -51,7 +51,7 @@ char *stanza_stream_error_text(const xmpp_stream_error_t *se)
 	return clean;
 }
 
-static xmpp_stanza_t *add_element(xmpp_stanza_t *parent, const char *name, const char *ns)
+xmpp_stanza_t *stanza_add_element(xmpp_stanza_t *parent, const char *name, const char *ns)
 {
 	xmpp_stanza_t *el = xmpp_stanza_new(xmpp_stanza_get_context(parent));
 
@@ -73,18 +73,19 @@ xmpp_stanza_t *stanza_error_new(xmpp_ctx_t *ctx, const char *name, const char *t
 		xmpp_stanza_set_id(st, id);
 	if (to != NULL)
 		xmpp_stanza_set_to(st, to);
-	err = add_element(st, "error", NULL);
+	err = stanza_add_element(st, "error", NULL);
 	xmpp_stanza_set_type(err, e->type != NULL ? e->type : "cancel");
-	add_element(err, e->condition != NULL ? e->condition : "undefined-condition",
-	            XMPP_NS_STANZAS_IETF);
+	stanza_add_element(err, e->condition != NULL ? e->condition : "undefined-condition",
+	                   XMPP_NS_STANZAS_IETF);
 	if (e->text != NULL) {
 		xmpp_stanza_t *t = xmpp_stanza_new(ctx);
 
 		xmpp_stanza_set_text(t, e->text);
-		xmpp_stanza_add_child_ex(add_element(err, "text", XMPP_NS_STANZAS_IETF), t, 0);
+		xmpp_stanza_add_child_ex(stanza_add_element(err, "text", XMPP_NS_STANZAS_IETF), t,
+		                         0);
 	}
 	if (e->app_condition != NULL)
-		add_element(err, e->app_condition, e->app_ns);
+		stanza_add_element(err, e->app_condition, e->app_ns);
 	return st;
 }
 

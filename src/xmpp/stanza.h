@@ -18,6 +18,9 @@ struct stanza_error {
 	const char *app_ns;
 };
 
+/* Appends an empty <name/> (in namespace ns unless NULL) to parent and
+ * returns it (parent holds the only reference). */
+xmpp_stanza_t *stanza_add_element(xmpp_stanza_t *parent, const char *name, const char *ns);
 /* Appends <name>text</name> to parent. */
 void stanza_add_text(xmpp_stanza_t *parent, const char *name, const char *text);
 
