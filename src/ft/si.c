@@ -60,20 +60,9 @@ size_t si_methods_parse(const char *list, enum si_method *out)
 	return n;
 }
 
-static xmpp_stanza_t *child(xmpp_stanza_t *parent, const char *name, const char *ns)
-{
-	xmpp_stanza_t *c = xmpp_stanza_new(xmpp_stanza_get_context(parent));
-
-	xmpp_stanza_set_name(c, name);
-	if (ns != NULL)
-		xmpp_stanza_set_ns(c, ns);
-	xmpp_stanza_add_child_ex(parent, c, 0);
-	return c;
-}
-
 static void text_child(xmpp_stanza_t *parent, const char *name, const char *text)
 {
-	xmpp_stanza_t *c = child(parent, name, NULL);
+	xmpp_stanza_t *c = stanza_add_element(parent, name, NULL);
 	xmpp_stanza_t *t = xmpp_stanza_new(xmpp_stanza_get_context(parent));
 
 	xmpp_stanza_set_text(t, text);
@@ -94,9 +83,9 @@ static xmpp_stanza_t *method_field(xmpp_stanza_t *si, const char *xtype)
 {
 	xmpp_stanza_t *x, *f;
 
-	x = child(child(si, "feature", NS_FEATURE_NEG), "x", NS_XDATA);
+	x = stanza_add_element(stanza_add_element(si, "feature", NS_FEATURE_NEG), "x", NS_XDATA);
 	xmpp_stanza_set_type(x, xtype);
-	f = child(x, "field", NULL);
+	f = stanza_add_element(x, "field", NULL);
 	xmpp_stanza_set_attribute(f, "var", "stream-method");
 	return f;
 }
@@ -107,12 +96,12 @@ xmpp_stanza_t *si_offer_build(xmpp_ctx_t *ctx, const char *to, const char *id,
 	xmpp_stanza_t *iq = iq_new(ctx, "set", to, id), *si, *file, *f;
 	char size[32];
 
-	si = child(iq, "si", NS_SI);
+	si = stanza_add_element(iq, "si", NS_SI);
 	xmpp_stanza_set_id(si, o->sid);
 	xmpp_stanza_set_attribute(si, "profile", NS_SI_FT);
 	xmpp_stanza_set_attribute(si, "mime-type",
 	                          o->mime != NULL ? o->mime : "application/octet-stream");
-	file = child(si, "file", NS_SI_FT);
+	file = stanza_add_element(si, "file", NS_SI_FT);
 	xmpp_stanza_set_attribute(file, "name", o->name);
 	snprintf(size, sizeof(size), "%lld", o->size);
 	xmpp_stanza_set_attribute(file, "size", size);
@@ -125,7 +114,8 @@ xmpp_stanza_t *si_offer_build(xmpp_ctx_t *ctx, const char *to, const char *id,
 	f = method_field(si, "form");
 	xmpp_stanza_set_type(f, "list-single");
 	for (size_t i = 0; i < o->nmethods; i++)
-		text_child(child(f, "option", NULL), "value", si_method_ns(o->methods[i]));
+		text_child(stanza_add_element(f, "option", NULL), "value",
+		           si_method_ns(o->methods[i]));
 	return iq;
 }
 
@@ -286,7 +276,7 @@ xmpp_stanza_t *si_answer_build(xmpp_ctx_t *ctx, const char *to, const char *id, 
 {
 	xmpp_stanza_t *iq = iq_new(ctx, "result", to, id), *si;
 
-	si = child(iq, "si", NS_SI);
+	si = stanza_add_element(iq, "si", NS_SI);
 	text_child(method_field(si, "submit"), "value", si_method_ns(m));
 	return iq;
 }
