@@ -26,6 +26,7 @@
 #include "xmpp/roster.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
+#include "xmpp/stanza.h"
 
 unsigned ft_serial(struct ft *ft)
 {
@@ -49,7 +50,7 @@ static void on_offer_answer(struct app *app, unsigned serial, xmpp_stanza_t *rep
 	if (t == NULL || t->state != FT_OFFERED)
 		return; /* cancelled meanwhile */
 	if (type != NULL && strcmp(type, "error") == 0) {
-		cond = si_error_condition(reply);
+		cond = stanza_error_condition(reply);
 		if (strcmp(cond, "forbidden") == 0 || strcmp(cond, "not-acceptable") == 0) {
 			reason = xasprintf(_("%s declined the file"), t->peer);
 			transfer_fail(t, FT_REJECTED, reason);
@@ -265,16 +266,16 @@ static size_t count_waiting(struct ft *ft)
 	return n;
 }
 
-static int on_si_offer(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
+static bool on_si_offer(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud)
 {
-	struct app *app = ud;
 	struct ft *ft = app->ft;
 	const char *from = xmpp_stanza_get_from(iq), *cond, *why;
 	struct si_offer o;
 	struct transfer *t;
 	bool no_streams;
 
-	(void)conn;
+	(void)payload;
+	(void)ud;
 	if (from == NULL || xmpp_stanza_get_id(iq) == NULL)
 		return 1;
 	if (si_offer_parse(iq, ft->set.max_size, &o, &cond, &why, &no_streams) != 0) {
@@ -516,16 +517,6 @@ static bool in_roster(void *ud, const char *bare)
 
 /* The iq module routes every get and set; an SI get is not ours to answer
  * (returning false lets it say service-unavailable). */
-static bool route_si(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud)
-{
-	(void)payload;
-	(void)ud;
-	if (strcmp(xmpp_stanza_get_type(iq), "set") != 0)
-		return false;
-	on_si_offer(NULL, iq, app);
-	return true;
-}
-
 static void online(struct session *s, void *ud)
 {
 	struct app *app = ud;
@@ -578,11 +569,11 @@ void ft_init(struct app *app)
 	lru_init(&ft->resources, FT_MAX_PEERS, free);
 	app->ft = ft;
 	session_add_hooks(app->session, &ft_hooks, app);
-	iq_add_feature(app, SI_NS);
-	iq_add_feature(app, SI_FT_NS);
+	iq_add_feature(app, NS_SI);
+	iq_add_feature(app, NS_SI_FT);
 	for (size_t i = 0; i < ft_method_count(); i++)
 		iq_add_feature(app, ft_method_at(i)->ns);
-	iq_register(app, SI_NS, route_si, NULL);
+	iq_route(app, NS_SI, "set", on_si_offer, NULL);
 	ft_set_contact_check(app, in_roster, app);
 	ft_methods_init(app); /* after the hooks: ours see a lost session first */
 }

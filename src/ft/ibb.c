@@ -23,6 +23,7 @@
 #include "util/str.h"
 #include "xmpp/iq.h"
 #include "xmpp/session.h"
+#include "xmpp/stanza.h"
 
 /* Larger blocks are refused with resource-constraint: they would make a
  * single stanza, and our buffers, grow without need. */
@@ -113,7 +114,7 @@ xmpp_stanza_t *ibb_data_build(xmpp_ctx_t *ctx, const char *sid, uint16_t seq, co
 	char seqs[8];
 
 	xmpp_stanza_set_name(el, "data");
-	xmpp_stanza_set_ns(el, SI_IBB_NS);
+	xmpp_stanza_set_ns(el, NS_IBB);
 	xmpp_stanza_set_attribute(el, "sid", sid);
 	snprintf(seqs, sizeof(seqs), "%u", (unsigned)seq);
 	xmpp_stanza_set_attribute(el, "seq", seqs);
@@ -242,7 +243,7 @@ static xmpp_stanza_t *ibb_iq(struct ibb_stream *s, const char *name)
 	free(id);
 	xmpp_stanza_set_to(iq, s->bs.peer);
 	xmpp_stanza_set_name(el, name);
-	xmpp_stanza_set_ns(el, SI_IBB_NS);
+	xmpp_stanza_set_ns(el, NS_IBB);
 	xmpp_stanza_set_attribute(el, "sid", s->bs.sid);
 	xmpp_stanza_add_child_ex(iq, el, 0);
 	return iq;
@@ -292,7 +293,7 @@ static void on_open_result(struct app *app, unsigned serial, xmpp_stanza_t *repl
 	if (s == NULL || s->phase != IBB_OPENING)
 		return;
 	if (type != NULL && strcmp(type, "error") == 0) {
-		const char *cond = si_error_condition(reply);
+		const char *cond = stanza_error_condition(reply);
 
 		if (strcmp(cond, "resource-constraint") == 0 && s->block / 2 >= IBB_MIN_BLOCK) {
 			s->block /= 2; /* XEP-0047 §2.2: the peer wants smaller blocks */
@@ -351,8 +352,8 @@ static void on_data_result(struct app *app, unsigned serial, xmpp_stanza_t *repl
 		return;
 	s->inflight--;
 	if (type != NULL && strcmp(type, "error") == 0) {
-		why =
-		    xasprintf(_("%s refused the data (%s)"), s->bs.peer, si_error_condition(reply));
+		why = xasprintf(_("%s refused the data (%s)"), s->bs.peer,
+		                stanza_error_condition(reply));
 		send_close(s, NULL);
 		stream_end(s, why);
 		free(why);
@@ -442,7 +443,7 @@ static void handle_open(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *el, c
 		return;
 	}
 	s = stream_new(app, BS_TARGET, sid, from);
-	if (!app->ft->ibb->attach(app->ft->ibb->attach_ud, SI_IBB_NS, &s->bs)) {
+	if (!app->ft->ibb->attach(app->ft->ibb->attach_ud, NS_IBB, &s->bs)) {
 		stream_free(s);
 		ft_iq_error(app, iq, "cancel", "not-acceptable");
 		return;
@@ -512,13 +513,13 @@ static void handle_close(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *el, 
 	}
 }
 
-static int on_ibb_iq(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
+static bool on_ibb_iq(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud)
 {
-	struct app *app = ud;
-	xmpp_stanza_t *el = xmpp_stanza_get_child_by_ns(iq, SI_IBB_NS);
+	xmpp_stanza_t *el = xmpp_stanza_get_child_by_ns(iq, NS_IBB);
 	const char *from = xmpp_stanza_get_from(iq), *name;
 
-	(void)conn;
+	(void)payload;
+	(void)ud;
 	if (el == NULL || from == NULL)
 		return 1;
 	name = xmpp_stanza_get_name(el);
@@ -533,19 +534,9 @@ static int on_ibb_iq(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	return 1;
 }
 
-static bool route_ibb(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud)
-{
-	(void)payload;
-	(void)ud;
-	if (strcmp(xmpp_stanza_get_type(iq), "set") != 0)
-		return false;
-	on_ibb_iq(NULL, iq, app);
-	return true;
-}
-
 static void ibb_register(struct app *app)
 {
-	iq_register(app, SI_IBB_NS, route_ibb, NULL);
+	iq_route(app, NS_IBB, "set", on_ibb_iq, NULL);
 }
 
 void ibb_init(struct app *app, bytestream_attach_fn attach, void *ud)

@@ -17,7 +17,7 @@ static const struct ft_method methods[] = {
     {
         .id = SI_M_BYTESTREAMS,
         .name = "bytestreams",
-        .ns = SI_BYTESTREAMS_NS,
+        .ns = NS_BYTESTREAMS,
         .init = s5b_init,
         .fini = s5b_fini,
         .initiate = s5b_initiate,
@@ -25,7 +25,7 @@ static const struct ft_method methods[] = {
     {
         .id = SI_M_IBB,
         .name = "ibb",
-        .ns = SI_IBB_NS,
+        .ns = NS_IBB,
         .fallback = true, /* through the server: works where nothing else does */
         .init = ibb_init,
         .fini = ibb_fini,

@@ -12,10 +12,10 @@
 #include "i18n.h"
 #include "util/jid.h"
 #include "util/str.h"
+#include "xmpp/disco.h"
 #include "xmpp/iq.h"
 #include "xmpp/session.h"
 
-#define DISCO_INFO_NS "http://jabber.org/protocol/disco#info"
 #define MAX_RESOURCES 16
 
 struct ft_iq {
@@ -126,22 +126,6 @@ static int on_presence(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 
 /* ---- disco#info ------------------------------------------------------- */
 
-static bool disco_has(xmpp_stanza_t *reply, const char *var)
-{
-	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(reply, "query", DISCO_INFO_NS);
-
-	for (xmpp_stanza_t *c = q ? xmpp_stanza_get_children(q) : NULL; c != NULL;
-	     c = xmpp_stanza_get_next(c)) {
-		const char *name = xmpp_stanza_get_name(c),
-		           *v = xmpp_stanza_get_attribute(c, "var");
-
-		if (name != NULL && strcmp(name, "feature") == 0 && v != NULL &&
-		    strcmp(v, var) == 0)
-			return true;
-	}
-	return false;
-}
-
 static void on_disco_answer(struct app *app, unsigned serial, xmpp_stanza_t *reply)
 {
 	struct transfer *t = transfer_find(app->ft, serial);
@@ -149,8 +133,8 @@ static void on_disco_answer(struct app *app, unsigned serial, xmpp_stanza_t *rep
 
 	if (t == NULL || t->state != FT_RESOLVING)
 		return;
-	if ((type == NULL || strcmp(type, "result") == 0) && disco_has(reply, SI_NS) &&
-	    disco_has(reply, SI_FT_NS)) {
+	if ((type == NULL || strcmp(type, "result") == 0) && disco_info_has_feature(reply, NS_SI) &&
+	    disco_info_has_feature(reply, NS_SI_FT)) {
 		free(t->peer);
 		t->peer = xstrdup(t->cands[t->cand]);
 		transfer_start_hashing(t, ft_send_offer);
@@ -181,7 +165,7 @@ void ft_peers_resolve(struct transfer *t)
 	xmpp_stanza_set_to(iq, t->cands[t->cand]);
 	q = xmpp_stanza_new(ctx);
 	xmpp_stanza_set_name(q, "query");
-	xmpp_stanza_set_ns(q, DISCO_INFO_NS);
+	xmpp_stanza_set_ns(q, XMPP_NS_DISCO_INFO);
 	xmpp_stanza_add_child_ex(iq, q, 0);
 	ft_iq_send(t->app, iq, on_disco_answer, t->id);
 }

@@ -16,10 +16,12 @@
 
 #include "app.h"
 #include "ft/s5b-int.h"
+#include "ft/streamhost.h"
 #include "i18n.h"
 #include "loop.h"
 #include "util/str.h"
 #include "xmpp/session.h"
+#include "xmpp/stanza.h"
 
 /* Connections accepted per stream at most (some peers try several
  * streamhosts at once; more than this is someone else). */
@@ -124,17 +126,11 @@ static void on_accept(int lfd, short revents, void *ud)
 	s5b_watch_conn(c);
 }
 
-static void add_host(xmpp_ctx_t *ctx, xmpp_stanza_t *q, const char *jid, const char *host, int port)
+static void add_host(xmpp_stanza_t *q, const char *jid, const char *host, int port)
 {
-	xmpp_stanza_t *h = xmpp_stanza_new(ctx);
-	char p[16];
+	struct streamhost h = {.jid = (char *)jid, .host = (char *)host, .port = port};
 
-	snprintf(p, sizeof(p), "%d", port);
-	xmpp_stanza_set_name(h, "streamhost");
-	xmpp_stanza_set_attribute(h, "jid", jid);
-	xmpp_stanza_set_attribute(h, "host", host);
-	xmpp_stanza_set_attribute(h, "port", p);
-	xmpp_stanza_add_child_ex(q, h, 0);
+	streamhost_add(q, &h);
 }
 
 /* The id is set when it is sent (s5b_request). */
@@ -148,19 +144,6 @@ static xmpp_stanza_t *new_query(xmpp_ctx_t *ctx, const char *to, const char *sid
 	xmpp_stanza_set_attribute(q, "sid", sid);
 	xmpp_stanza_add_child_ex(iq, q, 0);
 	return iq;
-}
-
-/* The text of the first error condition in an error iq. */
-static const char *error_condition(xmpp_stanza_t *iq)
-{
-	xmpp_stanza_t *e = xmpp_stanza_get_child_by_name(iq, "error");
-
-	for (xmpp_stanza_t *c = e ? xmpp_stanza_get_children(e) : NULL; c;
-	     c = xmpp_stanza_get_next(c))
-		if (!xmpp_stanza_is_text(c) && xmpp_stanza_get_name(c) != NULL &&
-		    strcmp(xmpp_stanza_get_name(c), "text") != 0)
-			return xmpp_stanza_get_name(c);
-	return "undefined-condition";
 }
 
 static bool is_result(xmpp_stanza_t *iq)
@@ -284,8 +267,8 @@ static void on_used(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq)
 	if (st == NULL || st->phase != PH_NEGOTIATING)
 		return; /* cancelled, or timed out, meanwhile */
 	if (!is_result(iq)) {
-		char *why =
-		    xasprintf(_("the peer could not use any streamhost (%s)"), error_condition(iq));
+		char *why = xasprintf(_("the peer could not use any streamhost (%s)"),
+		                      stanza_error_condition(iq));
 
 		s5b_stream_fail(st, why);
 		free(why);
@@ -339,9 +322,9 @@ struct bytestream *s5b_init_start(struct s5b *m, const char *sid, const char *pe
 	q = xmpp_stanza_get_children(iq);
 	xmpp_stanza_set_attribute(q, "mode", "tcp");
 	if (st->listen_fd >= 0)
-		add_host(s5b_ctx(m), q, self, st->listen_host, st->listen_port);
+		add_host(q, self, st->listen_host, st->listen_port);
 	if (st->proxy_jid != NULL)
-		add_host(s5b_ctx(m), q, st->proxy_jid, st->proxy_host, st->proxy_port);
+		add_host(q, st->proxy_jid, st->proxy_host, st->proxy_port);
 	deadline = s5b_timeout(m, m->set.deadline_ms, 30000);
 	st->deadline = loop_timer_add(m->app->loop, (uint64_t)deadline * 2, on_init_deadline, st);
 	s5b_request(m, st, iq, on_used);

@@ -12,9 +12,9 @@
 #include "ft/s5b.h"
 #include "ft/socks5.h"
 #include "net/resolver.h"
+#include "xmpp/ns.h"
 
-#define NS_BYTESTREAMS "http://jabber.org/protocol/bytestreams"
-#define S5B_MAX_HOSTS  8
+#define S5B_MAX_HOSTS 8
 
 struct loop_timer;
 
@@ -124,7 +124,7 @@ int s5b_timeout(struct s5b *m, int ms, int dflt);
 
 /* s5b-target.c */
 /* An incoming streamhost list (type set), answered in every case. */
-int s5b_target_query(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud);
+bool s5b_target_query(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud);
 /* The target's SOCKS5 connection to the streamhost being tried is done or
  * failed: answer streamhost-used and open, or try the next host. */
 void s5b_target_conn_done(struct s5b_stream *st, struct s5b_conn *c);

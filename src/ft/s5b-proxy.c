@@ -10,13 +10,13 @@
 
 #include "app.h"
 #include "ft/s5b-int.h"
+#include "ft/streamhost.h"
 #include "i18n.h"
 #include "loop.h"
 #include "util/str.h"
+#include "xmpp/disco.h"
 #include "xmpp/session.h"
 
-#define NS_DISCO_ITEMS "http://jabber.org/protocol/disco#items"
-#define NS_DISCO_INFO  "http://jabber.org/protocol/disco#info"
 /* Items of the domain asked about at most (bounded work at login). */
 #define S5B_MAX_DISCO 16
 /* How long the proxy's host name may take to resolve. */
@@ -82,75 +82,47 @@ static void on_proxy_resolved(void *ud, const struct resolver_result *res)
 static void on_address(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq)
 {
 	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", NS_BYTESTREAMS);
-	xmpp_stanza_t *sh = q != NULL ? xmpp_stanza_get_child_by_name(q, "streamhost") : NULL;
-	const char *jid, *host, *port;
-	char *end;
-	long p;
+	struct streamhost sh;
 
 	(void)st;
-	if (m->proxy_jid != NULL || !is_result(iq) || sh == NULL)
+	if (m->proxy_jid != NULL || !is_result(iq) || q == NULL || streamhost_parse(q, &sh, 1) == 0)
 		return;
-	jid = xmpp_stanza_get_attribute(sh, "jid");
-	host = xmpp_stanza_get_attribute(sh, "host");
-	port = xmpp_stanza_get_attribute(sh, "port");
-	if (jid == NULL || host == NULL || port == NULL || host[0] == '\0' || strlen(host) > 255)
-		return;
-	p = strtol(port, &end, 10);
-	if (*end != '\0' || p <= 0 || p > 65535)
-		return;
-	m->proxy_jid = xstrdup(jid);
-	m->proxy_port = (int)p;
+	m->proxy_jid = sh.jid; /* taken over */
+	m->proxy_port = sh.port;
 	/* We connect to it ourselves when a peer picks it: a name is looked
 	 * up now, without blocking, and the proxy is offered from when its
 	 * address is known, as that address. */
-	if (m->app->resolver == NULL) {
-		proxy_known(m, host);
-		return;
-	}
-	m->proxy_dns = resolver_addrs(m->app->resolver, host, m->proxy_port, PROXY_LOOKUP_MS,
-	                              on_proxy_resolved, m);
+	if (m->app->resolver == NULL)
+		proxy_known(m, sh.host);
+	else
+		m->proxy_dns = resolver_addrs(m->app->resolver, sh.host, m->proxy_port,
+		                              PROXY_LOOKUP_MS, on_proxy_resolved, m);
+	free(sh.host);
 }
 
 static void on_info(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq)
 {
-	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", NS_DISCO_INFO);
+	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", XMPP_NS_DISCO_INFO);
 	const char *from = xmpp_stanza_get_from(iq);
 
 	(void)st;
 	if (q == NULL || from == NULL || !is_result(iq) || m->proxy_jid != NULL)
 		return;
-	for (xmpp_stanza_t *c = xmpp_stanza_get_children(q); c != NULL;
-	     c = xmpp_stanza_get_next(c)) {
-		const char *name = xmpp_stanza_get_name(c);
-		const char *cat = xmpp_stanza_get_attribute(c, "category");
-		const char *type = xmpp_stanza_get_attribute(c, "type");
-
-		if (name != NULL && strcmp(name, "identity") == 0 && cat != NULL && type != NULL &&
-		    strcmp(cat, "proxy") == 0 && strcmp(type, "bytestreams") == 0) {
-			ask(m, from, NS_BYTESTREAMS, on_address);
-			break;
-		}
-	}
+	if (disco_info_has_identity(iq, "proxy", "bytestreams"))
+		ask(m, from, NS_BYTESTREAMS, on_address);
 }
 
 static void on_items(struct s5b *m, struct s5b_stream *st, xmpp_stanza_t *iq)
 {
-	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", NS_DISCO_ITEMS);
-	int n = 0;
+	const char *jids[S5B_MAX_DISCO];
+	size_t n;
 
 	(void)st;
-	if (q == NULL || !is_result(iq))
+	if (!is_result(iq))
 		return;
-	for (xmpp_stanza_t *c = xmpp_stanza_get_children(q); c != NULL && n < S5B_MAX_DISCO;
-	     c = xmpp_stanza_get_next(c)) {
-		const char *name = xmpp_stanza_get_name(c),
-		           *jid = xmpp_stanza_get_attribute(c, "jid");
-
-		if (name == NULL || strcmp(name, "item") != 0 || jid == NULL)
-			continue;
-		ask(m, jid, NS_DISCO_INFO, on_info);
-		n++;
-	}
+	n = disco_items_jids(iq, jids, S5B_MAX_DISCO);
+	for (size_t i = 0; i < n; i++)
+		ask(m, jids[i], XMPP_NS_DISCO_INFO, on_info);
 }
 
 void s5b_proxy_discover(struct s5b *m)
@@ -161,5 +133,5 @@ void s5b_proxy_discover(struct s5b *m)
 	if (m->set.proxy_jid != NULL)
 		ask(m, m->set.proxy_jid, NS_BYTESTREAMS, on_address);
 	else
-		ask(m, session_domain(m->app->session), NS_DISCO_ITEMS, on_items);
+		ask(m, session_domain(m->app->session), XMPP_NS_DISCO_ITEMS, on_items);
 }

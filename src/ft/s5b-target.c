@@ -10,29 +10,21 @@
 
 #include "app.h"
 #include "ft/s5b-int.h"
+#include "ft/streamhost.h"
 #include "i18n.h"
 #include "loop.h"
 #include "util/str.h"
 #include "xmpp/session.h"
-
-#define NS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
+#include "xmpp/stanza.h"
 
 static void try_next_host(struct s5b_stream *st);
 
 void s5b_reply_error(struct s5b *m, const char *to, const char *id, const char *type,
                      const char *condition)
 {
-	xmpp_ctx_t *ctx = s5b_ctx(m);
-	xmpp_stanza_t *iq = xmpp_iq_new(ctx, "error", id);
-	xmpp_stanza_t *err = xmpp_stanza_new(ctx), *cond = xmpp_stanza_new(ctx);
+	struct stanza_error e = {.type = type, .condition = condition};
+	xmpp_stanza_t *iq = stanza_error_new(s5b_ctx(m), "iq", to, id, &e);
 
-	xmpp_stanza_set_to(iq, to);
-	xmpp_stanza_set_name(err, "error");
-	xmpp_stanza_set_type(err, type);
-	xmpp_stanza_set_name(cond, condition);
-	xmpp_stanza_set_ns(cond, NS_STANZAS);
-	xmpp_stanza_add_child_ex(err, cond, 0);
-	xmpp_stanza_add_child_ex(iq, err, 0);
 	s5b_send(m, iq);
 	xmpp_stanza_release(iq);
 }
@@ -217,25 +209,13 @@ void s5b_hosts_cancel(struct s5b_stream *st)
 
 static int parse_hosts(struct s5b_stream *st, xmpp_stanza_t *q)
 {
-	for (xmpp_stanza_t *c = xmpp_stanza_get_children(q);
-	     c != NULL && st->nhosts < S5B_MAX_HOSTS; c = xmpp_stanza_get_next(c)) {
-		const char *name = xmpp_stanza_get_name(c), *jid, *host, *port;
-		char *end;
-		long p;
+	struct streamhost h[S5B_MAX_HOSTS];
+	size_t n = streamhost_parse(q, h, S5B_MAX_HOSTS);
 
-		if (name == NULL || strcmp(name, "streamhost") != 0)
-			continue;
-		jid = xmpp_stanza_get_attribute(c, "jid");
-		host = xmpp_stanza_get_attribute(c, "host");
-		port = xmpp_stanza_get_attribute(c, "port");
-		if (jid == NULL || host == NULL || port == NULL || host[0] == '\0')
-			continue;
-		p = strtol(port, &end, 10);
-		if (*end != '\0' || p <= 0 || p > 65535 || strlen(host) > 255)
-			continue;
-		st->hosts[st->nhosts].jid = xstrdup(jid);
-		st->hosts[st->nhosts].host = xstrdup(host);
-		st->hosts[st->nhosts].port = (int)p;
+	for (size_t i = 0; i < n; i++) {
+		st->hosts[st->nhosts].jid = h[i].jid; /* taken over */
+		st->hosts[st->nhosts].host = h[i].host;
+		st->hosts[st->nhosts].port = h[i].port;
 		st->nhosts++;
 	}
 	return (int)st->nhosts;
@@ -251,7 +231,7 @@ static bool stream_exists(struct s5b *m, const char *sid, const char *peer)
 }
 
 /* An incoming streamhost list (we are the target). */
-int s5b_target_query(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
+bool s5b_target_query(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud)
 {
 	struct s5b *m = ud;
 	xmpp_stanza_t *q = xmpp_stanza_get_child_by_name_and_ns(iq, "query", NS_BYTESTREAMS);
@@ -259,26 +239,27 @@ int s5b_target_query(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	const char *sid, *mode, *self = session_jid(m->app->session);
 	struct s5b_stream *st;
 
-	(void)conn;
+	(void)app;
+	(void)payload;
 	if (from == NULL || id == NULL || self == NULL)
-		return 1;
+		return true;
 	if (q == NULL) { /* the namespace only deeper down: still answered */
 		s5b_reply_error(m, from, id, "modify", "bad-request");
-		return 1;
+		return true;
 	}
 	sid = xmpp_stanza_get_attribute(q, "sid");
 	mode = xmpp_stanza_get_attribute(q, "mode");
 	if (sid == NULL || sid[0] == '\0' || strlen(sid) > 128) {
 		s5b_reply_error(m, from, id, "modify", "bad-request");
-		return 1;
+		return true;
 	}
 	if (mode != NULL && strcmp(mode, "tcp") != 0) {
 		s5b_reply_error(m, from, id, "cancel", "feature-not-implemented");
-		return 1;
+		return true;
 	}
 	if (stream_exists(m, sid, from)) {
 		s5b_reply_error(m, from, id, "cancel", "not-acceptable");
-		return 1;
+		return true;
 	}
 	/* The owner takes the stream itself, before a byte moves: one owner,
 	 * who can drop it at any time. */
@@ -287,7 +268,7 @@ int s5b_target_query(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 		st->phase = PH_DEAD;
 		s5b_stream_free(st);
 		s5b_reply_error(m, from, id, "cancel", "not-acceptable");
-		return 1;
+		return true;
 	}
 	st->iq_id = xstrdup(id);
 	st->self = xstrdup(self);
@@ -295,11 +276,11 @@ int s5b_target_query(xmpp_conn_t *conn, xmpp_stanza_t *iq, void *ud)
 	if (parse_hosts(st, q) == 0) {
 		s5b_reply_error(m, from, id, "modify", "bad-request");
 		s5b_stream_fail(st, _("the peer offered no usable streamhost"));
-		return 1;
+		return true;
 	}
 	st->deadline = loop_timer_add(
 	    m->app->loop, (uint64_t)s5b_timeout(m, m->set.deadline_ms, 30000), on_deadline, st);
 	resolve_hosts(st);
 	try_next_host(st);
-	return 1;
+	return true;
 }

@@ -475,18 +475,6 @@ static void on_conn_fd(int fd, short revents, void *ud)
 
 /* ---- the module --------------------------------------------------------- */
 
-/* Bytestreams sets come through the iq module's router (a get is not ours:
- * returning false lets it answer service-unavailable). */
-static bool route_query(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud)
-{
-	(void)app;
-	(void)payload;
-	if (strcmp(xmpp_stanza_get_type(iq), "set") != 0)
-		return false;
-	s5b_target_query(NULL, iq, ud);
-	return true;
-}
-
 static void online(struct session *s, void *ud)
 {
 	struct s5b *m = ud;
@@ -546,7 +534,8 @@ void s5b_init(struct app *app, bytestream_attach_fn attach, void *ud)
 	cfg_watch(app->config, read_settings, m);
 	app->s5b = m;
 	session_add_hooks(app->session, &s5b_hooks, m);
-	iq_register(app, NS_BYTESTREAMS, route_query, m);
+	/* Sets only: a get is not ours, and is answered service-unavailable. */
+	iq_route(app, NS_BYTESTREAMS, "set", s5b_target_query, m);
 	iq_add_feature(app, NS_BYTESTREAMS);
 }
 

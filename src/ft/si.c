@@ -12,6 +12,7 @@
 #include "ft/method.h"
 #include "ft/si.h"
 #include "util/str.h"
+#include "xmpp/stanza.h"
 
 /* The methods themselves are the table of ft/method.c. */
 const char *si_method_ns(enum si_method m)
@@ -51,20 +52,9 @@ size_t si_methods_parse(const char *list, enum si_method *out)
 	return n;
 }
 
-static xmpp_stanza_t *child(xmpp_stanza_t *parent, const char *name, const char *ns)
-{
-	xmpp_stanza_t *c = xmpp_stanza_new(xmpp_stanza_get_context(parent));
-
-	xmpp_stanza_set_name(c, name);
-	if (ns != NULL)
-		xmpp_stanza_set_ns(c, ns);
-	xmpp_stanza_add_child_ex(parent, c, 0);
-	return c;
-}
-
 static void text_child(xmpp_stanza_t *parent, const char *name, const char *text)
 {
-	xmpp_stanza_t *c = child(parent, name, NULL);
+	xmpp_stanza_t *c = stanza_add_element(parent, name, NULL);
 	xmpp_stanza_t *t = xmpp_stanza_new(xmpp_stanza_get_context(parent));
 
 	xmpp_stanza_set_text(t, text);
@@ -85,9 +75,9 @@ static xmpp_stanza_t *method_field(xmpp_stanza_t *si, const char *xtype)
 {
 	xmpp_stanza_t *x, *f;
 
-	x = child(child(si, "feature", SI_FEATURE_NEG_NS), "x", "jabber:x:data");
+	x = stanza_add_element(stanza_add_element(si, "feature", NS_FEATURE_NEG), "x", NS_XDATA);
 	xmpp_stanza_set_type(x, xtype);
-	f = child(x, "field", NULL);
+	f = stanza_add_element(x, "field", NULL);
 	xmpp_stanza_set_attribute(f, "var", "stream-method");
 	return f;
 }
@@ -98,12 +88,12 @@ xmpp_stanza_t *si_offer_build(xmpp_ctx_t *ctx, const char *to, const char *id,
 	xmpp_stanza_t *iq = iq_new(ctx, "set", to, id), *si, *file, *f;
 	char size[32];
 
-	si = child(iq, "si", SI_NS);
+	si = stanza_add_element(iq, "si", NS_SI);
 	xmpp_stanza_set_id(si, o->sid);
-	xmpp_stanza_set_attribute(si, "profile", SI_FT_NS);
+	xmpp_stanza_set_attribute(si, "profile", NS_SI_FT);
 	xmpp_stanza_set_attribute(si, "mime-type",
 	                          o->mime != NULL ? o->mime : "application/octet-stream");
-	file = child(si, "file", SI_FT_NS);
+	file = stanza_add_element(si, "file", NS_SI_FT);
 	xmpp_stanza_set_attribute(file, "name", o->name);
 	snprintf(size, sizeof(size), "%lld", o->size);
 	xmpp_stanza_set_attribute(file, "size", size);
@@ -116,7 +106,8 @@ xmpp_stanza_t *si_offer_build(xmpp_ctx_t *ctx, const char *to, const char *id,
 	f = method_field(si, "form");
 	xmpp_stanza_set_type(f, "list-single");
 	for (size_t i = 0; i < o->nmethods; i++)
-		text_child(child(f, "option", NULL), "value", si_method_ns(o->methods[i]));
+		text_child(stanza_add_element(f, "option", NULL), "value",
+		           si_method_ns(o->methods[i]));
 	return iq;
 }
 
@@ -163,10 +154,8 @@ static bool is_md5_hex(const char *s)
 /* The stream-method field inside <feature/>, or NULL. */
 static xmpp_stanza_t *find_method_field(xmpp_stanza_t *si)
 {
-	xmpp_stanza_t *feat =
-	    xmpp_stanza_get_child_by_name_and_ns(si, "feature", SI_FEATURE_NEG_NS);
-	xmpp_stanza_t *x =
-	    feat ? xmpp_stanza_get_child_by_name_and_ns(feat, "x", "jabber:x:data") : NULL;
+	xmpp_stanza_t *feat = xmpp_stanza_get_child_by_name_and_ns(si, "feature", NS_FEATURE_NEG);
+	xmpp_stanza_t *x = feat ? xmpp_stanza_get_child_by_name_and_ns(feat, "x", NS_XDATA) : NULL;
 
 	for (xmpp_stanza_t *f = x ? xmpp_stanza_get_children(x) : NULL; f != NULL;
 	     f = xmpp_stanza_get_next(f)) {
@@ -220,7 +209,7 @@ static int fail(const char **cond, const char **why, const char *c, const char *
 int si_offer_parse(xmpp_stanza_t *iq, long long max_size, struct si_offer *o, const char **cond,
                    const char **why, bool *no_streams)
 {
-	xmpp_stanza_t *si = xmpp_stanza_get_child_by_name_and_ns(iq, "si", SI_NS), *file, *field;
+	xmpp_stanza_t *si = xmpp_stanza_get_child_by_name_and_ns(iq, "si", NS_SI), *file, *field;
 	const char *profile, *size;
 
 	memset(o, 0, sizeof(*o));
@@ -232,9 +221,9 @@ int si_offer_parse(xmpp_stanza_t *iq, long long max_size, struct si_offer *o, co
 	profile = xmpp_stanza_get_attribute(si, "profile");
 	if (o->sid == NULL || o->sid[0] == '\0' || strlen(o->sid) > 256)
 		return fail(cond, why, "bad-request", "missing or bad stream id");
-	if (profile == NULL || strcmp(profile, SI_FT_NS) != 0)
+	if (profile == NULL || strcmp(profile, NS_SI_FT) != 0)
 		return fail(cond, why, "bad-request", "unknown profile");
-	file = xmpp_stanza_get_child_by_name_and_ns(si, "file", SI_FT_NS);
+	file = xmpp_stanza_get_child_by_name_and_ns(si, "file", NS_SI_FT);
 	if (file == NULL)
 		return fail(cond, why, "bad-request", "no file element");
 	o->name = dup_attr(file, "name");
@@ -279,14 +268,14 @@ xmpp_stanza_t *si_answer_build(xmpp_ctx_t *ctx, const char *to, const char *id, 
 {
 	xmpp_stanza_t *iq = iq_new(ctx, "result", to, id), *si;
 
-	si = child(iq, "si", SI_NS);
+	si = stanza_add_element(iq, "si", NS_SI);
 	text_child(method_field(si, "submit"), "value", si_method_ns(m));
 	return iq;
 }
 
 enum si_method si_answer_parse(xmpp_stanza_t *iq, const struct si_offer *offered)
 {
-	xmpp_stanza_t *si = xmpp_stanza_get_child_by_name_and_ns(iq, "si", SI_NS), *field;
+	xmpp_stanza_t *si = xmpp_stanza_get_child_by_name_and_ns(iq, "si", NS_SI), *field;
 
 	field = si != NULL ? find_method_field(si) : NULL;
 	for (xmpp_stanza_t *v = field ? xmpp_stanza_get_children(field) : NULL; v != NULL;
@@ -310,27 +299,11 @@ enum si_method si_answer_parse(xmpp_stanza_t *iq, const struct si_offer *offered
 xmpp_stanza_t *si_error_build(xmpp_ctx_t *ctx, const char *to, const char *id, const char *type,
                               const char *cond, bool no_valid_streams)
 {
-	xmpp_stanza_t *iq = iq_new(ctx, "error", to, id), *err;
+	struct stanza_error e = {.type = type, .condition = cond};
 
-	err = child(iq, "error", NULL);
-	xmpp_stanza_set_type(err, type);
-	child(err, cond, STANZAS_NS);
-	if (no_valid_streams)
-		child(err, "no-valid-streams", SI_NS);
-	return iq;
-}
-
-const char *si_error_condition(xmpp_stanza_t *st)
-{
-	xmpp_stanza_t *err = xmpp_stanza_get_child_by_name(st, "error");
-
-	for (xmpp_stanza_t *c = err ? xmpp_stanza_get_children(err) : NULL; c != NULL;
-	     c = xmpp_stanza_get_next(c)) {
-		const char *ns = xmpp_stanza_get_ns(c), *name = xmpp_stanza_get_name(c);
-
-		if (name != NULL && ns != NULL && strcmp(ns, STANZAS_NS) == 0 &&
-		    strcmp(name, "text") != 0)
-			return name;
+	if (no_valid_streams) {
+		e.app_condition = "no-valid-streams";
+		e.app_ns = NS_SI;
 	}
-	return "undefined-condition";
+	return stanza_error_new(ctx, "iq", to, id, &e);
 }

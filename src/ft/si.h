@@ -8,12 +8,7 @@
 #include <stddef.h>
 #include <strophe.h>
 
-#define SI_NS             "http://jabber.org/protocol/si"
-#define SI_FT_NS          "http://jabber.org/protocol/si/profile/file-transfer"
-#define SI_FEATURE_NEG_NS "http://jabber.org/protocol/feature-neg"
-#define SI_BYTESTREAMS_NS "http://jabber.org/protocol/bytestreams"
-#define SI_IBB_NS         "http://jabber.org/protocol/ibb"
-#define STANZAS_NS        "urn:ietf:params:xml:ns:xmpp-stanzas"
+#include "xmpp/ns.h"
 
 /* Stream methods, as bits of a set. */
 enum si_method { SI_M_NONE = 0, SI_M_BYTESTREAMS = 1, SI_M_IBB = 2 };
@@ -60,7 +55,5 @@ enum si_method si_answer_parse(xmpp_stanza_t *iq, const struct si_offer *offered
  * the SI condition is added. */
 xmpp_stanza_t *si_error_build(xmpp_ctx_t *ctx, const char *to, const char *id, const char *type,
                               const char *cond, bool no_valid_streams);
-/* The defined condition of an error stanza, or "undefined-condition". */
-const char *si_error_condition(xmpp_stanza_t *st);
 
 #endif

@@ -16,6 +16,7 @@
 #include "util/str.h"
 #include "xmpp/blocking.h"
 #include "xmpp/iq.h"
+#include "xmpp/ns.h"
 #include "xmpp/presence.h"
 #include "xmpp/roster.h"
 #include "xmpp/session.h"
@@ -224,7 +225,7 @@ void blocking_init(struct app *app)
 {
 	app->blocking = xcalloc(1, sizeof(*app->blocking));
 	map_init(&app->blocking->items);
-	iq_register(app, NS_BLOCKING, on_push, NULL);
+	iq_route(app, NS_BLOCKING, "set", on_push, NULL);
 	session_add_hooks(app->session, &blocking_hooks, app);
 }
 

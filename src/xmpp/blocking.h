@@ -11,8 +11,6 @@
 struct app;
 struct map;
 
-#define NS_BLOCKING "urn:xmpp:blocking"
-
 void blocking_init(struct app *app);
 void blocking_fini(struct app *app);
 

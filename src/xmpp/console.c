@@ -18,10 +18,9 @@
 #include "util/str.h"
 #include "util/xmltok.h"
 #include "xmpp/console.h"
+#include "xmpp/ns.h"
 #include "xmpp/session_hooks.h"
 
-#define NS_SASL      "urn:ietf:params:xml:ns:xmpp-sasl"
-#define NS_SASL2     "urn:xmpp:sasl:2"
 #define REDACTED     "[redacted]"
 #define REDACT_DEPTH 64
 
@@ -101,7 +100,7 @@ static bool secret_element(const struct xt_tok *t, const char *ns, size_t nslen)
 	xmltok_local(t->name, t->namelen, &local, &ll);
 	/* A prefixed name's namespace is not tracked: such an element with a
 	 * SASL name is taken for one, which errs on the safe side. */
-	if ((eq(ns, nslen, NS_SASL) || eq(ns, nslen, NS_SASL2) || local != t->name) &&
+	if ((eq(ns, nslen, XMPP_NS_SASL) || eq(ns, nslen, NS_SASL2) || local != t->name) &&
 	    name_in(local, ll, sasl))
 		return true;
 	if (name_in(local, ll, always))

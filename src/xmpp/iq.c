@@ -12,6 +12,8 @@
 #include "i18n.h"
 #include "util/jid.h"
 #include "util/str.h"
+#include "xmpp/disco.h"
+#include "xmpp/iq-request.h"
 #include "xmpp/iq.h"
 #include "xmpp/session.h"
 #include "xmpp/session_hooks.h"
@@ -22,16 +24,12 @@
 #define CAPS_NODE       "https://jabiru.invalid/caps"
 #define CLIENT_NAME     "jabiru"
 
-struct iq_pending {
-	struct app *app;
-	iq_reply_fn fn;
-	void *ud;
-	char *to; /* where the request went; NULL: our own account */
-	struct iq_pending *next;
-};
+/* Who we are, in disco#info and in the caps hash alike. */
+static const struct disco_identity identity = {"client", "console", CLIENT_NAME};
 
 struct iq_route {
 	const char *ns;
+	const char *type; /* "get", "set"; NULL for both */
 	iq_handler_fn fn;
 	void *ud;
 };
@@ -44,7 +42,7 @@ struct iq {
 	size_t nfeatures;
 	struct iq_route routes[IQ_MAX_HANDLERS];
 	size_t nroutes;
-	struct iq_pending *pending;
+	struct iq_requests *requests;
 	char *ver; /* caps hash, recomputed when the features change */
 };
 
@@ -79,13 +77,18 @@ const char *const *iq_features(struct app *app, size_t *n)
 	return (const char *const *)app->iq->features;
 }
 
-void iq_register(struct app *app, const char *ns, iq_handler_fn fn, void *ud)
+void iq_route(struct app *app, const char *ns, const char *type, iq_handler_fn fn, void *ud)
 {
 	struct iq *q = app->iq;
 
 	if (q->nroutes == IQ_MAX_HANDLERS)
 		abort(); /* a programming error: raise IQ_MAX_HANDLERS */
-	q->routes[q->nroutes++] = (struct iq_route){ns, fn, ud};
+	q->routes[q->nroutes++] = (struct iq_route){ns, type, fn, ud};
+}
+
+static bool route_matches(const struct iq_route *r, const char *ns, const char *type)
+{
+	return strcmp(r->ns, ns) == 0 && (r->type == NULL || strcmp(r->type, type) == 0);
 }
 
 char *iq_caps_ver(const char *category, const char *type, const char *lang, const char *name,
@@ -116,7 +119,7 @@ static const char *caps_ver(struct app *app)
 	struct iq *q = app->iq;
 
 	if (q->ver == NULL)
-		q->ver = iq_caps_ver("client", "console", NULL, CLIENT_NAME,
+		q->ver = iq_caps_ver(identity.category, identity.type, NULL, identity.name,
 		                     (const char *const *)q->features, q->nfeatures);
 	return q->ver;
 }
@@ -152,47 +155,19 @@ xmpp_stanza_t *iq_new_query(struct app *app, const char *type, const char *to, c
 
 const char *iq_error_condition(xmpp_stanza_t *st, char **text)
 {
-	xmpp_stanza_t *err = xmpp_stanza_get_child_by_name(st, "error"), *c;
-	const char *condition = "undefined-condition";
+	struct stanza_error e;
 
-	*text = NULL;
-	if (err == NULL)
-		return condition;
-	for (c = xmpp_stanza_get_children(err); c != NULL; c = xmpp_stanza_get_next(c)) {
-		const char *name = xmpp_stanza_get_name(c);
-
-		if (name == NULL || xmpp_stanza_is_text(c))
-			continue;
-		if (strcmp(name, "text") == 0) {
-			char *t = xmpp_stanza_get_text(c);
-
-			free(*text);
-			*text = t != NULL ? xstrdup(t) : NULL;
-			xmpp_free(xmpp_stanza_get_context(st), t);
-		} else {
-			condition = name;
-		}
-	}
-	return condition;
+	stanza_error_parse(st, &e);
+	*text = e.text;
+	return e.condition;
 }
 
 void iq_send_error(struct app *app, xmpp_stanza_t *iq, const char *condition)
 {
-	xmpp_ctx_t *ctx = session_ctx(app->session);
-	xmpp_stanza_t *r = xmpp_iq_new(ctx, "error", xmpp_stanza_get_id(iq));
-	xmpp_stanza_t *err = xmpp_stanza_new(ctx), *cond = xmpp_stanza_new(ctx);
+	struct stanza_error e = {.type = "cancel", .condition = condition};
+	xmpp_stanza_t *r = stanza_error_reply(iq, &e);
 
-	if (xmpp_stanza_get_from(iq) != NULL)
-		xmpp_stanza_set_to(r, xmpp_stanza_get_from(iq));
-	xmpp_stanza_set_name(err, "error");
-	xmpp_stanza_set_type(err, "cancel");
-	xmpp_stanza_set_name(cond, condition);
-	xmpp_stanza_set_ns(cond, "urn:ietf:params:xml:ns:xmpp-stanzas");
-	xmpp_stanza_add_child(err, cond);
-	xmpp_stanza_add_child(r, err);
 	session_send(app->session, r);
-	xmpp_stanza_release(cond);
-	xmpp_stanza_release(err);
 	xmpp_stanza_release(r);
 }
 
@@ -207,14 +182,11 @@ static xmpp_stanza_t *result_for(struct app *app, xmpp_stanza_t *iq)
 
 static bool answer_disco(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud)
 {
-	xmpp_ctx_t *ctx = session_ctx(app->session);
 	const char *node = xmpp_stanza_get_attribute(payload, "node");
-	xmpp_stanza_t *r, *q, *el;
+	xmpp_stanza_t *r, *q;
 	char *mine;
 
 	(void)ud;
-	if (strcmp(xmpp_stanza_get_type(iq), "get") != 0)
-		return false;
 	/* Only our caps node (with our hash) or no node at all. */
 	mine = xasprintf("%s#%s", CAPS_NODE, caps_ver(app));
 	if (node != NULL && strcmp(node, mine) != 0) {
@@ -224,27 +196,9 @@ static bool answer_disco(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payl
 	}
 	free(mine);
 	r = result_for(app, iq);
-	q = xmpp_stanza_new(ctx);
-	xmpp_stanza_set_name(q, "query");
-	xmpp_stanza_set_ns(q, NS_DISCO_INFO);
-	if (node != NULL)
-		xmpp_stanza_set_attribute(q, "node", node);
-	el = xmpp_stanza_new(ctx);
-	xmpp_stanza_set_name(el, "identity");
-	xmpp_stanza_set_attribute(el, "category", "client");
-	xmpp_stanza_set_attribute(el, "type", "console");
-	xmpp_stanza_set_attribute(el, "name", CLIENT_NAME);
-	xmpp_stanza_add_child(q, el);
-	xmpp_stanza_release(el);
-	for (size_t i = 0; i < app->iq->nfeatures; i++) {
-		el = xmpp_stanza_new(ctx);
-		xmpp_stanza_set_name(el, "feature");
-		xmpp_stanza_set_attribute(el, "var", app->iq->features[i]);
-		xmpp_stanza_add_child(q, el);
-		xmpp_stanza_release(el);
-	}
-	xmpp_stanza_add_child(r, q);
-	xmpp_stanza_release(q);
+	q = disco_info_build(session_ctx(app->session), node, &identity,
+	                     (const char *const *)app->iq->features, app->iq->nfeatures);
+	xmpp_stanza_add_child_ex(r, q, 0);
 	session_send(app->session, r);
 	xmpp_stanza_release(r);
 	return true;
@@ -257,8 +211,6 @@ static bool answer_version(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *pa
 
 	(void)payload;
 	(void)ud;
-	if (strcmp(xmpp_stanza_get_type(iq), "get") != 0)
-		return false;
 	r = iq_new_query(app, "result", xmpp_stanza_get_from(iq), NS_VERSION, &q);
 	xmpp_stanza_set_id(r, xmpp_stanza_get_id(iq));
 	stanza_add_text(q, "name", CLIENT_NAME);
@@ -281,8 +233,6 @@ static bool answer_ping(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *paylo
 
 	(void)payload;
 	(void)ud;
-	if (strcmp(xmpp_stanza_get_type(iq), "get") != 0)
-		return false;
 	r = result_for(app, iq);
 	session_send(app->session, r);
 	xmpp_stanza_release(r);
@@ -317,64 +267,33 @@ static int on_iq(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	ns = payload != NULL ? xmpp_stanza_get_ns(payload) : NULL;
 	if (ns != NULL)
 		for (size_t i = 0; i < q->nroutes; i++)
-			if (strcmp(q->routes[i].ns, ns) == 0 &&
+			if (route_matches(&q->routes[i], ns, type) &&
 			    q->routes[i].fn(app, st, payload, q->routes[i].ud))
 				return 1;
 	iq_send_error(app, st, "service-unavailable");
 	return 1;
 }
 
-/* Only the entity asked may answer, and only with an iq result or error:
- * libstrophe matches ids on any stanza, from anyone (RFC 6120 §8.1.2.1). */
-static bool genuine_reply(struct app *app, struct iq_pending *p, xmpp_stanza_t *st)
+unsigned iq_request(struct app *app, xmpp_stanza_t *iq, iq_reply_fn fn, void *ud)
 {
-	const char *name = xmpp_stanza_get_name(st), *type = xmpp_stanza_get_type(st);
-	const char *from = xmpp_stanza_get_from(st), *me = session_jid(app->session);
+	struct session *s = app->session;
+	xmpp_conn_t *conn = session_online(s) ? session_conn(s) : NULL;
+	unsigned h = iq_requests_add(app->iq->requests, conn, session_jid(s), iq, fn, ud);
 
-	if (name == NULL || strcmp(name, "iq") != 0 || type == NULL ||
-	    (strcmp(type, "result") != 0 && strcmp(type, "error") != 0))
-		return false;
-	if (p->to == NULL)
-		return from == NULL || (me != NULL && jid_bare_eq(from, me));
-	return from != NULL && (strcmp(from, p->to) == 0 ||
-	                        (jid_resource_str(p->to) == NULL &&
-	                         jid_resource_str(from) == NULL && jid_bare_eq(from, p->to)));
+	if (h != 0 && conn != NULL)
+		session_send(s, iq);
+	return h;
 }
 
-static int on_reply(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+void iq_timeout(struct app *app, unsigned handle, unsigned ms)
 {
-	struct iq_pending *p = ud, **pp;
-	struct app *app = p->app;
-
-	(void)conn;
-	if (!genuine_reply(app, p, st))
-		return 1; /* keep waiting for the real answer */
-	for (pp = &app->iq->pending; *pp != NULL; pp = &(*pp)->next)
-		if (*pp == p) {
-			*pp = p->next;
-			break;
-		}
-	p->fn(app, st, p->ud);
-	free(p->to);
-	free(p);
-	return 0;
+	iq_requests_set_timeout(app->iq->requests, handle, ms);
 }
 
-void iq_request(struct app *app, xmpp_stanza_t *iq, iq_reply_fn fn, void *ud)
+void iq_cancel(struct app *app, unsigned handle)
 {
-	struct iq_pending *p = xcalloc(1, sizeof(*p));
-	char *id = session_new_id(app->session);
-
-	p->app = app;
-	p->fn = fn;
-	p->ud = ud;
-	p->to = xmpp_stanza_get_to(iq) != NULL ? xstrdup(xmpp_stanza_get_to(iq)) : NULL;
-	p->next = app->iq->pending;
-	app->iq->pending = p;
-	xmpp_stanza_set_id(iq, id);
-	xmpp_id_handler_add(session_conn(app->session), on_reply, id, p);
-	free(id);
-	session_send(app->session, iq);
+	if (app->iq != NULL)
+		iq_requests_cancel(app->iq->requests, handle);
 }
 
 struct report {
@@ -443,15 +362,9 @@ static void online(struct session *s, void *ud)
 static void offline(struct session *s, void *ud)
 {
 	struct app *app = ud;
-	struct iq_pending *p;
 
 	(void)s;
-	while ((p = app->iq->pending) != NULL) {
-		app->iq->pending = p->next;
-		p->fn(app, NULL, p->ud);
-		free(p->to);
-		free(p);
-	}
+	iq_requests_drop_all(app->iq->requests);
 }
 
 static const struct session_hooks iq_hooks = {.online = online, .offline = offline};
@@ -467,15 +380,16 @@ static void read_settings(void *ud, const struct config *cfg, const char *name)
 void iq_init(struct app *app)
 {
 	app->iq = xcalloc(1, sizeof(*app->iq));
+	app->iq->requests = iq_requests_new(app, app->loop);
 	read_settings(app, app->config, NULL);
 	cfg_watch(app->config, read_settings, app);
-	iq_add_feature(app, NS_DISCO_INFO);
+	iq_add_feature(app, XMPP_NS_DISCO_INFO);
 	iq_add_feature(app, NS_CAPS);
 	iq_add_feature(app, NS_VERSION);
 	iq_add_feature(app, NS_PING);
-	iq_register(app, NS_DISCO_INFO, answer_disco, NULL);
-	iq_register(app, NS_VERSION, answer_version, NULL);
-	iq_register(app, NS_PING, answer_ping, NULL);
+	iq_route(app, XMPP_NS_DISCO_INFO, "get", answer_disco, NULL);
+	iq_route(app, NS_VERSION, "get", answer_version, NULL);
+	iq_route(app, NS_PING, "get", answer_ping, NULL);
 	if (app->session != NULL)
 		session_add_hooks(app->session, &iq_hooks, app);
 }
@@ -485,7 +399,7 @@ void iq_fini(struct app *app)
 	if (app->iq == NULL)
 		return;
 	cfg_unwatch(app->config, read_settings, app);
-	offline(app->session, app);
+	iq_requests_free(app->iq->requests);
 	for (size_t i = 0; i < app->iq->nfeatures; i++)
 		free(app->iq->features[i]);
 	free(app->iq->ver);

@@ -8,13 +8,10 @@
 #include <stddef.h>
 #include <strophe.h>
 
-struct app;
+#include "xmpp/iq-request.h"
+#include "xmpp/ns.h"
 
-#define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
-#define NS_CAPS       "http://jabber.org/protocol/caps"
-#define NS_VERSION    "jabber:iq:version"
-#define NS_PING       "urn:xmpp:ping"
-#define NS_ROSTER     "jabber:iq:roster"
+struct app;
 
 /* Settings of this area, copied from version.show_os at init and after
  * /set. */
@@ -26,9 +23,6 @@ struct iq_settings {
  * was registered for. Returns true when it sent a reply (an error
  * included); false makes iq.c answer service-unavailable. */
 typedef bool (*iq_handler_fn)(struct app *app, xmpp_stanza_t *iq, xmpp_stanza_t *payload, void *ud);
-/* Called with the result or error of a request; reply is NULL when the
- * session ended first. */
-typedef void (*iq_reply_fn)(struct app *app, xmpp_stanza_t *reply, void *ud);
 
 void iq_init(struct app *app);
 void iq_fini(struct app *app);
@@ -40,8 +34,10 @@ struct iq_settings *iq_settings(struct app *app);
 void iq_add_feature(struct app *app, const char *ns);
 /* The registered features, sorted; n set to their count. */
 const char *const *iq_features(struct app *app, size_t *n);
-/* Routes incoming get/set iqs whose payload has namespace ns to fn. */
-void iq_register(struct app *app, const char *ns, iq_handler_fn fn, void *ud);
+/* The one way to answer requests: incoming iqs of type ("get" or "set";
+ * NULL for both) whose payload has namespace ns go to fn. What no route
+ * takes is answered service-unavailable. */
+void iq_route(struct app *app, const char *ns, const char *type, iq_handler_fn fn, void *ud);
 
 /* The XEP-0115 verification string (base64 of SHA-1) for one identity and
  * the features (any order). malloc'd. */
@@ -50,8 +46,18 @@ char *iq_caps_ver(const char *category, const char *type, const char *lang, cons
 /* The <c/> element for outgoing presence. */
 xmpp_stanza_t *iq_caps_element(struct app *app);
 
-/* Sends iq (setting a fresh id) and calls fn with the answer. */
-void iq_request(struct app *app, xmpp_stanza_t *iq, iq_reply_fn fn, void *ud);
+/* The one way to await an iq's answer. Sends iq (given a fresh id when it
+ * has none) and calls fn once: with the result or error from the entity
+ * asked, or with NULL when none will come (offline, the session ended, the
+ * timeout passed). Returns the request's handle, for iq_timeout and
+ * iq_cancel; 0 when iq's id is already awaited (nothing sent, fn never
+ * called). */
+unsigned iq_request(struct app *app, xmpp_stanza_t *iq, iq_reply_fn fn, void *ud);
+/* fn gets NULL if no answer came ms from now. */
+void iq_timeout(struct app *app, unsigned handle, unsigned ms);
+/* The owner is going: fn will not be called for handle (an answered or
+ * unknown handle is ignored), and ud is the owner's to free. */
+void iq_cancel(struct app *app, unsigned handle);
 /* Sends iq; its result shows ok_text as an info event, its error an error
  * event for command with the server's condition and text. */
 void iq_request_report(struct app *app, xmpp_stanza_t *iq, const char *command,

@@ -418,7 +418,7 @@ static void on_disco(struct app *app, xmpp_stanza_t *reply, void *ud)
 		free(who);
 		return;
 	}
-	q = xmpp_stanza_get_child_by_name_and_ns(reply, "query", NS_DISCO_INFO);
+	q = xmpp_stanza_get_child_by_name_and_ns(reply, "query", XMPP_NS_DISCO_INFO);
 	if (strcmp(xmpp_stanza_get_type(reply), "result") != 0 || q == NULL) {
 		const char *cond = iq_error_condition(reply, &text);
 
@@ -447,7 +447,7 @@ static void ask_client(struct app *app, const char *full)
 
 	iq_request(app, iq, on_version, xstrdup(full));
 	xmpp_stanza_release(iq);
-	iq = iq_new_query(app, "get", full, NS_DISCO_INFO, NULL);
+	iq = iq_new_query(app, "get", full, XMPP_NS_DISCO_INFO, NULL);
 	iq_request(app, iq, on_disco, xstrdup(full));
 	xmpp_stanza_release(iq);
 }

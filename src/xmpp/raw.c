@@ -7,28 +7,35 @@
 #include "app.h"
 #include "event.h"
 #include "i18n.h"
-#include "util/map.h"
 #include "util/str.h"
 #include "xmpp/console.h"
+#include "xmpp/iq.h"
 #include "xmpp/raw.h"
 #include "xmpp/session.h"
-#include "xmpp/session_hooks.h"
 
-/* Unanswered /raw iqs kept at most: a user who sends more without answers
- * loses only the announcement of the oldest. */
+/* Unanswered /raw iqs awaited at most: a user who sends more without
+ * answers gets no announcement of the newer ones. */
 #define RAW_MAX_PENDING 256
 /* An element typed over several lines may grow to this much. */
 #define RAW_MAX_TEXT (1024 * 1024)
 
 struct raw {
 	struct app *app;
-	struct map pending; /* iq id -> window ("" for none) */
+	struct raw_wait *pending;
 	size_t npending;
 	/* An element begun with /raw and not complete yet: the lines that
 	 * follow belong to it. */
 	bool partial;
 	struct buf text;
 	char *window;
+};
+
+/* A /raw iq whose answer is awaited through iq_request. */
+struct raw_wait {
+	struct raw *r;
+	unsigned handle;
+	char *window; /* NULL for none */
+	struct raw_wait *next;
 };
 
 struct depth {
@@ -102,46 +109,67 @@ char *raw_check(const char *xml)
 	return msg;
 }
 
-static int on_result(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+static void wait_free(struct raw_wait *w)
 {
-	struct raw *r = ud;
-	const char *id = xmpp_stanza_get_id(st);
-	char *window, *text = NULL, *red;
+	for (struct raw_wait **pp = &w->r->pending; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == w) {
+			*pp = w->next;
+			w->r->npending--;
+			break;
+		}
+	free(w->window);
+	free(w);
+}
+
+/* The answer, from the entity asked: shown as it came, secrets redacted.
+ * NULL: the session ended first, and there is nothing to show. */
+static void on_result(struct app *app, xmpp_stanza_t *st, void *ud)
+{
+	struct raw_wait *w = ud;
+	char *text = NULL, *red;
 	size_t len;
 	struct event ev;
 
-	(void)conn;
-	if (id == NULL || (window = map_del(&r->pending, id)) == NULL)
-		return 0;
-	r->npending--;
-	if (xmpp_stanza_to_text(st, &text, &len) != 0)
-		text = NULL;
-	red = console_redact(text != NULL ? text : "", text != NULL ? len : 0);
-	ev_init(&ev, EV_RAW_RESULT);
-	ev_str(&ev, "id", id);
-	ev_str(&ev, "type", xmpp_stanza_get_type(st));
-	ev_str(&ev, "from", xmpp_stanza_get_from(st));
-	ev_str(&ev, "xml", red);
-	ev_str(&ev, "window", window[0] != '\0' ? window : NULL);
-	app_emit(r->app, &ev);
-	free(red);
-	free(window);
-	xmpp_free(session_ctx(r->app->session), text);
-	return 0;
+	if (st != NULL) {
+		if (xmpp_stanza_to_text(st, &text, &len) != 0)
+			text = NULL;
+		red = console_redact(text != NULL ? text : "", text != NULL ? len : 0);
+		ev_init(&ev, EV_RAW_RESULT);
+		ev_str(&ev, "id", xmpp_stanza_get_id(st));
+		ev_str(&ev, "type", xmpp_stanza_get_type(st));
+		ev_str(&ev, "from", xmpp_stanza_get_from(st));
+		ev_str(&ev, "xml", red);
+		ev_str(&ev, "window", w->window);
+		app_emit(app, &ev);
+		free(red);
+		xmpp_free(session_ctx(app->session), text);
+	}
+	wait_free(w);
 }
 
-static void track(struct raw *r, xmpp_stanza_t *st, const char *window)
+/* Sends st, awaiting its answer when it is a request. */
+static void send_tracked(struct raw *r, xmpp_stanza_t *st, const char *window)
 {
 	const char *type = xmpp_stanza_get_type(st);
-	const char *id = xmpp_stanza_get_id(st);
+	struct raw_wait *w;
 
-	if (type == NULL || (strcmp(type, "get") != 0 && strcmp(type, "set") != 0))
-		return; /* only requests are answered */
-	if (r->npending >= RAW_MAX_PENDING || map_get(&r->pending, id) != NULL)
+	if (type == NULL || (strcmp(type, "get") != 0 && strcmp(type, "set") != 0) ||
+	    r->npending >= RAW_MAX_PENDING) {
+		session_send(r->app->session, st);
 		return;
-	map_put(&r->pending, id, xstrdup(window != NULL ? window : ""));
+	}
+	w = xcalloc(1, sizeof(*w));
+	w->r = r;
+	w->window = window != NULL ? xstrdup(window) : NULL;
+	w->next = r->pending;
+	r->pending = w;
 	r->npending++;
-	xmpp_id_handler_add(session_conn(r->app->session), on_result, id, r);
+	w->handle = iq_request(r->app, st, on_result, w);
+	if (w->handle == 0) {
+		/* Its id is awaited already: sent, its answer goes to the first. */
+		wait_free(w);
+		session_send(r->app->session, st);
+	}
 }
 
 static void partial_clear(struct raw *r)
@@ -175,9 +203,10 @@ static int send_checked(struct raw *r, const char *command, const char *xml, con
 			xmpp_stanza_set_id(st, id);
 			free(id);
 		}
-		track(r, st, window);
+		send_tracked(r, st, window);
+	} else {
+		session_send(s, st);
 	}
-	session_send(s, st);
 	xmpp_stanza_release(st);
 	return 0;
 }
@@ -249,27 +278,12 @@ int raw_feed(struct raw *r, const char *command, const char *line)
 	return rc;
 }
 
-static void offline(struct session *s, void *ud)
-{
-	struct raw *r = ud;
-
-	(void)s;
-	/* libstrophe dropped the handlers with the connection. */
-	map_free(&r->pending, free);
-	map_init(&r->pending);
-	r->npending = 0;
-}
-
-static const struct session_hooks raw_hooks = {.offline = offline};
-
 struct raw *raw_new(struct app *app)
 {
 	struct raw *r = xcalloc(1, sizeof(*r));
 
 	r->app = app;
 	buf_init(&r->text);
-	map_init(&r->pending);
-	session_add_hooks(app->session, &raw_hooks, r);
 	return r;
 }
 
@@ -277,7 +291,10 @@ void raw_free(struct raw *r)
 {
 	if (r == NULL)
 		return;
-	map_free(&r->pending, free);
+	while (r->pending != NULL) {
+		iq_cancel(r->app, r->pending->handle);
+		wait_free(r->pending);
+	}
 	partial_clear(r);
 	buf_free(&r->text);
 	free(r);

@@ -12,21 +12,13 @@
 #include "i18n.h"
 #include "util/jid.h"
 #include "util/str.h"
+#include "xmpp/iq.h"
+#include "xmpp/ns.h"
+#include "xmpp/reg-form.h"
 #include "xmpp/register.h"
 #include "xmpp/session.h"
+#include "xmpp/stanza.h"
 #include "xmpp/xmlout.h"
-
-#define REG_MAX_FIELDS 16
-#define NS_XDATA       "jabber:x:data"
-#define NS_STANZAS     "urn:ietf:params:xml:ns:xmpp-stanzas"
-
-struct reg_field {
-	char *var;
-	char *label;
-	char *type;  /* as the form declared it, or NULL */
-	char *value; /* NULL until answered */
-	bool secret;
-};
 
 struct reg {
 	struct app *app;
@@ -34,7 +26,6 @@ struct reg {
 	char *jid, *local, *domain;
 	char *password; /* given in advance (JABIRU_PASSWORD), or NULL */
 	bool quit_after;
-	bool xdata;
 	bool asking; /* a question is open in the front end */
 	bool closed; /* the connection is gone */
 	bool reported;
@@ -43,21 +34,12 @@ struct reg {
 	const char *command; /* static: the command that asked, for errors */
 	const char *done_result;
 	char *result, *condition, *text; /* the outcome, emitted when closed */
-	struct reg_field fields[REG_MAX_FIELDS];
-	size_t nfields;
+	struct reg_form form;
 };
 
 static void reg_free(struct reg *r)
 {
-	for (size_t i = 0; i < r->nfields; i++) {
-		free(r->fields[i].var);
-		free(r->fields[i].label);
-		free(r->fields[i].type);
-		if (r->fields[i].secret)
-			str_free_secret(r->fields[i].value);
-		else
-			free(r->fields[i].value);
-	}
+	reg_form_free(&r->form);
 	free(r->result);
 	free(r->condition);
 	free(r->text);
@@ -111,22 +93,12 @@ static void fail(struct reg *r, const char *condition, const char *text)
 /* The server's error in words a user understands. */
 static void fail_stanza(struct reg *r, xmpp_stanza_t *st)
 {
-	xmpp_stanza_t *err = xmpp_stanza_get_child_by_name(st, "error"), *c;
-	const char *cond = "undefined-condition";
-	char *text = NULL, *msg;
+	struct stanza_error e;
+	const char *cond;
+	char *msg;
 
-	for (c = err ? xmpp_stanza_get_children(err) : NULL; c; c = xmpp_stanza_get_next(c)) {
-		const char *name = xmpp_stanza_get_name(c), *ns = xmpp_stanza_get_ns(c);
-
-		if (name == NULL || ns == NULL || strcmp(ns, NS_STANZAS) != 0)
-			continue;
-		if (strcmp(name, "text") == 0) {
-			if (text == NULL)
-				text = xmpp_stanza_get_text(c);
-		} else {
-			cond = name;
-		}
-	}
+	stanza_error_parse(st, &e);
+	cond = e.condition;
 	if (strcmp(cond, "conflict") == 0)
 		msg = xasprintf(_("the name %s is already taken on %s"), r->local, r->domain);
 	else if (strcmp(cond, "not-acceptable") == 0)
@@ -139,16 +111,15 @@ static void fail_stanza(struct reg *r, xmpp_stanza_t *st)
 		msg = xstrdup(_("the server does not offer in-band registration"));
 	else
 		msg = xasprintf(_("the server answered %s"), cond);
-	if (text != NULL) {
-		char *both = xasprintf("%s (%s)", msg, text);
+	if (e.text != NULL) {
+		char *both = xasprintf("%s (%s)", msg, e.text);
 
 		free(msg);
 		msg = both;
 	}
 	fail(r, cond, msg);
 	free(msg);
-	if (text != NULL)
-		xmpp_free(session_ctx(r->app->session), text);
+	stanza_error_clear(&e);
 }
 
 static xmpp_stanza_t *text_child(xmpp_ctx_t *ctx, const char *name, const char *value)
@@ -180,62 +151,15 @@ static int on_submitted(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 	return 0;
 }
 
-static xmpp_stanza_t *xdata_submit(struct reg *r, xmpp_ctx_t *ctx)
-{
-	xmpp_stanza_t *x = xmpp_stanza_new(ctx);
-
-	xmpp_stanza_set_name(x, "x");
-	xmpp_stanza_set_ns(x, NS_XDATA);
-	xmpp_stanza_set_type(x, "submit");
-	for (size_t i = 0; i < r->nfields; i++) {
-		xmpp_stanza_t *f, *v;
-
-		if (r->fields[i].value == NULL)
-			continue;
-		f = xmpp_stanza_new(ctx);
-		xmpp_stanza_set_name(f, "field");
-		xmpp_stanza_set_attribute(f, "var", r->fields[i].var);
-		/* The declared type goes back with the answer: it is what tells
-		 * the console's redactor (and whoever reads a log) that a field
-		 * named "pwd" holds a secret. */
-		if (r->fields[i].secret)
-			xmpp_stanza_set_type(f, "text-private");
-		else if (r->fields[i].type != NULL)
-			xmpp_stanza_set_type(f, r->fields[i].type);
-		v = text_child(ctx, "value", r->fields[i].value);
-		xmpp_stanza_add_child(f, v);
-		xmpp_stanza_release(v);
-		xmpp_stanza_add_child(x, f);
-		xmpp_stanza_release(f);
-	}
-	return x;
-}
-
 static void submit(struct reg *r)
 {
 	xmpp_ctx_t *ctx = session_ctx(r->app->session);
 	xmpp_conn_t *conn = session_conn(r->app->session);
 	char *id = session_new_id(r->app->session);
-	xmpp_stanza_t *iq = xmpp_iq_new(ctx, "set", id), *q = xmpp_stanza_new(ctx), *c;
+	xmpp_stanza_t *iq = xmpp_iq_new(ctx, "set", id);
 
 	xmpp_stanza_set_to(iq, r->domain);
-	xmpp_stanza_set_name(q, "query");
-	xmpp_stanza_set_ns(q, XMPP_NS_REGISTER);
-	if (r->xdata) {
-		c = xdata_submit(r, ctx);
-		xmpp_stanza_add_child(q, c);
-		xmpp_stanza_release(c);
-	} else {
-		for (size_t i = 0; i < r->nfields; i++) {
-			if (r->fields[i].value == NULL)
-				continue;
-			c = text_child(ctx, r->fields[i].var, r->fields[i].value);
-			xmpp_stanza_add_child(q, c);
-			xmpp_stanza_release(c);
-		}
-	}
-	xmpp_stanza_add_child(iq, q);
-	xmpp_stanza_release(q);
+	xmpp_stanza_add_child_ex(iq, reg_form_submit(ctx, &r->form), 0);
 	/* The answers were typed: the raw stream has no session_send() to
 	 * check them. */
 	if (xmlout_check(r->app, iq)) {
@@ -264,9 +188,9 @@ static void answered(void *ud, char *answer)
 		fail(r, "cancelled", _("cancelled"));
 		return;
 	}
-	for (size_t i = 0; i < r->nfields; i++) {
-		if (r->fields[i].value == NULL) {
-			r->fields[i].value = answer;
+	for (size_t i = 0; i < r->form.nfields; i++) {
+		if (r->form.fields[i].value == NULL) {
+			r->form.fields[i].value = answer;
 			break;
 		}
 	}
@@ -278,8 +202,8 @@ static void ask_next(struct reg *r)
 {
 	char *prompt;
 
-	for (size_t i = 0; i < r->nfields; i++) {
-		struct reg_field *f = &r->fields[i];
+	for (size_t i = 0; i < r->form.nfields; i++) {
+		struct reg_field *f = &r->form.fields[i];
 
 		if (f->value != NULL)
 			continue;
@@ -306,74 +230,21 @@ static void ask_next(struct reg *r)
 	submit(r);
 }
 
-static void add_field(struct reg *r, const char *var, const char *label, const char *type,
-                      const char *value)
-{
-	struct reg_field *f;
-
-	if (r->nfields == REG_MAX_FIELDS || var == NULL)
-		return;
-	f = &r->fields[r->nfields++];
-	f->var = xstrdup(var);
-	f->label = label ? xstrdup(label) : NULL;
-	f->type = type ? xstrdup(type) : NULL;
-	f->secret = strcmp(var, "password") == 0 || (type && strcmp(type, "text-private") == 0);
-	if (strcmp(var, "username") == 0)
-		f->value = xstrdup(r->local);
-	else if (value != NULL)
-		f->value = xstrdup(value); /* hidden fields such as FORM_TYPE */
-}
-
-static void read_xdata(struct reg *r, xmpp_stanza_t *x)
-{
-	xmpp_ctx_t *ctx = session_ctx(r->app->session);
-
-	r->xdata = true;
-	for (xmpp_stanza_t *f = xmpp_stanza_get_children(x); f; f = xmpp_stanza_get_next(f)) {
-		const char *name = xmpp_stanza_get_name(f), *type = xmpp_stanza_get_type(f);
-		xmpp_stanza_t *v = xmpp_stanza_get_child_by_name(f, "value");
-		char *value = NULL;
-
-		if (name == NULL || strcmp(name, "field") != 0 ||
-		    (type && strcmp(type, "fixed") == 0))
-			continue;
-		if (type != NULL && strcmp(type, "hidden") == 0 && v != NULL)
-			value = xmpp_stanza_get_text(v);
-		/* only hidden fields keep the server's value; others are asked */
-		add_field(r, xmpp_stanza_get_attribute(f, "var"),
-		          xmpp_stanza_get_attribute(f, "label"), type, value);
-		if (value != NULL)
-			xmpp_free(ctx, value);
-	}
-}
-
 static int on_form(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 {
 	struct reg *r = ud;
 	const char *type = xmpp_stanza_get_type(st);
-	xmpp_stanza_t *q = xmpp_stanza_get_child_by_ns(st, XMPP_NS_REGISTER), *x;
+	xmpp_stanza_t *q = xmpp_stanza_get_child_by_ns(st, XMPP_NS_REGISTER);
 
 	(void)conn;
 	if (type == NULL || strcmp(type, "result") != 0 || q == NULL) {
 		fail_stanza(r, st);
 		return 0;
 	}
-	if (xmpp_stanza_get_child_by_name(q, "registered") != NULL) {
+	reg_form_parse(q, r->local, &r->form);
+	if (r->form.registered) {
 		fail(r, "registered", _("this account already exists"));
 		return 0;
-	}
-	x = xmpp_stanza_get_child_by_ns(q, NS_XDATA);
-	if (x != NULL) {
-		read_xdata(r, x);
-	} else {
-		for (xmpp_stanza_t *c = xmpp_stanza_get_children(q); c;
-		     c = xmpp_stanza_get_next(c)) {
-			const char *name = xmpp_stanza_get_name(c);
-
-			if (name != NULL && strcmp(name, "instructions") != 0 &&
-			    xmpp_stanza_is_tag(c))
-				add_field(r, name, NULL, NULL, NULL);
-		}
 	}
 	ask_next(r);
 	return 0;
@@ -502,13 +373,18 @@ int register_account(struct app *app, const struct session_params *p, bool quit_
 
 /* ---- on the logged-in stream ----------------------------------------- */
 
-static int on_online_answer(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
+/* The answer from our own server, through iq_request (which takes none
+ * from anyone else). NULL: the session ended first, and the request's
+ * state goes with it. */
+static void on_online_answer(struct app *app, xmpp_stanza_t *st, void *ud)
 {
 	struct reg *r = ud;
-	const char *type = xmpp_stanza_get_type(st);
+	const char *type = st != NULL ? xmpp_stanza_get_type(st) : NULL;
 
-	(void)conn;
-	if (type != NULL && strcmp(type, "result") == 0) {
+	(void)app;
+	if (st == NULL) {
+		/* Nothing to tell: the disconnection is reported already. */
+	} else if (type != NULL && strcmp(type, "result") == 0) {
 		report(r, r->done_result, NULL, NULL);
 		if (strcmp(r->done_result, "password-changed") == 0)
 			app_info(r->app, _("The password of %s is changed."), r->jid);
@@ -518,7 +394,6 @@ static int on_online_answer(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		fail_stanza(r, st);
 	}
 	reg_free(r);
-	return 0;
 }
 
 static int online_request(struct app *app, const char *command, const char *password)
@@ -527,7 +402,7 @@ static int online_request(struct app *app, const char *command, const char *pass
 	xmpp_ctx_t *ctx = session_ctx(s);
 	struct reg *r;
 	struct jid j;
-	char bare[JID_MAX + 1], *id;
+	char bare[JID_MAX + 1];
 	xmpp_stanza_t *iq, *q, *c;
 
 	if (!session_online(s) || !jid_parse(&j, session_jid(s))) {
@@ -542,8 +417,7 @@ static int online_request(struct app *app, const char *command, const char *pass
 	r->local = xstrdup(j.local);
 	r->domain = xstrdup(j.domain);
 	r->done_result = password != NULL ? "password-changed" : "cancelled";
-	id = session_new_id(s);
-	iq = xmpp_iq_new(ctx, "set", id);
+	iq = xmpp_iq_new(ctx, "set", NULL);
 	xmpp_stanza_set_to(iq, r->domain);
 	q = xmpp_stanza_new(ctx);
 	xmpp_stanza_set_name(q, "query");
@@ -561,10 +435,8 @@ static int online_request(struct app *app, const char *command, const char *pass
 	xmpp_stanza_release(c);
 	xmpp_stanza_add_child(iq, q);
 	xmpp_stanza_release(q);
-	xmpp_id_handler_add(session_conn(s), on_online_answer, id, r);
-	session_send(s, iq);
+	iq_request(app, iq, on_online_answer, r);
 	xmpp_stanza_release(iq);
-	free(id);
 	return 0;
 }
 

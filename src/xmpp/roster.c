@@ -141,7 +141,7 @@ static void on_roster_result(struct app *app, xmpp_stanza_t *reply, void *ud)
 		finish_load(app, false);
 		return;
 	}
-	q = xmpp_stanza_get_child_by_name_and_ns(reply, "query", NS_ROSTER);
+	q = xmpp_stanza_get_child_by_name_and_ns(reply, "query", XMPP_NS_ROSTER);
 	if (q == NULL) {
 		/* XEP-0237 §2.3: an empty result means the cached version is
 		 * current; changes, if any, come as pushes. */
@@ -235,7 +235,7 @@ static void online(struct session *s, void *ud)
 	}
 	if (r->ver == NULL)
 		roster_cache_load(app);
-	iq = iq_new_query(app, "get", NULL, NS_ROSTER, &q);
+	iq = iq_new_query(app, "get", NULL, XMPP_NS_ROSTER, &q);
 	if (session_offers_rosterver(s))
 		xmpp_stanza_set_attribute(q, "ver", r->ver != NULL ? r->ver : "");
 	iq_request(app, iq, on_roster_result, NULL);
@@ -279,7 +279,7 @@ void roster_init(struct app *app)
 	/* Keyed by each item's own JID: 2,000 contacts, 2,000 fewer copies. */
 	map_init_borrowed(&app->roster->items);
 	map_init_borrowed(&app->roster->desired);
-	iq_register(app, NS_ROSTER, on_push, NULL);
+	iq_route(app, XMPP_NS_ROSTER, "set", on_push, NULL);
 	session_add_hooks(app->session, &roster_hooks, app);
 }
 
@@ -403,7 +403,7 @@ static void send_set(struct app *app, const char *command, const struct desired 
 	struct set_request *q = xcalloc(1, sizeof(*q));
 	xmpp_stanza_t *iq, *query, *item;
 
-	iq = iq_new_query(app, "set", NULL, NS_ROSTER, &query);
+	iq = iq_new_query(app, "set", NULL, XMPP_NS_ROSTER, &query);
 	item = xmpp_stanza_new(session_ctx(app->session));
 	xmpp_stanza_set_name(item, "item");
 	xmpp_stanza_set_attribute(item, "jid", d->item.jid);
@@ -465,7 +465,7 @@ int roster_remove(struct app *app, const char *command, const char *jid)
 	d = map_del(&app->roster->desired, bare);
 	if (d != NULL)
 		desired_free(d);
-	iq = iq_new_query(app, "set", NULL, NS_ROSTER, &q);
+	iq = iq_new_query(app, "set", NULL, XMPP_NS_ROSTER, &q);
 	item = xmpp_stanza_new(session_ctx(app->session));
 	xmpp_stanza_set_name(item, "item");
 	xmpp_stanza_set_attribute(item, "jid", bare);

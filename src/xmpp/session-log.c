@@ -11,14 +11,11 @@
 #include "loop.h"
 #include "util/str.h"
 #include "util/xmltok.h"
+#include "xmpp/ns.h"
 #include "xmpp/session-int.h"
 #include "xmpp/wiretap.h"
 
-#define NS_SASL      "urn:ietf:params:xml:ns:xmpp-sasl"
-#define NS_IQ_AUTH   "jabber:iq:auth"
-#define NS_TLS       "urn:ietf:params:xml:ns:xmpp-tls"
-#define LEGACY_ID    "_xmpp_auth1" /* libstrophe's id for the jabber:iq:auth login */
-#define NS_ROSTERVER "urn:xmpp:features:rosterver"
+#define LEGACY_ID "_xmpp_auth1" /* libstrophe's id for the jabber:iq:auth login */
 
 /* libstrophe writes the features with the stream prefix or with the
  * namespace spelt out. */
@@ -64,10 +61,10 @@ static void note_login_in(struct session *s, const char *xml)
 	if (!secured && s->params.tls != TLS_DIRECT && first_tag(xml, "stream", &t))
 		s->pre_xmpp1 = !xmltok_get_attr(&t, "version", &v, &vl) || vl == 0 || v[0] < '1';
 	else if (is_features(xml) && !secured)
-		s->tls_missing = strstr(xml, NS_TLS) == NULL;
+		s->tls_missing = strstr(xml, XMPP_NS_TLS) == NULL;
 	else if (is_features(xml))
 		s->auth_offered = true;
-	else if (first_tag(xml, "failure", &t) && attr_is(&t, "xmlns", NS_SASL))
+	else if (first_tag(xml, "failure", &t) && attr_is(&t, "xmlns", XMPP_NS_SASL))
 		s->sasl_failed = true;
 	else if (first_tag(xml, "iq", &t) && attr_is(&t, "id", LEGACY_ID) &&
 	         attr_is(&t, "type", "error"))
@@ -78,8 +75,8 @@ static void note_sent(struct session *s, const char *xml)
 {
 	struct xt_tok t;
 
-	if ((first_tag(xml, "auth", &t) && attr_is(&t, "xmlns", NS_SASL)) ||
-	    (first_tag(xml, "iq", &t) && strstr(xml, NS_IQ_AUTH) != NULL))
+	if ((first_tag(xml, "auth", &t) && attr_is(&t, "xmlns", XMPP_NS_SASL)) ||
+	    (first_tag(xml, "iq", &t) && strstr(xml, XMPP_NS_AUTH) != NULL))
 		s->auth_tried = true;
 	/* libstrophe logs a write once it is complete. After our close RFC
 	 * 6120 4.4 allows nothing more, but libstrophe still answers what
