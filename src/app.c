@@ -14,36 +14,39 @@ void app_emit(struct app *app, const struct event *ev)
 		app->fe_ops->emit(app->fe, ev);
 }
 
-void app_info(struct app *app, const char *fmt, ...)
+/* An info (command NULL) or error event with a formatted text. */
+static void emit_text(struct app *app, const char *command, const char *code, const char *fmt,
+                      va_list ap)
 {
 	struct event ev;
-	va_list ap;
-	char *text;
+	char *text = xvasprintf(fmt, ap);
 
-	va_start(ap, fmt);
-	text = xvasprintf(fmt, ap);
-	va_end(ap);
-	ev_init(&ev, EV_INFO);
+	ev_init(&ev, code != NULL ? EV_ERROR : EV_INFO);
+	if (code != NULL) {
+		ev_str(&ev, "code", code);
+		ev_str(&ev, "command", command);
+	}
 	ev_str(&ev, "text", text);
 	app_emit(app, &ev);
 	free(text);
 }
 
-void app_error(struct app *app, const char *command, const char *code, const char *fmt, ...)
+void app_info(struct app *app, const char *fmt, ...)
 {
-	struct event ev;
 	va_list ap;
-	char *text;
 
 	va_start(ap, fmt);
-	text = xvasprintf(fmt, ap);
+	emit_text(app, NULL, NULL, fmt, ap);
 	va_end(ap);
-	ev_init(&ev, EV_ERROR);
-	ev_str(&ev, "code", code);
-	ev_str(&ev, "command", command);
-	ev_str(&ev, "text", text);
-	app_emit(app, &ev);
-	free(text);
+}
+
+void app_error(struct app *app, const char *command, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit_text(app, command, code, fmt, ap);
+	va_end(ap);
 }
 
 char *app_hint(struct app *app, enum app_hint hint, const char *arg)
