@@ -498,9 +498,12 @@ class Peer(slixmpp.ClientXMPP):
         out(event='first', answer=res)
 
     async def h_hold_offers(self, target, n='3'):
-        """n offers, each accepted or not, and no stream opened for any."""
+        """n offers, each accepted or not, and no stream opened for any; the
+        session stays until the test ends us, so the accepted ones stay
+        open (leaving would fail them and remove their .part files)."""
         answers = [(await self.offer(target, 'held%d.bin' % i, 5))[1] for i in range(int(n))]
         out(event='held', answers=answers)
+        await asyncio.sleep(DEADLINE)  # held until the test ends us
 
 
 def main():
